@@ -1,0 +1,5 @@
+"""python -m kztrade check | export"""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Command line: `check` validates a data folder; `export` writes every chart and card as images."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import DATA_DIR, REFERENCE_INTERVIEW
+from .figures import InvalidData, load_dataset
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for both commands."""
+    parser = argparse.ArgumentParser(prog="python -m kztrade", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate a data folder and print every problem")
+    check.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
+    check.add_argument("--interview", type=Path, default=REFERENCE_INTERVIEW,
+                       help="research copy of the interview to compare turns against (skipped if absent)")
+    return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print a one-line summary (exit 0) or every problem, one per line (exit 1)."""
+    try:
+        ds = load_dataset(args.data, args.interview)
+    except InvalidData as e:
+        for p in e.problems:
+            print(p)
+        print(f"{len(e.problems)} problem(s) in {args.data}. Fix each named file, row and field, then run check again.", file=sys.stderr)
+        return 1
+    heads = len(ds.headline())
+    compared = "matches" if args.interview.is_file() else "not compared (research copy absent)"
+    print(f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, {len(ds.figures) - heads} context), "
+          f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events; interview text {compared}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; never lets a traceback reach the user."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        from .export_cli import run_export
+        return run_export(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # last resort: a short message instead of a traceback
+        print(f"kztrade {args.command} failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2

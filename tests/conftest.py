@@ -1,0 +1,43 @@
+"""Shared fixtures: a writable copy of data/ to break on purpose."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kztrade import DATA_DIR, PROJECT_DIR, REFERENCE_INTERVIEW
+
+ROOT = PROJECT_DIR
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of data/ that a test may mutate."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA_DIR, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    """The research copy of the interview; CI lays shared/ beside the clone, so it must be there."""
+    assert REFERENCE_INTERVIEW.is_file(), f"missing research copy at {REFERENCE_INTERVIEW}"
+    return REFERENCE_INTERVIEW
+
+
+def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> None:
+    """Set one cell of data_dir/table.csv, found by the row's first-column id."""
+    path = data_dir / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fieldnames = list(rows[0])
+    hits = [r for r in rows if r[fieldnames[0]] == key]
+    assert len(hits) == 1, f"no single row {key!r} in {path}"
+    hits[0][field] = value
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)

@@ -77,6 +77,7 @@ class Figure:
     figure_id: str
     kind: str
     topic: str
+    measure: str
     label: str
     value: float
     unit: str
@@ -111,6 +112,7 @@ class Event:
     event_id: str
     date: str
     date_end: str
+    short_label: str
     actor: str
     description: str
     source_id: str

@@ -1,0 +1,176 @@
+"""Figure -> PNG/SVG bytes with Kaleido v1 and the system Chromium.
+
+One browser per process, started lazily on the first export and reused. Kaleido's shared server can hand
+one caller another caller's image (Kaleido issue 444), so every call holds one lock. Every call has a
+timeout; after a hang or a crash the browser is killed and the next call starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import os
+import shutil
+import threading
+from typing import Any
+
+import plotly.graph_objects as go
+import psutil
+
+from .charts import EXPORT_WIDTH
+
+INSTALL_STEP = (
+    "Install Chromium (Debian/Ubuntu: `sudo apt-get install -y chromium`; Streamlit Community Cloud: list "
+    "`chromium` in packages.txt), or point BROWSER_PATH at a Chrome or Chromium binary."
+)
+FALLBACK = "Meanwhile, use the camera icon in the chart's toolbar for a PNG, or the HTML and CSV downloads."
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class ExportError(RuntimeError):
+    """An export failed; the message says what happened and what to do."""
+
+
+class BrowserMissing(ExportError):
+    """No Chrome or Chromium to render with."""
+
+
+class ExportTimeout(ExportError):
+    """An export took longer than its timeout and was stopped."""
+
+
+def browser_path() -> str | None:
+    """The browser Kaleido will use: BROWSER_PATH if set (and executable), else Chromium on PATH."""
+    env = os.environ.get("BROWSER_PATH")
+    if env is not None:
+        return env if os.path.isfile(env) and os.access(env, os.X_OK) else None
+    return next((p for p in map(shutil.which, BROWSER_NAMES) if p), None)
+
+
+def missing_browser_message() -> str:
+    """What to tell a user when there is no browser to export with."""
+    env = os.environ.get("BROWSER_PATH")
+    where = f"BROWSER_PATH={env!r} is not an executable file." if env is not None else "No Chromium was found."
+    return f"PNG export is unavailable here: {where} {INSTALL_STEP} {FALLBACK}"
+
+
+class Exporter:
+    """A lazily started, reusable, lock-guarded Kaleido browser with per-call timeouts."""
+
+    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0):
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+        self.starts = 0  # how many browsers this exporter has started, for tests and benchmarks
+
+    @property
+    def browser_pid(self) -> int | None:
+        """PID of the running browser, if any."""
+        proc = getattr(self._kaleido, "subprocess", None)
+        return proc.pid if proc is not None else None
+
+    def _start(self) -> None:
+        """Start the event-loop thread and the browser; raise BrowserMissing or ExportTimeout."""
+        import kaleido
+        from kaleido.errors import ChromeNotFoundError
+
+        path = browser_path()
+        if path is None:
+            raise BrowserMissing(missing_browser_message())
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kztrade-kaleido", daemon=True)
+        self._thread.start()
+        try:
+            self._kaleido = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=path)
+            asyncio.run_coroutine_threadsafe(self._kaleido.open(), self._loop).result(self.start_timeout)
+        except ChromeNotFoundError as e:
+            self._reset()
+            raise BrowserMissing(missing_browser_message()) from e
+        except concurrent.futures.TimeoutError as e:
+            self._reset()
+            raise ExportTimeout(f"Chromium did not start within {self.start_timeout:g} s. Try again; {FALLBACK}") from e
+        except Exception as e:
+            self._reset()
+            raise ExportError(f"Chromium could not be started ({type(e).__name__}: {e}). {INSTALL_STEP} {FALLBACK}") from e
+        self.starts += 1
+
+    async def _calc(self, fig_dict: dict, opts: dict) -> bytes:
+        """Render one figure in the browser (a seam for tests that stub a hang)."""
+        return await self._kaleido.calc_fig(fig_dict, opts=opts)
+
+    def render(self, fig: go.Figure, fmt: str, scale: float = 1, width: int | None = None) -> bytes:
+        """Image bytes of a figure; thread-safe; raises ExportError with a user-facing message."""
+        opts = dict(format=fmt, scale=scale, width=width or fig.layout.width or EXPORT_WIDTH, height=fig.layout.height or 500)
+        fig_dict = fig.to_dict()
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+            future = asyncio.run_coroutine_threadsafe(self._calc(fig_dict, opts), self._loop)
+            try:
+                return future.result(self.timeout)
+            except concurrent.futures.TimeoutError as e:
+                future.cancel()
+                self._reset()
+                raise ExportTimeout(f"The export took longer than {self.timeout:g} s and was stopped. Try again. {FALLBACK}") from e
+            except Exception as e:
+                self._reset()
+                raise ExportError(f"The export failed ({type(e).__name__}: {e}). Try again. {FALLBACK}") from e
+
+    def _reset(self) -> None:
+        """Kill the browser and its children, stop the loop, and forget both."""
+        pid = self.browser_pid
+        if pid is not None:
+            kill_tree(pid)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._loop = self._thread = self._kaleido = None
+
+    def close(self) -> None:
+        """Close the browser politely, or kill it if it does not answer."""
+        with self._lock:
+            if self._kaleido is not None and self._loop is not None:
+                try:
+                    asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(10)
+                except Exception:
+                    pass  # killed below either way
+            self._reset()
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process and all its descendants, and reap them."""
+    try:
+        root = psutil.Process(pid)
+        procs = root.children(recursive=True) + [root]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=5)
+
+
+_EXPORTER = Exporter()
+atexit.register(_EXPORTER.close)
+
+
+def to_png(fig: go.Figure, *, scale: float = 2) -> bytes:
+    """PNG bytes of a figure at EXPORT_WIDTH × its height, times scale. Safe from many threads."""
+    return _EXPORTER.render(fig, "png", scale=scale)
+
+
+def to_svg(fig: go.Figure) -> bytes:
+    """SVG bytes of a figure. Safe from many threads."""
+    return _EXPORTER.render(fig, "svg")
+
+
+def exporter() -> Exporter:
+    """The process-wide exporter (for the CLI's batch, tests and benchmarks)."""
+    return _EXPORTER

@@ -28,8 +28,9 @@ ROUTE_COLOURS = ("#56B4E9", "#CC79A7")
 INK, MUTED, GRID = "#1F2328", "#5A6270", "#E5E7EB"
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 EXPORT_WIDTH = 900
-SOURCE_WRAP = 125
-SUBTITLE_WRAP = 110
+SOURCE_WRAP = 100
+SUBTITLE_WRAP = 80
+TITLE_WRAP = 58
 SERIES_NAMES = {
     "KZ": "Kazakh statistics",
     "RU": "Russian statistics",
@@ -100,6 +101,20 @@ def value_label(f: Figure) -> str:
     return text + ("†" if f.original_value is not None else "")
 
 
+def value_text(f: Figure) -> str:
+    """A figure with its unit for running text: 'over 28 US$ bn', '+63 %', '454 thousand TEU'."""
+    if f.unit == "pct":
+        return f"+{fmt(f.value)} %" if f.value >= 0 else fmt_signed(f.value)
+    unit = "US$ bn" if f.unit == "usd_bn" else "thousand TEU"
+    return f"{value_label(f).rstrip('†')} {unit}"
+
+
+def tick(period_label: str) -> str:
+    """A period label broken before its year, so category ticks stay horizontal."""
+    head, _, year = period_label.rpartition(" ")
+    return f"{head}<br>{year}" if head else period_label
+
+
 def series_of(f: Figure) -> str:
     """The series a figure belongs to: its side, or 'interview' for the interview's own figures."""
     return "interview" if f.kind == "headline" else f.side
@@ -132,7 +147,8 @@ def frame(fig: go.Figure, *, title: str, subtitle: str, sources: list[str], heig
           left: int = 64, axis_space: int = 46, legend: str = "", extra_top: int = 0) -> go.Figure:
     """Title, subtitle, legend ("h", "v" or none), source line, template and margins: the same on screen and in a PNG."""
     sub = textwrap.wrap(subtitle, SUBTITLE_WRAP)
-    title_block = 42 + 17 * len(sub)
+    heading = textwrap.wrap(title, TITLE_WRAP)
+    title_block = 20 + 24 * len(heading) + 17 * len(sub)
     legend_rows = 0
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     if legend == "v":
@@ -145,7 +161,7 @@ def frame(fig: go.Figure, *, title: str, subtitle: str, sources: list[str], heig
         template=TEMPLATE,
         height=height,
         margin=dict(l=left, r=28, t=top, b=bottom),
-        title=dict(text=f"<b>{title}</b>", x=0, xref="container", xanchor="left", y=1 - 10 / height, yref="container",
+        title=dict(text="<br>".join(f"<b>{line}</b>" for line in heading), x=0, xref="container", xanchor="left", y=1 - 10 / height, yref="container",
                    yanchor="top", pad=dict(l=14), font=dict(size=19, color=INK),
                    subtitle=dict(text="<br>".join(sub), font=dict(size=13, color=MUTED))),
         showlegend=bool(legend),
@@ -187,7 +203,7 @@ def turnover_ytd(ds: Dataset) -> Chart:
                        font=dict(size=13, color=INK), bgcolor="rgba(255,255,255,0.9)", name="changes")
     top = max(f.value for f in bases + [head])
     fig.update_yaxes(title_text="US$ billion", range=[0, top * 1.45], rangemode="tozero")
-    fig.update_xaxes(type="category", tickfont=dict(size=12))
+    fig.update_xaxes(type="category", tickfont=dict(size=12), tickangle=0)
     fig.update_layout(bargap=0.35)
     frame(fig, title=f"Trade turnover, {head.period_label}, against two bases",
           subtitle=f"US$ billion. The interview does not say whether its {fmt(head.value)} is Kazakh or Russian statistics.",
@@ -206,16 +222,16 @@ def turnover_series(ds: Dataset) -> Chart:
               sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_start, f.period_end))]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         column_widths=[len({f.period_label for f in p}) for p in panels],
-                        subplot_titles=("Whole calendar years", "Part of a year (from January)"))
+                        subplot_titles=("Whole years", "Part-years, from January"))
     top = max(f.value for f in figs)
     for col, panel in enumerate(panels, start=1):
-        order = list(dict.fromkeys(f.period_label for f in panel))
+        order = list(dict.fromkeys(tick(f.period_label) for f in panel))
         for s in COLOURS:
             pts = [f for f in panel if series_of(f) == s]
             if not pts:
                 continue
             fig.add_scatter(
-                x=[f.period_label for f in pts], y=[f.value for f in pts], row=1, col=col,
+                x=[tick(f.period_label) for f in pts], y=[f.value for f in pts], row=1, col=col,
                 mode="markers+text", name=SERIES_NAMES[s], legendgroup=s, showlegend=col == 1 or s == "interview",
                 offsetgroup=s, text=[value_label(f) for f in pts],
                 textposition=["bottom center" if f.bound == "lower_bound" else "top center" for f in pts],
@@ -225,19 +241,19 @@ def turnover_series(ds: Dataset) -> Chart:
                 error_y=dict(type="data", symmetric=False, array=[top * 0.08 if f.bound == "lower_bound" else 0 for f in pts],
                              arrayminus=[0] * len(pts), width=0, thickness=1.5, color=COLOURS[s]),
                 customdata=[[cite(ds, f), f.stated_by] for f in pts],
-                hovertemplate="%{x}: %{text} US$ bn<br>%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
+                hovertemplate="%{text} US$ bn<br>%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
             )
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, row=1, col=col)
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, tickangle=0, row=1, col=col)
     fig.update_yaxes(range=[0, top * 1.2], title_text="US$ billion", row=1, col=1)
     fig.update_layout(scattermode="group", scattergap=0.55)
-    fig.update_annotations(selector=dict(text="Whole calendar years"), font=dict(size=13, color=MUTED))
-    fig.update_annotations(selector=dict(text="Part of a year (from January)"), font=dict(size=13, color=MUTED))
+    fig.update_annotations(selector=dict(text="Whole years"), font=dict(size=13, color=MUTED))
+    fig.update_annotations(selector=dict(text="Part-years, from January"), font=dict(size=13, color=MUTED))
     periods = [f.period_start.year for f in figs]
     frame(fig, title="Kazakhstan–Russia trade turnover, as each side reported it",
           subtitle=f"US$ billion, {min(periods)}–{max(periods)}. Each side's figures are separate series, never averaged. "
                    "“over” = a lower bound (triangle, line upward); “nearly” = approximate (diamond); † = an outlet's conversion from roubles.",
           sources=source_line(ds, sorted(figs, key=lambda f: (f.kind != "headline", f.period_start))), height=580,
-          legend="h", extra_top=26)
+          legend="h", extra_top=26, axis_space=56)
     alt = "Dot chart of trade turnover by period and side. " + " ".join(
         f"{f.period_label}, {SERIES_NAMES[series_of(f)]}: {value_label(f)} US$ billion." for p in panels for f in p)
     return Chart("turnover_series", fig, alt, tuple(f.figure_id for p in panels for f in p))
@@ -368,7 +384,7 @@ def brics_timeline(ds: Dataset) -> Chart:
     first, last = date_range(events[0].date)[0], max(date_range(e.date, e.date_end)[1] for e in events)
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M3", showgrid=True,
                      range=[first - timedelta(days=45), last + timedelta(days=75)])
-    frame(fig, title="Kazakhstan and BRICS: the statements the interview refers to",
+    frame(fig, title="Kazakhstan and BRICS: what was said, and when",
           subtitle="Blue: statements with a source. Red, open: the interview's claim of an announcement in “"
                    + "”, “".join(e.span for e in events if e.status == "no_source_found")
                    + "”, which no source we found supports; the line points to the nearest statement we found.",

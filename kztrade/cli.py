@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
+from .export_cli import add_parser, run_export
 from .figures import InvalidData, load_dataset
 
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
     check.add_argument("--interview", type=Path, default=REFERENCE_INTERVIEW,
                        help="research copy of the interview to compare turns against (skipped if absent)")
+    add_parser(sub)
     return parser
 
 
@@ -43,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args)
-        from .export_cli import run_export
         return run_export(args)
     except KeyboardInterrupt:
         return 130

@@ -52,7 +52,7 @@ def missing_browser_message() -> str:
     """What to tell a user when there is no browser to export with."""
     env = os.environ.get("BROWSER_PATH")
     where = f"BROWSER_PATH={env!r} is not an executable file." if env is not None else "No Chromium was found."
-    return f"PNG export is unavailable here: {where} {INSTALL_STEP} {FALLBACK}"
+    return f"Image export (PNG/SVG) is unavailable here: {where} {INSTALL_STEP} {FALLBACK}"
 
 
 class Exporter:

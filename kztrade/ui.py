@@ -12,7 +12,7 @@ import streamlit as st
 
 from . import DATA_DIR, REFERENCE_INTERVIEW, export
 from .cards import headline_value
-from .charts import CHARTS, Chart, build_chart, chart_for, cite, fmt, fmt_date, fmt_signed, value_label
+from .charts import CHARTS, Chart, build_chart, chart_for, cite, fmt, fmt_date, fmt_signed, value_text
 from .figures import InvalidData, load_dataset
 from .model import SIDE_NAMES, STATUS_NAMES, Dataset, Figure
 from .table import figures_table, safe_csv
@@ -186,10 +186,9 @@ def context_lines(ds: Dataset, figures: list[Figure]) -> None:
     for f in figures:
         s = ds.sources[f.source_id]
         when = fmt_date(f.stated_on or s.published)
-        unit = "US$ bn" if f.unit == "usd_bn" else ("%" if f.unit == "pct" else "thousand TEU")
         conv = f" ({md(f.conversion_note)})" if f.conversion_note else ""
         st.markdown(
-            f"- **{md(value_label(f).rstrip('†'))} {unit}**, {md(f.period_label)} · {md(SIDE_NAMES[f.side])} · "
+            f"- **{md(value_text(f))}**, {md(f.period_label)} · {md(SIDE_NAMES[f.side])} · "
             f"{md(f.stated_by)}; {link(s.outlet, s.url)}{', ' + md(when) if when else ''}{conv}"
         )
 
@@ -232,7 +231,7 @@ def chart_actions(ds: Dataset, folder: str, c: Chart) -> None:
 def show_chart(ds: Dataset, folder: str, chart_id: str) -> Chart:
     """One chart as on screen = PNG, with its text description and its downloads."""
     c = chart(folder, chart_id)
-    st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}",
+    st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt,
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": chart_id, "scale": 2}})
     st.caption(f"Chart description: {md(c.alt)}")
     chart_actions(ds, folder, c)
@@ -242,7 +241,7 @@ def show_chart(ds: Dataset, folder: str, chart_id: str) -> Chart:
 
 def chart_with_words(ds: Dataset, folder: str, chart_id: str) -> None:
     """A chart beside the words that state its figures and what other sources say."""
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([5, 3], gap="large")
     with left:
         c = show_chart(ds, folder, chart_id)
     with right:
@@ -281,9 +280,9 @@ def overview(ds: Dataset, folder: str) -> None:
     """The three figures as metrics, then each chart beside its words."""
     cols = st.columns(len(ds.headline()))
     for col, f in zip(cols, ds.headline()):
-        with col:
-            st.metric(f"{f.label}, {f.period_label}", headline_value(f), border=True,
-                      help=f"{f.description} Stated in {cite(ds, f)}.")
+        with col, st.container(border=True):
+            st.markdown(f"**{md(f.label)}**")
+            st.metric(f.period_label, headline_value(f), help=f"{f.description} Stated in {cite(ds, f)}.")
             st.markdown(f"{status_badge(f.status)}  \n{md(cite(ds, f))}")
     st.subheader("Trade turnover")
     chart_with_words(ds, folder, "turnover_ytd")
@@ -326,6 +325,10 @@ def interview(ds: Dataset, folder: str) -> None:
             continue
         st.markdown(f"**{md(t.label)}**")
         st.markdown(highlight(t.text, turn_spans(ds, t.turn_id)))
+        for f in (f for f in ds.headline() if f.turn_id == t.turn_id):
+            st.caption(f"“{md(f.span)}” ({md(f.label)}) {status_badge(f.status)} {md(f.status_note)}")
+        for e in (e for e in ds.events if e.turn_id == t.turn_id):
+            st.caption(f"“{md(e.span)}” {status_badge(e.status)} {md(e.status_note)}")
 
 
 def data(ds: Dataset, folder: str) -> None:
@@ -343,10 +346,10 @@ def data(ds: Dataset, folder: str) -> None:
     st.subheader("Cite this")
     base = (st.context.url or "").split("?")[0]
     st.markdown("The dashboard:")
-    st.code(cite_text(ds, "Kazakhstan–Russia trade: one interview's numbers, in context", f"{base}?view=overview"), language=None)
+    st.code(cite_text(ds, "Kazakhstan–Russia trade: one interview's numbers, in context", f"{base}?view=overview"), language=None, wrap_lines=True)
     for spec in CHARTS.values():
         st.markdown(f"{md(spec.title)}:")
-        st.code(cite_text(ds, spec.title, f"{base}?view={spec.chart_id}"), language=None)
+        st.code(cite_text(ds, spec.title, f"{base}?view={spec.chart_id}"), language=None, wrap_lines=True)
 
 
 def cite_text(ds: Dataset, title: str, url: str) -> str:

@@ -1,0 +1,48 @@
+"""Hosting files: hardened Streamlit settings, runtime-only requirements, the browser for Cloud."""
+
+import re
+import tomllib
+
+from .conftest import ROOT
+
+
+def test_streamlit_security_settings():
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    server = cfg["server"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableCORS"] is True
+    assert server["enableStaticServing"] is False
+    assert server["maxUploadSize"] <= 1
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["browser"]["gatherUsageStats"] is False
+
+
+def test_requirements_are_runtime_only_and_pinned():
+    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
+    names = {re.split(r"[~=<>]", l)[0] for l in lines}
+    assert names == {"streamlit", "plotly", "kaleido", "pandas", "frictionless", "psutil"}
+    assert all("~=" in l for l in lines)
+    dev = (ROOT / "requirements-dev.txt").read_text()
+    assert "-r requirements.txt" in dev and "playwright" in dev and "pytest" in dev
+    assert not (ROOT / "pyproject.toml").exists() and not (ROOT / "Pipfile").exists()
+
+
+def test_cloud_gets_chromium_and_a_python_version():
+    assert "chromium" in (ROOT / "packages.txt").read_text().split()
+    assert (ROOT / ".python-version").read_text().strip() == "3.11"
+
+
+def test_code_never_renders_raw_html_or_uses_deprecated_width():
+    for path in [*ROOT.glob("kztrade/*.py"), ROOT / "app.py"]:
+        text = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text, path
+        assert "use_container_width" not in text, path
+
+
+def test_data_layer_imports_no_streamlit_or_plotly():
+    for name in ("figures.py", "check.py", "model.py"):
+        text = (ROOT / "kztrade" / name).read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+(streamlit|plotly)", text, re.M), name
+    for path in ROOT.glob("kztrade/*.py"):
+        if path.name != "ui.py":
+            assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path

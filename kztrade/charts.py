@@ -372,7 +372,8 @@ def brics_timeline(ds: Dataset) -> Chart:
             fig.add_annotation(x=start, y=label, ax=date_range(nearest.date)[0], ay=labels[events.index(nearest)],
                                xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=0, arrowwidth=1.2,
                                arrowcolor=COLOURS["RU"], standoff=8, startstandoff=8, text="")
-            fig.add_annotation(x=end, y=label, xanchor="left", yanchor="middle", xshift=10, showarrow=False, align="left",
+            # Left of the claim and below the connector, so the label never runs off a narrow chart.
+            fig.add_annotation(x=start, y=label, xanchor="right", yanchor="top", xshift=-6, yshift=-6, showarrow=False, align="right",
                                text=f"<b>No source found</b><br>nearest: {fmt_date(nearest.date)}",
                                font=dict(size=12, color=COLOURS["RU"]))
     pub_start, pub_end = date_range(ds.interview.published)

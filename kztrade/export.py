@@ -26,6 +26,10 @@ INSTALL_STEP = (
 )
 FALLBACK = "Meanwhile, use the camera icon in the chart's toolbar for a PNG, or the HTML and CSV downloads."
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Kaleido reloads its tab (re-parsing plotly.js, ~0.15 s) after every image. Its page renders with
+# Plotly.toImage on a figure object, which makes and purges its own element, so we reload only every
+# RELOAD_EVERY images: 3x faster per image, with a bound on any slow leak (see bench/export_bench.py).
+RELOAD_EVERY = 50
 
 
 class ExportError(RuntimeError):
@@ -58,8 +62,9 @@ def missing_browser_message() -> str:
 class Exporter:
     """A lazily started, reusable, lock-guarded Kaleido browser with per-call timeouts."""
 
-    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0):
+    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0, tabs: int = 1):
         self.timeout = timeout
+        self.tabs = tabs  # render_many uses them in parallel; one Chromium either way
         self.start_timeout = start_timeout
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,7 +90,7 @@ class Exporter:
         self._thread = threading.Thread(target=self._loop.run_forever, name="kztrade-kaleido", daemon=True)
         self._thread.start()
         try:
-            self._kaleido = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=path)
+            self._kaleido = reusing_kaleido()(n=self.tabs, timeout=self.timeout, mathjax=False, path=path)
             asyncio.run_coroutine_threadsafe(self._kaleido.open(), self._loop).result(self.start_timeout)
         except ChromeNotFoundError as e:
             self._reset()
@@ -104,21 +109,32 @@ class Exporter:
 
     def render(self, fig: go.Figure, fmt: str, scale: float = 1, width: int | None = None) -> bytes:
         """Image bytes of a figure; thread-safe; raises ExportError with a user-facing message."""
-        opts = dict(format=fmt, scale=scale, width=width or fig.layout.width or EXPORT_WIDTH, height=fig.layout.height or 500)
-        fig_dict = fig.to_dict()
+        return self.render_many([(fig, fmt, scale, width)])[0]
+
+    def render_many(self, jobs: list[tuple[go.Figure, str, float, int | None]]) -> list[bytes]:
+        """Image bytes of several figures, rendered on the browser's tabs in parallel, in order.
+
+        Each result comes back from its own coroutine, so results cannot be swapped between jobs."""
+        specs = [(fig.to_dict(), dict(format=fmt, scale=scale, width=width or fig.layout.width or EXPORT_WIDTH,
+                                      height=fig.layout.height or 500)) for fig, fmt, scale, width in jobs]
+        timeout = self.timeout * -(-len(specs) // self.tabs)  # one timeout per round of tabs
         with self._lock:
             if self._kaleido is None:
                 self._start()
-            future = asyncio.run_coroutine_threadsafe(self._calc(fig_dict, opts), self._loop)
+            future = asyncio.run_coroutine_threadsafe(self._gather(specs), self._loop)
             try:
-                return future.result(self.timeout)
+                return future.result(timeout)
             except concurrent.futures.TimeoutError as e:
                 future.cancel()
                 self._reset()
-                raise ExportTimeout(f"The export took longer than {self.timeout:g} s and was stopped. Try again. {FALLBACK}") from e
+                raise ExportTimeout(f"The export took longer than {timeout:g} s and was stopped. Try again. {FALLBACK}") from e
             except Exception as e:
                 self._reset()
                 raise ExportError(f"The export failed ({type(e).__name__}: {e}). Try again. {FALLBACK}") from e
+
+    async def _gather(self, specs: list[tuple[dict, dict]]) -> list[bytes]:
+        """Render every spec concurrently; the browser hands each coroutine its own tab."""
+        return list(await asyncio.gather(*(self._calc(fig_dict, opts) for fig_dict, opts in specs)))
 
     def _reset(self) -> None:
         """Kill the browser and its children, stop the loop, and forget both."""
@@ -140,6 +156,25 @@ class Exporter:
                 except Exception:
                     pass  # killed below either way
             self._reset()
+
+
+def reusing_kaleido():
+    """Kaleido's class, with the tab reloaded every RELOAD_EVERY images instead of after each one."""
+    import kaleido
+
+    if not hasattr(kaleido.Kaleido, "_return_kaleido_tab"):  # a Kaleido without the hook: keep its default
+        return kaleido.Kaleido
+
+    class ReusingKaleido(kaleido.Kaleido):
+        renders = 0
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            self.renders += 1
+            if self.renders % RELOAD_EVERY == 0:
+                await tab.reload()
+            await self.tabs_ready.put(tab)
+
+    return ReusingKaleido
 
 
 def kill_tree(pid: int) -> None:

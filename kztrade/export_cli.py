@@ -52,9 +52,9 @@ def run_export(args: argparse.Namespace) -> int:
     ex = exporter()
     start = time.perf_counter()
     try:
-        for c in todo:
-            width = CARD_WIDTH if c.chart_id.endswith("-card") else EXPORT_WIDTH
-            data = ex.render(c.figure, args.format, scale=args.scale if args.format == "png" else 1, width=width)
+        jobs = [(c.figure, args.format, args.scale if args.format == "png" else 1,
+                 CARD_WIDTH if c.chart_id.endswith("-card") else EXPORT_WIDTH) for c in todo]
+        for c, data in zip(todo, ex.render_many(jobs)):
             path = args.out / f"{c.chart_id}.{args.format}"
             path.write_bytes(data)
             print(f"wrote {path} ({len(data):,} bytes)")

@@ -269,7 +269,7 @@ def events_lines(ds: Dataset) -> None:
     for e in ds.events:
         if e.turn_id:
             turn = ds.turn(e.turn_id)
-            st.markdown(f"- **{md(fmt_date(e.date))}**: {md(e.description)} ({md(turn.label)}: “{md(e.span)}”) "
+            st.markdown(f"- **{md(fmt_date(e.date))}**: {md(e.description)} {md(turn.label)} says “{md(e.span)}”. "
                         f"{status_badge(e.status)} {md(e.status_note)}")
         else:
             s = ds.sources[e.source_id]

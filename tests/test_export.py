@@ -187,3 +187,15 @@ def test_no_chromium_left_after_close():
     procs = chromium_children()
     psutil.wait_procs(procs, timeout=5)
     assert [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_reusing_a_tab_leaks_nothing_between_images(ds, monkeypatch):
+    """A, B, A gives A twice, byte for byte, with and without the periodic tab reload."""
+    a = build_chart(ds, "turnover_ytd").figure
+    b = build_chart(ds, "brics_timeline").figure
+    for every in (50, 2):
+        monkeypatch.setattr(export, "RELOAD_EVERY", every)
+        ex = export.Exporter()
+        first, other, again = (ex.render(f, "png", scale=1) for f in (a, b, a))
+        ex.close()
+        assert first == again and first != other, every

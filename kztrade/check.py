@@ -68,7 +68,7 @@ def check_data(data_dir: Path, reference: Path | None = None) -> list[Problem]:
         return [Problem("datapackage.json", None, "", "", f"cannot be read as JSON ({type(e).__name__}: {e})")]
     tables = {name: read_table(data_dir, name) for name in TABLES}
     problems = schema_problems(descriptor, tables)
-    problems += rule_problems(tables, reference)
+    problems += rule_problems(tables, data_dir, reference)
     return sorted(set(problems), key=lambda p: (TABLES.index(p.file[:-4]) if p.file[:-4] in TABLES else -1, p.row or 0, p.field, p.message))
 
 
@@ -133,13 +133,13 @@ def parse_dateish(text: str) -> date | None:
         return None
 
 
-def rule_problems(tables: dict[str, list[dict[str, str]]], reference: Path | None) -> list[Problem]:
+def rule_problems(tables: dict[str, list[dict[str, str]]], data_dir: Path, reference: Path | None) -> list[Problem]:
     """The project's own rules: spans, attributions, references by meaning, dates, derivations."""
     problems: list[Problem] = []
     turns = {r.get("turn_id", ""): r for r in tables["turns"]}
     figures = {r.get("figure_id", ""): r for r in tables["figures"]}
     problems += date_problems(tables)
-    problems += interview_problems(tables, reference)
+    problems += interview_problems(tables, data_dir, reference)
     problems += figure_problems(tables["figures"], turns, figures, tables["interview"])
     problems += event_problems(tables["events"], turns)
     problems += derivation_problems(tables["derivations"], figures)
@@ -163,8 +163,8 @@ def date_problems(tables: dict[str, list[dict[str, str]]]) -> list[Problem]:
     return out
 
 
-def interview_problems(tables: dict[str, list[dict[str, str]]], reference: Path | None) -> list[Problem]:
-    """One interview row; turns that rebuild the research copy byte for byte; roles that match kinds."""
+def interview_problems(tables: dict[str, list[dict[str, str]]], data_dir: Path, reference: Path | None) -> list[Problem]:
+    """One interview row; turns that rebuild data/interview.txt byte for byte; that file equal to the research copy."""
     out = []
     if len(tables["interview"]) != 1:
         out.append(Problem("interview.csv", None, "", "", f"must hold exactly one row, holds {len(tables['interview'])}"))
@@ -178,8 +178,12 @@ def interview_problems(tables: dict[str, list[dict[str, str]]], reference: Path 
             out.append(Problem("turns.csv", n, row.get("turn_id", ""), "speaker", f"{interviewee} only speaks in answers"))
     if not any(r.get("kind") == "title" for r in tables["turns"]):
         out.append(Problem("turns.csv", None, "", "kind", "no turn of kind 'title'"))
-    if reference is not None and Path(reference).is_file():
-        out += reference_problems(tables["turns"], Path(reference))
+    copy = data_dir / "interview.txt"
+    if not copy.is_file():
+        return out + [Problem("interview.txt", None, "", "", "missing; copy ../shared/research/interview.txt into data/ without any edit")]
+    out += reference_problems(tables["turns"], copy)
+    if reference is not None and Path(reference).is_file() and Path(reference).read_bytes() != copy.read_bytes():
+        out.append(Problem("interview.txt", None, "", "", f"differs from the research copy {reference}; copy it again without any edit"))
     return out
 
 

@@ -33,9 +33,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(e.problems)} problem(s) in {args.data}. Fix each named file, row and field, then run check again.", file=sys.stderr)
         return 1
     heads = len(ds.headline())
-    compared = "matches" if args.interview.is_file() else "not compared (research copy absent)"
+    research = "matches the research copy" if args.interview.is_file() else "research copy not found, not compared"
     print(f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, {len(ds.figures) - heads} context), "
-          f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events; interview text {compared}.")
+          f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events; "
+          f"interview text matches its turns and {research}.")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -23,8 +24,11 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def reference() -> Path:
-    """The research copy of the interview; CI lays shared/ beside the clone, so it must be there."""
-    assert REFERENCE_INTERVIEW.is_file(), f"missing research copy at {REFERENCE_INTERVIEW}"
+    """The research copy of the interview. CI lays shared/ beside the clone, so there it must exist;
+    a clone elsewhere has only data/interview.txt, and the comparison with the research copy is skipped."""
+    if not REFERENCE_INTERVIEW.is_file():
+        assert not os.environ.get("CI"), f"CI must have the research copy at {REFERENCE_INTERVIEW}"
+        pytest.skip(f"no research copy beside this clone ({REFERENCE_INTERVIEW})")
     return REFERENCE_INTERVIEW
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -112,14 +113,8 @@ def main() -> None:
             PAGES[view](ds, folder)
     except Exception:  # a bug must not show a traceback; the server log has it
         st.error("This view could not be drawn. Reload the page; if it happens again, please report the link you used.")
-        raise_in_log()
+        logging.getLogger("kztrade").exception("view %s failed", view)
     footer(ds)
-
-
-def raise_in_log() -> None:
-    """Log the current exception for the operator without showing it to the user."""
-    import logging
-    logging.getLogger("kztrade").exception("view failed")
 
 
 def show_problems(problems) -> None:
@@ -219,13 +214,18 @@ def chart_actions(ds: Dataset, folder: str, c: Chart) -> None:
         st.download_button("Download HTML", data=lambda: html_bytes(folder, c.chart_id), file_name=f"{c.chart_id}.html",
                            mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
     with cols[2]:
-        rows = figures_table(ds)
-        st.download_button("Download CSV", data=safe_csv(rows[rows["id"].isin(c.shown)]), file_name=f"{c.chart_id}.csv",
+        st.download_button("Download CSV", data=lambda: chart_csv(ds, c), file_name=f"{c.chart_id}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv-{c.chart_id}", icon=":material/table:")
     with _FAILURES_LOCK:
         failure = _EXPORT_FAILURES.pop(c.chart_id, None)
     if failure:
         st.warning(f"The last PNG export of this chart failed. {failure}")
+
+
+def chart_csv(ds: Dataset, c: Chart) -> bytes:
+    """The rows of the figures table that a chart draws, as safe CSV."""
+    rows = figures_table(ds)
+    return safe_csv(rows[rows["id"].isin(c.shown)])
 
 
 def show_chart(ds: Dataset, folder: str, chart_id: str) -> Chart:

@@ -189,3 +189,14 @@ def test_csv_download_is_neutralised(page, server):
     risky = [c for r in rows for c in r if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in risky), risky  # only plain negative numbers
     assert "-8.99" in risky
+
+
+def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
+    open_view(page, server, "turnover_ytd", 1)
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    assert dl.value.suggested_filename == "turnover_ytd.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [r["id"] for r in rows] == ["kz_ru_turnover_2024_jan_aug", "kz_turnover_2023_jan_aug", "ru_turnover_2023_jan_aug",
+                                       "turnover_change_vs_kz_base", "turnover_change_vs_ru_base"]
+    assert rows[0]["source"] == "News.Az interview, question 3 (October 2024): “$17.2 billion”"

@@ -215,6 +215,13 @@ def turnover_ytd(ds: Dataset) -> Chart:
     return Chart("turnover_ytd", fig, alt, (head.figure_id, *[b.figure_id for b in bases], *[d.derived_id for d in derivs]))
 
 
+def label_position(f: Figure, series: str) -> str:
+    """Where a dot's label goes: bounds below (their line points up), Kazakh left, others right or above."""
+    if f.bound == "lower_bound":
+        return "bottom center"
+    return {"KZ": "middle left", "RU": "middle right", "interview": "middle right"}.get(series, "top center")
+
+
 def turnover_series(ds: Dataset) -> Chart:
     """Every turnover figure by period and side: whole years and part-years in separate panels."""
     figs = [f for f in ds.figures.values() if f.measure == "turnover"]
@@ -234,7 +241,7 @@ def turnover_series(ds: Dataset) -> Chart:
                 x=[tick(f.period_label) for f in pts], y=[f.value for f in pts], row=1, col=col,
                 mode="markers+text", name=SERIES_NAMES[s], legendgroup=s, showlegend=col == 1 or s == "interview",
                 offsetgroup=s, text=[value_label(f) for f in pts],
-                textposition=["bottom center" if f.bound == "lower_bound" else "top center" for f in pts],
+                textposition=[label_position(f, s) for f in pts],
                 textfont=dict(size=11, color=COLOURS[s]), cliponaxis=False,
                 marker=dict(color=COLOURS[s], size=12, line=dict(color="#FFFFFF", width=1),
                             symbol=[{"lower_bound": "triangle-up", "approximate": "diamond"}.get(f.bound, "circle") for f in pts]),

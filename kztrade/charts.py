@@ -24,7 +24,6 @@ COLOURS = {
     "interview": "#E69F00",
     "not_stated": "#7F7F7F",
 }
-ROUTE_COLOURS = ("#56B4E9", "#CC79A7")
 INK, MUTED, GRID = "#1F2328", "#5A6270", "#E5E7EB"
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 EXPORT_WIDTH = 900
@@ -194,7 +193,7 @@ def turnover_ytd(ds: Dataset) -> Chart:
                     marker_color=COLOURS[s], text=[value_label(f)], textposition="outside", cliponaxis=False,
                     textfont=dict(size=14, color=INK), width=0.6,
                     hovertemplate=f"{f.label}, {f.period_label}<br>{value_label(f)} US$ bn<br>{cite(ds, f)}<extra></extra>")
-    for d, base in zip(derivs, bases):
+    for base in bases:
         fig.add_hline(y=base.value, line=dict(color=COLOURS[base.side], width=1.2, dash="dot"))
     changes = "<br>".join(f"{fmt_signed(d.value)} on the {SIDE_NAMES[ds.figures[d.base_id].side].split()[0]} base"
                           for d in derivs)

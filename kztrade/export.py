@@ -80,7 +80,6 @@ class Exporter:
 
     def _start(self) -> None:
         """Start the event-loop thread and the browser; raise BrowserMissing or ExportTimeout."""
-        import kaleido
         from kaleido.errors import ChromeNotFoundError
 
         path = browser_path()

@@ -156,16 +156,3 @@ class Dataset:
     def headline(self) -> list[Figure]:
         """The interview's own figures, in file order."""
         return [f for f in self.figures.values() if f.kind == "headline"]
-
-    def context(self, topic: str) -> list[Figure]:
-        """Context figures on one topic, in file order."""
-        return [f for f in self.figures.values() if f.kind == "context" and f.topic == topic]
-
-    def citation(self, figure: Figure) -> str:
-        """Who stated a figure, where and when, in one line."""
-        if figure.kind == "headline":
-            t = self.turn(figure.turn_id)
-            return f"{self.interview.outlet}, {t.label.lower()}, {self.interview.published_label}"
-        s = self.sources[figure.source_id]
-        when = figure.stated_on or s.published or "date not given"
-        return f"{figure.stated_by}; {s.outlet}, {when}"

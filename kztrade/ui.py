@@ -12,7 +12,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from . import DATA_DIR, REFERENCE_INTERVIEW, export
-from .cards import headline_value
+from .cards import CARD_WIDTH, card_id, headline_value, quote_card
 from .charts import CHARTS, Chart, build_chart, chart_for, cite, fmt, fmt_date, fmt_signed, value_text
 from .figures import InvalidData, load_dataset
 from .model import SIDE_NAMES, STATUS_NAMES, Dataset, Figure
@@ -62,6 +62,18 @@ def png_bytes(folder: str, chart_id: str) -> bytes:
     except export.ExportError as e:
         with _FAILURES_LOCK:
             _EXPORT_FAILURES[chart_id] = str(e)
+        raise
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def card_png(folder: str, figure_id: str) -> bytes:
+    """A headline figure's quote card at scale 2; made on the first click, then served from the cache."""
+    card = quote_card(dataset(folder), figure_id)
+    try:
+        return export.exporter().render(card.figure, "png", scale=2, width=CARD_WIDTH)
+    except export.ExportError as e:
+        with _FAILURES_LOCK:
+            _EXPORT_FAILURES[card.chart_id] = str(e)
         raise
 
 
@@ -284,6 +296,10 @@ def overview(ds: Dataset, folder: str) -> None:
             st.markdown(f"**{md(f.label)}**")
             st.metric(f.period_label, headline_value(f), help=f"{f.description} Stated in {cite(ds, f)}.")
             st.markdown(f"{status_badge(f.status)}  \n{md(cite(ds, f))}")
+            if export.browser_path() is not None:
+                st.download_button("Quote card (PNG)", data=lambda f=f: card_png(folder, f.figure_id),
+                                   file_name=f"{card_id(f)}.png", mime="image/png", on_click="ignore",
+                                   key=f"card-{f.figure_id}", icon=":material/format_quote:")
     st.subheader("Trade turnover")
     chart_with_words(ds, folder, "turnover_ytd")
     st.subheader("Container transit")

@@ -93,6 +93,7 @@ def test_overview_shows_the_three_figures_their_status_and_their_words():
     assert "News.Az's words, not Magbat Spanov's" in plain(text)
     assert "excerpt" in text and "https://news.az/news/-why-is-kazakhstan-rethinking-its-plans-to-join-brics" in text
     assert "No source found" in text  # the August 2024 claim's status
+    assert [b.label for b in at.get("download_button")][:3] == ["Quote card (PNG)"] * 3
 
 
 def test_turnover_view_shows_both_sides_and_the_derived_changes():

@@ -200,3 +200,13 @@ def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
     assert [r["id"] for r in rows] == ["kz_ru_turnover_2024_jan_aug", "kz_turnover_2023_jan_aug", "ru_turnover_2023_jan_aug",
                                        "turnover_change_vs_kz_base", "turnover_change_vs_ru_base"]
     assert rows[0]["source"] == "News.Az interview, question 3 (October 2024): “$17.2 billion”"
+
+
+def test_quote_card_button_gives_the_card(page, server):
+    open_view(page, server, "overview", 2)
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="Quote card (PNG)").nth(1).click()
+    assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.png"
+    img = Image.open(dl.value.path())
+    assert img.format == "PNG" and img.size == (2400, 2000)
+    assert page.console_errors == []

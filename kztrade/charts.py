@@ -119,11 +119,16 @@ def series_of(f: Figure) -> str:
     return "interview" if f.kind == "headline" else f.side
 
 
+def turn_cite(ds: Dataset, turn_id: str) -> str:
+    """'News.Az interview, question 3 (October 2024)': an interview turn as a short citation."""
+    turn = ds.turn(turn_id)
+    return f"{ds.interview.outlet} interview, {turn.kind} {turn.turn_id[1:]} ({ds.interview.published_label.split(' (')[0]})"
+
+
 def cite(ds: Dataset, f: Figure) -> str:
     """Short citation for a source line: 'News.Az interview, question 3 (Oct 2024)' or 'TASS, 8 Nov 2023'."""
     if f.kind == "headline":
-        turn = ds.turn(f.turn_id)
-        return f"{ds.interview.outlet} interview, {turn.kind} {turn.turn_id[1:]} ({ds.interview.published_label.split(' (')[0]})"
+        return turn_cite(ds, f.turn_id)
     s = ds.sources[f.source_id]
     when = fmt_date(f.stated_on or s.published)
     return f"{s.outlet}, {when}" if when else s.outlet
@@ -352,7 +357,7 @@ def date_range(text: str, text_end: str = "") -> tuple[date, date]:
 def event_cite(ds: Dataset, e: Event) -> str:
     """Short citation of an event: the outlet and date, or the interview turn that makes the claim."""
     if e.turn_id:
-        return f"{ds.interview.outlet} interview, answer {e.turn_id[1:]} ({ds.interview.published_label.split(' (')[0]})"
+        return turn_cite(ds, e.turn_id)
     s = ds.sources[e.source_id]
     return f"{s.outlet}, {fmt_date(s.published or e.date)}"
 

@@ -58,7 +58,16 @@ def read_table(data_dir: Path, name: str) -> list[dict[str, str]]:
 
 def check_data(data_dir: Path, reference: Path | None = None) -> list[Problem]:
     """Every problem in a data folder, in file and row order; an empty list means valid."""
-    data_dir = Path(data_dir)
+    return check_tables(Path(data_dir), read_tables(Path(data_dir)), reference)
+
+
+def read_tables(data_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """Every table of the package as rows of strings, read once."""
+    return {name: read_table(data_dir, name) for name in TABLES}
+
+
+def check_tables(data_dir: Path, tables: dict[str, list[dict[str, str]]], reference: Path | None) -> list[Problem]:
+    """Every problem in tables already read from data_dir, in file and row order."""
     descriptor = data_dir / "datapackage.json"
     if not descriptor.is_file():
         return [Problem("datapackage.json", None, "", "", f"not found in {data_dir}; point --data at the folder that holds it")]
@@ -66,7 +75,6 @@ def check_data(data_dir: Path, reference: Path | None = None) -> list[Problem]:
         json.loads(descriptor.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         return [Problem("datapackage.json", None, "", "", f"cannot be read as JSON ({type(e).__name__}: {e})")]
-    tables = {name: read_table(data_dir, name) for name in TABLES}
     problems = schema_problems(descriptor, tables)
     problems += rule_problems(tables, data_dir, reference)
     return sorted(set(problems), key=lambda p: (TABLES.index(p.file[:-4]) if p.file[:-4] in TABLES else -1, p.row or 0, p.field, p.message))

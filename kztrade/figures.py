@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
-from .check import Problem, check_data, read_table
+from .check import Problem, check_tables, read_tables
 from .model import Dataset, Derived, Event, Figure, Interview, Source, Turn
 
 
@@ -22,10 +22,10 @@ class InvalidData(Exception):
 def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_INTERVIEW) -> Dataset:
     """The validated dataset; raises InvalidData listing every problem otherwise."""
     data_dir = Path(data_dir)
-    problems = check_data(data_dir, reference)
+    tables = read_tables(data_dir)
+    problems = check_tables(data_dir, tables, reference)
     if problems:
         raise InvalidData(problems)
-    tables = {name: read_table(data_dir, name) for name in ("interview", "turns", "sources", "figures", "events", "derivations")}
     turns = tuple(sorted((record(Turn, r) for r in tables["turns"]), key=lambda t: t.seq))
     title = next(t.text for t in turns if t.kind == "title")
     interview = record(Interview, {**tables["interview"][0], "title": title})

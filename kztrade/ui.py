@@ -13,7 +13,7 @@ import streamlit as st
 
 from . import DATA_DIR, REFERENCE_INTERVIEW, export
 from .cards import CARD_WIDTH, card_id, headline_value, quote_card
-from .charts import CHARTS, Chart, build_chart, chart_for, cite, fmt, fmt_date, fmt_signed, value_text
+from .charts import CHARTS, EXPORT_WIDTH, Chart, build_chart, chart_for, cite, fmt, fmt_date, fmt_signed, value_text
 from .figures import InvalidData, load_dataset
 from .model import SIDE_NAMES, STATUS_NAMES, Dataset, Figure
 from .table import figures_table, safe_csv
@@ -54,27 +54,27 @@ def chart(folder: str, chart_id: str) -> Chart:
     return build_chart(dataset(folder), chart_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def png_bytes(folder: str, chart_id: str) -> bytes:
-    """A chart's PNG at scale 2; made on the first click, then served from the cache."""
+def render_png(key: str, fig, width: int) -> bytes:
+    """PNG at scale 2; a failure is kept under key to show beside its button on the next run, then re-raised."""
     try:
-        return export.to_png(chart(folder, chart_id).figure, scale=2)
+        return export.exporter().render(fig, "png", scale=2, width=width)
     except export.ExportError as e:
         with _FAILURES_LOCK:
-            _EXPORT_FAILURES[chart_id] = str(e)
+            _EXPORT_FAILURES[key] = str(e)
         raise
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def png_bytes(folder: str, chart_id: str) -> bytes:
+    """A chart's PNG; made on the first click, then served from the cache."""
+    return render_png(chart_id, chart(folder, chart_id).figure, EXPORT_WIDTH)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def card_png(folder: str, figure_id: str) -> bytes:
-    """A headline figure's quote card at scale 2; made on the first click, then served from the cache."""
+    """A headline figure's quote card; made on the first click, then served from the cache."""
     card = quote_card(dataset(folder), figure_id)
-    try:
-        return export.exporter().render(card.figure, "png", scale=2, width=CARD_WIDTH)
-    except export.ExportError as e:
-        with _FAILURES_LOCK:
-            _EXPORT_FAILURES[card.chart_id] = str(e)
-        raise
+    return render_png(card.chart_id, card.figure, CARD_WIDTH)
 
 
 def html_bytes(folder: str, chart_id: str) -> bytes:

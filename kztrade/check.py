@@ -1,134 +1,110 @@
-"""Validate a data folder: the Table Schemas (via frictionless), then the rules a schema cannot say."""
+"""Validate a data folder: the guard (what loading needs), frictionless (the Table Schemas, in `check` and CI
+only), then the rules a schema cannot state. No Streamlit, no plotly."""
 
 from __future__ import annotations
 
-import csv
-import json
+import math
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from frictionless import validate as frictionless_validate
+from .guard import Package, Problem, printable, read_package
+from .wording import bound_in, find_value, says_own_data
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations")
-DATE_FIELDS = {
-    "interview": ("published",),
-    "sources": ("published",),
-    "figures": ("stated_on",),
-    "events": ("date", "date_end"),
-}
 URL_FIELDS = {"url", "url_alt"}
-PRIMARY_KEYS = {"interview": "interview_id", "turns": "turn_id", "sources": "source_id", "figures": "figure_id",
-                "events": "event_id", "derivations": "derived_id"}
-# A span's number, as printed: "$17.2 billion" -> 17.2, "63%" -> 63.
-SPAN_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
-SPAN_UNIT = {"usd_bn": re.compile(r"\$.*\bbillion\b"), "pct": re.compile(r"%$")}
+BOUND_NAMES = {"exact": "exact", "lower_bound": "a lower bound", "approximate": "approximate"}
+DATE_SHAPE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+HEADLINE_STATUSES = {"no_independent_source", "matches_report"}
+CONTEXT_STATUSES = {"reported", "quote_not_verified"}
+
+__all__ = ["Problem", "check_data", "check_package", "TABLES"]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in the data, named by file, row and field."""
+def check_data(data_dir: Path, reference: Path | None = None, full: bool = True) -> list[Problem]:
+    """Every problem in a data folder, in file and row order; an empty list means valid.
 
-    file: str
-    row: int | None
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.record:
-            where += f" ({self.record})"
-        if self.field:
-            where += f", field {self.field}"
-        return f"{where}: {self.message}"
+    full=False skips frictionless: the app's cheap guard on cold start. full=True is `python -m kztrade check`."""
+    pkg, problems = read_package(Path(data_dir))
+    return check_package(Path(data_dir), pkg, problems, reference, full)
 
 
-def read_table(data_dir: Path, name: str) -> list[dict[str, str]]:
-    """Rows of one CSV as strings; an unreadable file gives no rows (frictionless reports it)."""
-    try:
-        with open(data_dir / f"{name}.csv", encoding="utf-8", newline="") as f:
-            return list(csv.DictReader(f))
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return []
+def check_package(data_dir: Path, pkg: Package | None, problems: list[Problem], reference: Path | None, full: bool) -> list[Problem]:
+    """Every problem, given what the guard read and found."""
+    if pkg is None:
+        return problems
+    unsafe_files = any(p.row is None and (p.field in ("", "path")) for p in problems)
+    if full and not unsafe_files:  # never hand frictionless a symlink or a path outside the folder
+        # The guard checks what frictionless does for this schema; frictionless speaks only where the guard found nothing.
+        seen = {(p.file, p.row) for p in problems}
+        broken = {p.file for p in problems if p.row in (None, 1)}  # a file whose header or structure is already wrong
+        problems = problems + [p for p in schema_problems(data_dir, pkg) if (p.file, p.row) not in seen and p.file not in broken]
+    all_read = len(pkg.tables) == len([r for r in pkg.descriptor["resources"] if r.get("type") == "table"])
+    if all_read and pkg.keys_ok and not pkg.unreadable:  # with an id used twice, references by meaning would be read against the wrong row
+        problems += rule_problems(pkg, data_dir, reference)
+    order = {pkg.paths.get(t, f"{t}.csv"): i for i, t in enumerate(TABLES)}
+    return sorted(set(problems), key=lambda p: (order.get(p.file, -1), p.row or 0, p.field, p.message))
 
 
-def check_data(data_dir: Path, reference: Path | None = None) -> list[Problem]:
-    """Every problem in a data folder, in file and row order; an empty list means valid."""
-    return check_tables(Path(data_dir), read_tables(Path(data_dir)), reference)
-
-
-def read_tables(data_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """Every table of the package as rows of strings, read once."""
-    return {name: read_table(data_dir, name) for name in TABLES}
-
-
-def check_tables(data_dir: Path, tables: dict[str, list[dict[str, str]]], reference: Path | None) -> list[Problem]:
-    """Every problem in tables already read from data_dir, in file and row order."""
-    descriptor = data_dir / "datapackage.json"
-    if not descriptor.is_file():
-        return [Problem("datapackage.json", None, "", "", f"not found in {data_dir}; point --data at the folder that holds it")]
-    try:
-        json.loads(descriptor.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        return [Problem("datapackage.json", None, "", "", f"cannot be read as JSON ({type(e).__name__}: {e})")]
-    problems = schema_problems(descriptor, tables)
-    problems += rule_problems(tables, data_dir, reference)
-    return sorted(set(problems), key=lambda p: (TABLES.index(p.file[:-4]) if p.file[:-4] in TABLES else -1, p.row or 0, p.field, p.message))
-
-
-def record_id(tables: dict[str, list[dict[str, str]]], table: str, row: int | None) -> str:
+def record_id(pkg: Package, table: str, row: int | None) -> str:
     """The primary key of a row (row 2 is the first data row, as frictionless counts)."""
-    rows = tables.get(table, [])
+    rows = pkg.tables.get(table, [])
     if row is None or not 2 <= row < len(rows) + 2:
         return ""
-    first_field = next(iter(rows[row - 2]), "")
-    return rows[row - 2].get(first_field) or ""
+    return printable(next(iter(rows[row - 2].values()), ""))
 
 
-def schema_problems(descriptor: Path, tables: dict[str, list[dict[str, str]]]) -> list[Problem]:
+def schema_problems(data_dir: Path, pkg: Package) -> list[Problem]:
     """Types, required fields, constraints, unique and foreign keys, as frictionless reports them."""
+    from frictionless import validate as frictionless_validate  # slow to import; `check` and CI only
+
     try:
-        report = frictionless_validate(str(descriptor))
+        report = frictionless_validate(str(Path(data_dir) / "datapackage.json"))
     except Exception as e:  # frictionless raises on a descriptor it cannot parse at all
         return [Problem("datapackage.json", None, "", "", f"is not a valid data package: {e}")]
-    problems = []
-    for error in report.errors:
-        problems.append(Problem("datapackage.json", None, "", "", error.message))
+    problems = [Problem("datapackage.json", None, "", "", error.message) for error in report.errors]
     for task in report.tasks:
         file = Path(task.place or f"{task.name}.csv").name
         for error in task.errors:
             row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", "") or ", ".join(getattr(error, "field_names", []) or [])
             field, message = friendly_note(error, field, task.name)
-            problems.append(Problem(file, row, record_id(tables, task.name, row), field, message))
+            problems.append(Problem(file, row, record_id(pkg, task.name, row), field, message))
     return problems
 
 
 def friendly_note(error, field: str, table: str) -> tuple[str, str]:
-    """(field, message): frictionless's finding, said so a person knows what to fix."""
+    """(field, message): frictionless's finding, said so a person knows what to fix; never empty."""
     cell = getattr(error, "cell", None)
+    shown = printable(str(cell)) if cell is not None else None
     if error.type in ("unique-error", "primary-key"):
         first = re.search(r"position \"?(\d+)", error.note)
         where = f" (first used in row {first.group(1)})" if first else ""
-        value = cell if cell is not None else (error.cells[0] if error.cells else "")
-        return field or PRIMARY_KEYS.get(table, ""), f"{value!r} is used again{where}: ids must be unique"
+        value = shown if cell is not None else printable(str(error.cells[0] if error.cells else ""))
+        return field, f"{value!r} is used again{where}: ids must be unique"
     if error.type == "foreign-key":
         target = (error.reference_name or table) + ".csv"
-        return field, f"{', '.join(map(repr, error.field_cells))} does not exist in {target}"
+        return field, f"{', '.join(repr(printable(str(c))) for c in error.field_cells)} does not exist in {target}"
     if error.type == "constraint-error" and field in URL_FIELDS:
-        return field, f"{cell!r} is not an https:// address"
+        return field, f"{shown!r} is not an https:// address"
     if error.type == "constraint-error" and "pattern" in error.note and "\\d{4}" in error.note:
-        return field, f"{cell!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
+        return field, f"{shown!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
     if error.type == "constraint-error" and '"required"' in error.note:
         return field, "is required but empty"
     if error.type == "type-error":
         kind = error.note.split('"')[1].split("/")[0] if '"' in error.note else "value"
-        return field, f"{cell!r} is not a valid {kind}"
-    return field, error.note if cell is None else f"{cell!r}: {error.note}"
+        return field, f"{shown!r} is not a valid {kind}"
+    note = error.note or error.message or error.title
+    return field, note if cell is None else f"{shown!r}: {note}"
+
+
+def num(row: dict[str, str], field: str) -> float | None:
+    """A cell as a finite number, or None (the guard reports cells that are not)."""
+    try:
+        value = float(row.get(field, ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def parse_dateish(text: str) -> date | None:
@@ -136,200 +112,261 @@ def parse_dateish(text: str) -> date | None:
     parts = text.split("-")
     try:
         nums = [int(p) for p in parts] + [1] * (3 - len(parts))
-        return date(*nums[:3]) if len(parts) <= 3 else None
+        return date(*nums[:3]) if 1 <= len(parts) <= 3 else None
     except ValueError:
         return None
 
 
-def rule_problems(tables: dict[str, list[dict[str, str]]], data_dir: Path, reference: Path | None) -> list[Problem]:
-    """The project's own rules: spans, attributions, references by meaning, dates, derivations."""
-    problems: list[Problem] = []
-    turns = {r.get("turn_id", ""): r for r in tables["turns"]}
-    figures = {r.get("figure_id", ""): r for r in tables["figures"]}
-    problems += date_problems(tables)
-    problems += interview_problems(tables, data_dir, reference)
-    problems += figure_problems(tables["figures"], turns, figures, tables["interview"])
-    problems += event_problems(tables["events"], turns)
-    problems += derivation_problems(tables["derivations"], figures)
-    return problems
+def last_dateish(text: str) -> date | None:
+    """The last day a YYYY[-MM[-DD]] string can mean."""
+    first = parse_dateish(text)
+    if first is None:
+        return None
+    parts = text.split("-")
+    if len(parts) == 3:
+        return first
+    if len(parts) == 1:
+        return date(first.year, 12, 31)
+    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
 
 
-def date_problems(tables: dict[str, list[dict[str, str]]]) -> list[Problem]:
-    """Dates that have the right shape but are no real day, and periods that end before they start."""
-    out = []
-    for table, fields in DATE_FIELDS.items():
-        for n, row in enumerate(tables[table], start=2):
-            for field in fields:
-                value = row.get(field) or ""
-                shaped = re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value)
-                if value and shaped and parse_dateish(value) is None:
-                    out.append(Problem(f"{table}.csv", n, record_id(tables, table, n), field, f"{value!r} is not a real date"))
-    for n, row in enumerate(tables["figures"], start=2):
-        start, end = row.get("period_start", ""), row.get("period_end", "")
-        if start and end and re.fullmatch(r"\d{4}-\d{2}-\d{2}", start) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", end) and start > end:
-            out.append(Problem("figures.csv", n, row.get("figure_id", ""), "period_end", f"{end} is before period_start {start}"))
-    return out
+class Rules:
+    """The project's own rules over tables the guard has read."""
 
+    def __init__(self, pkg: Package, data_dir: Path, reference: Path | None):
+        self.pkg, self.data_dir, self.reference = pkg, data_dir, reference
+        t = pkg.tables
+        self.turns = {r["turn_id"]: r for r in t["turns"]}
+        self.figures = {r["figure_id"]: r for r in t["figures"]}
+        self.sources = {r["source_id"]: r for r in t["sources"]}
+        self.events = {r["event_id"]: r for r in t["events"]}
+        self.problems: list[Problem] = []
 
-def interview_problems(tables: dict[str, list[dict[str, str]]], data_dir: Path, reference: Path | None) -> list[Problem]:
-    """One interview row; turns that rebuild data/interview.txt byte for byte; that file equal to the research copy."""
-    out = []
-    if len(tables["interview"]) != 1:
-        out.append(Problem("interview.csv", None, "", "", f"must hold exactly one row, holds {len(tables['interview'])}"))
-    interviewee = tables["interview"][0].get("interviewee", "") if tables["interview"] else ""
-    expected_role = {"title": "outlet", "lead": "outlet", "question": "interviewer", "answer": "interviewee"}
-    for n, row in enumerate(tables["turns"], start=2):
-        kind, role = row.get("kind", ""), row.get("role", "")
-        if kind in expected_role and role != expected_role[kind]:
-            out.append(Problem("turns.csv", n, row.get("turn_id", ""), "role", f"a {kind} must have role {expected_role[kind]!r}, not {role!r}"))
-        if role != "interviewee" and interviewee and row.get("speaker") == interviewee:
-            out.append(Problem("turns.csv", n, row.get("turn_id", ""), "speaker", f"{interviewee} only speaks in answers"))
-    if not any(r.get("kind") == "title" for r in tables["turns"]):
-        out.append(Problem("turns.csv", None, "", "kind", "no turn of kind 'title'"))
-    copy = data_dir / "interview.txt"
-    if not copy.is_file():
-        return out + [Problem("interview.txt", None, "", "", "missing; copy ../shared/research/interview.txt into data/ without any edit")]
-    out += reference_problems(tables["turns"], copy)
-    if reference is not None and Path(reference).is_file() and Path(reference).read_bytes() != copy.read_bytes():
-        out.append(Problem("interview.txt", None, "", "", f"differs from the research copy {reference}; copy it again without any edit"))
-    return out
+    def add(self, table: str, n: int | None, record: str, field: str, message: str) -> None:
+        self.problems.append(Problem(self.pkg.paths.get(table, f"{table}.csv"), n, printable(record), field, message))
 
+    def run(self) -> list[Problem]:
+        self.dates()
+        self.interview()
+        for n, row in enumerate(self.pkg.tables["figures"], start=2):
+            self.figure(n, row)
+        for n, row in enumerate(self.pkg.tables["events"], start=2):
+            self.event(n, row)
+        for n, row in enumerate(self.pkg.tables["derivations"], start=2):
+            self.derivation(n, row)
+        return self.problems
 
-def reference_problems(turns: list[dict[str, str]], reference: Path) -> list[Problem]:
-    """Turns whose text differs from the research copy, named by turn and first differing character."""
-    lines = reference.read_bytes().decode("utf-8").split("\n")
-    out = []
-    try:
-        ordered = sorted(enumerate(turns, start=2), key=lambda x: int(x[1].get("seq") or 0))
-    except ValueError:
-        return out  # a bad seq is already a schema problem
-    covered = 0
-    for n, row in ordered:
+    def dates(self) -> None:
+        """Dates of the right shape that are no real day, and periods that end before they start."""
+        for table, fields in {"interview": ("published",), "sources": ("published",), "figures": ("stated_on",), "events": ("date", "date_end")}.items():
+            for n, row in enumerate(self.pkg.tables[table], start=2):
+                for field in fields:
+                    value = row.get(field, "")
+                    # Only dates the schema's pattern accepts: the guard has reported the others.
+                    if value and re.fullmatch(DATE_SHAPE, value) and parse_dateish(value) is None:
+                        self.add(table, n, next(iter(row.values())), field, f"{value!r} is not a real date")
+
+    def interview(self) -> None:
+        """One interview row; turns by the right speakers that rebuild interview.txt; that file equal to the research copy."""
+        rows = self.pkg.tables["interview"]
+        if len(rows) != 1:
+            self.add("interview", None, "", "", f"must hold exactly one row, holds {len(rows)}")
+        interviewee = rows[0]["interviewee"] if rows else ""
+        expected_role = {"title": "outlet", "lead": "outlet", "question": "interviewer", "answer": "interviewee"}
+        for n, row in enumerate(self.pkg.tables["turns"], start=2):
+            kind, role = row["kind"], row["role"]
+            if kind in expected_role and role != expected_role[kind]:
+                self.add("turns", n, row["turn_id"], "role", f"a {kind} must have role {expected_role[kind]!r}, not {role!r}")
+            if role != "interviewee" and interviewee and row["speaker"] == interviewee:
+                self.add("turns", n, row["turn_id"], "speaker", f"{interviewee} only speaks in answers")
+        if not any(r["kind"] == "title" for r in self.pkg.tables["turns"]):
+            self.add("turns", None, "", "kind", "no turn of kind 'title'")
+        text_name = "interview-text"
+        if text_name not in self.pkg.texts:
+            return
+        text = self.pkg.texts[text_name]
+        self.turns_rebuild(text, self.pkg.paths[text_name])
+        ref = Path(self.reference) if self.reference is not None else None
+        if ref is not None and ref.is_file() and ref.read_bytes() != text.encode("utf-8"):
+            self.add(text_name, None, "", "", f"differs from the research copy {ref}; copy it again without any edit")
+
+    def turns_rebuild(self, text: str, name: str) -> None:
+        """Turns whose text differs from interview.txt, named by turn and first differing character."""
+        lines = text.split("\n")
         try:
-            a, b = int(row.get("line_start") or 0), int(row.get("line_end") or 0)
+            ordered = sorted(enumerate(self.pkg.tables["turns"], start=2), key=lambda x: int(x[1]["seq"] or 0))
         except ValueError:
-            continue
-        expected = "\n".join(lines[a - 1 : b])
-        text = row.get("text", "")
-        if text != expected:
-            at = next((i for i, (x, y) in enumerate(zip(text, expected)) if x != y), min(len(text), len(expected)))
-            out.append(Problem("turns.csv", n, row.get("turn_id", ""), "text",
-                               f"differs from {reference.name} (lines {a}–{b}) at character {at + 1}; copy the text verbatim"))
-        if a != covered + 1:
-            out.append(Problem("turns.csv", n, row.get("turn_id", ""), "line_start", f"is {a}, expected {covered + 1}: turns must cover {reference.name} line by line"))
-        covered = b
-    if covered != len(lines):
-        out.append(Problem("turns.csv", None, "", "line_end", f"turns end at line {covered}, but {reference.name} has {len(lines)} lines"))
-    return out
+            return  # a bad seq is already a guard problem
+        covered = 0
+        for n, row in ordered:
+            try:
+                a, b = int(row["line_start"] or 0), int(row["line_end"] or 0)
+            except ValueError:
+                continue
+            expected = "\n".join(lines[a - 1: b])
+            if row["text"] != expected:
+                at = next((i for i, (x, y) in enumerate(zip(row["text"], expected)) if x != y), min(len(row["text"]), len(expected)))
+                self.add("turns", n, row["turn_id"], "text", f"differs from {name} (lines {a}–{b}) at character {at + 1}; copy the text verbatim")
+            if a != covered + 1:
+                self.add("turns", n, row["turn_id"], "line_start", f"is {a}, expected {covered + 1}: turns must cover {name} line by line")
+            covered = b
+        if covered != len(lines):
+            self.add("turns", None, "", "line_end", f"turns end at line {covered}, but {name} has {len(lines)} lines")
 
+    def figure(self, n: int, row: dict[str, str]) -> None:
+        """One figure: headline spans and attribution; context quotes, bounds, dates and status."""
+        fid = row["figure_id"]
+        add = lambda field, msg: self.add("figures", n, fid, field, msg)  # noqa: E731
+        if (row["period_start"] == "") != (row["period_end"] == ""):
+            add("period_end" if row["period_start"] else "period_start", "give both ends of the period, or neither (a statement with no period)")
+        elif not row["period_start"] and not row["period_label"]:
+            add("period_label", "a figure with no period must say so in period_label (for example “period not stated”)")
+        elif row["period_start"] and row["period_start"] > row["period_end"]:
+            add("period_end", f"{row['period_end']} is before period_start {row['period_start']}")
+        if row["kind"] == "headline":
+            self.headline(row, add)
+        else:
+            self.context(row, add)
+        if row["converted_value"] and not (row["converted_unit"] and row["converted_by"]):
+            add("converted_by", "a converted value must give converted_unit and say who converted it")
 
-def as_number(text: str | None) -> float | None:
-    """A cell as a number, or None if it is not one."""
-    try:
-        return float(text or "")
-    except ValueError:
-        return None
+    def headline(self, row: dict[str, str], add) -> None:
+        """A headline figure sits verbatim in an interviewer's turn, is the outlet's, and agrees with its span."""
+        outlet = self.pkg.tables["interview"][0]["outlet"] if self.pkg.tables["interview"] else ""
+        turn, span = self.turns.get(row["turn_id"]), row["span"]
+        if not row["turn_id"]:
+            add("turn_id", "a headline figure must name the turn that states it")
+        if not span:
+            add("span", "a headline figure must give its text as printed")
+        if turn is not None and span and span not in turn["text"]:
+            add("span", f"{span!r} does not occur verbatim in turn {row['turn_id']}")
+        if turn is not None and turn["role"] != "interviewer":
+            add("turn_id", f"turn {row['turn_id']} is not a question ({turn['speaker']}, {turn['kind']}); headline figures are the interviewer's")
+        if outlet and not row["stated_by"].startswith(outlet):
+            add("stated_by", f"{row['stated_by']!r} must start with {outlet!r}: the headline figures are stated in the interviewer's questions")
+        if span:
+            value = num(row, "value")
+            printed = find_value(span, value) if value is not None else None
+            numbers = re.findall(r"\d+(?:[.,]\d+)?", span)
+            if not numbers:
+                add("span", f"{span!r} prints no number")
+            elif printed is None and value is not None:
+                add("value", f"{row['value']} does not match its span {span!r}, which prints {numbers[0].replace(',', '.')}")
+            unit_words = {"usd_bn": r"\$.*\bbillion\b", "pct": r"%$"}
+            if row["unit"] in unit_words and not re.search(unit_words[row["unit"]], span):
+                add("unit", f"unit {row['unit']!r} does not match its span {span!r}")
+        if row["status"] not in HEADLINE_STATUSES:
+            add("status", f"a headline figure's status is one of {', '.join(sorted(HEADLINE_STATUSES))}, not {row['status']!r}")
+        other = self.figures.get(row["matches"])
+        if row["status"] == "matches_report" and not row["matches"]:
+            add("matches", "status 'matches_report' must name the figure it matches")
+        elif row["status"] != "matches_report" and row["matches"]:
+            add("matches", f"names {row['matches']!r} but status is {row['status']!r}")
+        elif other is not None:
+            if (num(other, "value"), other["unit"]) != (num(row, "value"), row["unit"]):
+                add("matches", f"{row['matches']} says {other['value']} {other['unit']}, not {row['value']} {row['unit']}")
+            elif other["kind"] != "context" or other["status"] != "reported":
+                add("matches", f"{row['matches']} must be a context figure whose quote was read (status 'reported')")
 
+    def context(self, row: dict[str, str], add) -> None:
+        """A context figure: its source, its quote (value and bound in the source's words), dates, who and status."""
+        if not row["source_id"]:
+            add("source_id", "a context figure must name its source")
+        if row["status"] not in CONTEXT_STATUSES:
+            add("status", f"a context figure's status is one of {', '.join(sorted(CONTEXT_STATUSES))}, not {row['status']!r}")
+        self.quote_rules("figures", row, add)
+        quote = row["quote"]
+        value = num(row, "value")
+        if quote and value is not None:
+            found = find_value(quote, value)
+            if found is None:
+                add("value", f"{row['value']} is not in its quote; copy the number as the source prints it, or fix the value")
+            else:
+                bound, words = bound_in(quote, found)
+                if bound != row["bound"]:
+                    said = f"says “{words}”, which makes it {BOUND_NAMES[bound]}" if words else f"prints it bare, which makes it {BOUND_NAMES[bound]}"
+                    add("bound", f"is {row['bound']!r}, but the quote {said}; set bound to {bound!r}")
+            converted = num(row, "converted_value")
+            if converted is not None and find_value(quote, converted) is None:
+                add("converted_value", f"{row['converted_value']} is not in its quote")
+        own = says_own_data(quote)
+        if row["data_basis"] == "own_data" and not own:
+            add("data_basis", "'own_data' needs a quote that says so (“according to our data”); otherwise use 'not_stated'")
+        elif row["data_basis"] != "own_data" and own:
+            add("data_basis", f"the quote says “{own}”: set data_basis to 'own_data'")
+        source = self.sources.get(row["source_id"])
+        if source is not None and row["stated_on"] and source["published"]:
+            stated, published = parse_dateish(row["stated_on"]), last_dateish(source["published"])
+            if stated and published and stated > published:
+                add("stated_on", f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page")
 
-def span_value(span: str) -> float | None:
-    """The number a span prints, or None."""
-    m = SPAN_NUMBER.search(span)
-    return float(m.group(1).replace(",", ".")) if m else None
+    def quote_rules(self, table: str, row: dict[str, str], add) -> None:
+        """Quote, language, translation and status agree with each other and with the source."""
+        quote, lang, status = row["quote"], row["quote_lang"], row["status"]
+        verified = {"figures": "reported", "events": "documented"}[table]
+        if quote and status == "quote_not_verified":
+            add("status", f"the quote was read: set status to {verified!r}")
+        if not quote and status == verified:
+            add("quote", f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to 'quote_not_verified'")
+        if quote and not lang:
+            add("quote_lang", "give the quote's language")
+        if quote and lang and lang != "en" and not row["quote_en"]:
+            add("quote_en", f"a quote in {lang!r} needs our English translation")
+        if lang == "en" and row["quote_en"]:
+            add("quote_en", "an English quote needs no translation; leave it empty")
+        source = self.sources.get(row["source_id"])
+        if source is not None and quote and lang and lang != source["language"]:
+            add("quote_lang", f"is {lang!r}, but its source {row['source_id']} is in {source['language']!r}")
 
+    def event(self, n: int, row: dict[str, str]) -> None:
+        """Documented events need a quoted source published no earlier than the event; claims need their words in their turn."""
+        eid = row["event_id"]
+        add = lambda field, msg: self.add("events", n, eid, field, msg)  # noqa: E731
+        if row["status"] in ("documented", "quote_not_verified"):
+            if not row["source_id"]:
+                add("source_id", "a documented event must name its source")
+            self.quote_rules("events", row, add)
+            source = self.sources.get(row["source_id"])
+            started, published = parse_dateish(row["date"]), last_dateish(source["published"]) if source and source["published"] else None
+            if started and published and published < started:
+                add("source_id", f"{row['source_id']} was published {source['published']}, before the event ({row['date']}); "
+                                 "cite a page that reports it as done")
+        if row["status"] == "no_source_found" and not row["nearest_event_id"]:
+            add("nearest_event_id", "an unconfirmed claim must name the nearest documented event")
+        if row["turn_id"]:
+            turn = self.turns.get(row["turn_id"])
+            if not row["span"]:
+                add("span", "a claim from the interview must give its words as printed")
+            elif turn is not None and row["span"] not in turn["text"]:
+                add("span", f"{row['span']!r} does not occur verbatim in turn {row['turn_id']}")
 
-def figure_problems(rows, turns, figures, interview_rows) -> list[Problem]:
-    """Headline spans and attribution; context sources; corroboration and conversions."""
-    out = []
-    outlet = interview_rows[0].get("outlet", "") if interview_rows else ""
-    for n, row in enumerate(rows, start=2):
-        fid = row.get("figure_id", "")
-        p = lambda field, msg: out.append(Problem("figures.csv", n, fid, field, msg))  # noqa: E731
-        if row.get("kind") == "headline":
-            turn = turns.get(row.get("turn_id", ""))
-            span = row.get("span", "")
-            if not row.get("turn_id"):
-                p("turn_id", "a headline figure must name the turn that states it")
-            if not span:
-                p("span", "a headline figure must give its text as printed")
-            if turn is not None and span and span not in turn.get("text", ""):
-                p("span", f"{span!r} does not occur verbatim in turn {row['turn_id']}")
-            if turn is not None and turn.get("role") != "interviewer":
-                p("turn_id", f"turn {row['turn_id']} is not a question ({turn.get('speaker')}, {turn.get('kind')}); headline figures are the interviewer's")
-            if outlet and not row.get("stated_by", "").startswith(outlet):
-                p("stated_by", f"{row.get('stated_by')!r} must start with {outlet!r}: the headline figures are stated in the interviewer's questions")
-            out += span_value_problems(row, n)
-        elif row.get("kind") == "context":
-            if not row.get("source_id"):
-                p("source_id", "a context figure must name its source")
-        out += corroboration_problems(row, n, figures)
-        if row.get("original_value") and not (row.get("original_unit") and row.get("conversion_note")):
-            p("conversion_note", "a converted value must give original_unit and say who converted it")
-    return out
-
-
-def span_value_problems(row: dict[str, str], n: int) -> list[Problem]:
-    """A headline value that disagrees with the number or unit its span prints."""
-    fid, span = row.get("figure_id", ""), row.get("span", "")
-    printed = span_value(span)
-    try:
-        value = float(row.get("value", ""))
-    except ValueError:
-        return []  # a schema problem already
-    out = []
-    if span and printed is None:
-        out.append(Problem("figures.csv", n, fid, "span", f"{span!r} prints no number"))
-    elif printed is not None and abs(printed - value) > 1e-9:
-        out.append(Problem("figures.csv", n, fid, "value", f"{row['value']} does not match its span {span!r}, which prints {printed:g}"))
-    unit_pattern = SPAN_UNIT.get(row.get("unit", ""))
-    if span and unit_pattern is not None and not unit_pattern.search(span):
-        out.append(Problem("figures.csv", n, fid, "unit", f"unit {row['unit']!r} does not match its span {span!r}"))
-    return out
-
-
-def corroboration_problems(row: dict[str, str], n: int, figures: dict[str, dict[str, str]]) -> list[Problem]:
-    """'corroborated' must name a figure with the same value and unit; other statuses must name none."""
-    fid, by = row.get("figure_id", ""), row.get("corroborated_by", "")
-    status = row.get("status", "")
-    if status == "corroborated" and not by:
-        return [Problem("figures.csv", n, fid, "corroborated_by", "status 'corroborated' must name the corroborating figure")]
-    if status != "corroborated" and by:
-        return [Problem("figures.csv", n, fid, "corroborated_by", f"names {by!r} but status is {status!r}")]
-    other = figures.get(by)
-    if other is not None and (as_number(other.get("value")) != as_number(row.get("value")) or other.get("unit") != row.get("unit")):
-        return [Problem("figures.csv", n, fid, "corroborated_by",
-                        f"{by} says {other.get('value')} {other.get('unit')}, not {row.get('value')} {row.get('unit')}")]
-    return []
-
-
-def event_problems(rows, turns) -> list[Problem]:
-    """Documented events need a source; the interview's claims need their words in their turn."""
-    out = []
-    for n, row in enumerate(rows, start=2):
-        eid = row.get("event_id", "")
-        if row.get("status") == "documented" and not row.get("source_id"):
-            out.append(Problem("events.csv", n, eid, "source_id", "a documented event must name its source"))
-        if row.get("status") == "no_source_found" and not row.get("nearest_event_id"):
-            out.append(Problem("events.csv", n, eid, "nearest_event_id", "an unconfirmed claim must name the nearest documented event"))
-        if row.get("turn_id"):
-            turn = turns.get(row["turn_id"])
-            if turn is not None and row.get("span", "") not in turn.get("text", ""):
-                out.append(Problem("events.csv", n, eid, "span", f"{row.get('span')!r} does not occur verbatim in turn {row['turn_id']}"))
-            if not row.get("span"):
-                out.append(Problem("events.csv", n, eid, "span", "a claim from the interview must give its words as printed"))
-    return out
-
-
-def derivation_problems(rows, figures) -> list[Problem]:
-    """Each method's inputs must exist and have the units the method needs."""
-    out = []
-    for n, row in enumerate(rows, start=2):
-        did, method = row.get("derived_id", ""), row.get("method", "")
-        fig, base = figures.get(row.get("figure_id", "")), figures.get(row.get("base_id", ""))
+    def derivation(self, n: int, row: dict[str, str]) -> None:
+        """Each method's inputs exist, are exact, have the units it needs, and a base is never zero."""
+        did, method = row["derived_id"], row["method"]
+        add = lambda field, msg: self.add("derivations", n, did, field, msg)  # noqa: E731
+        fig, base = self.figures.get(row["figure_id"]), self.figures.get(row["base_id"])
+        for field, f in (("figure_id", fig), ("base_id", base)):
+            if f is not None and f["bound"] != "exact" and method != "implied_rate":  # a rate reads the conversion, not the bound
+                add(field, f"{row[field]} is {BOUND_NAMES[f['bound']]}; a derived number needs exact inputs")
+            if f is not None and not f["period_start"]:
+                add(field, f"{row[field]} states no period; a derived number needs one")
         if method == "pct_change":
-            if not row.get("base_id"):
-                out.append(Problem("derivations.csv", n, did, "base_id", "pct_change needs a base figure"))
-            elif fig is not None and base is not None and fig.get("unit") != base.get("unit"):
-                out.append(Problem("derivations.csv", n, did, "base_id", f"base unit {base.get('unit')!r} differs from {fig.get('unit')!r}"))
-        if method == "index_from_growth" and fig is not None and fig.get("unit") != "pct":
-            out.append(Problem("derivations.csv", n, did, "figure_id", f"index_from_growth needs a percent figure, not {fig.get('unit')!r}"))
-    return out
+            if not row["base_id"]:
+                add("base_id", "pct_change needs a base figure")
+            elif fig is not None and base is not None and fig["unit"] != base["unit"]:
+                add("base_id", f"base unit {base['unit']!r} differs from {fig['unit']!r}")
+            elif base is not None and (num(base, "value") if num(base, "value") is not None else 1) <= 0:
+                add("base_id", f"{row['base_id']} is {base['value']}; a percent change needs a base above zero")
+        if method == "index_from_growth" and fig is not None and fig["unit"] != "pct":
+            add("figure_id", f"index_from_growth needs a percent figure, not {fig['unit']!r}")
+        if method == "implied_rate" and fig is not None:
+            if fig["unit"] not in ("rub_trn", "rub_bn") or not fig["converted_value"]:
+                add("figure_id", "implied_rate needs a rouble figure with a converted dollar value")
+            elif (num(fig, "converted_value") if num(fig, "converted_value") is not None else 1) <= 0:
+                add("figure_id", f"{row['figure_id']}'s converted value is {fig['converted_value']}; it must be above zero")
+
+
+def rule_problems(pkg: Package, data_dir: Path, reference: Path | None) -> list[Problem]:
+    """The project's own rules: spans, attributions, quotes, bounds, references by meaning, dates, derivations."""
+    return Rules(pkg, data_dir, reference).run()

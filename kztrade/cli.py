@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     """Print a one-line summary (exit 0) or every problem, one per line (exit 1)."""
     try:
-        ds = load_dataset(args.data, args.interview)
+        ds = load_dataset(args.data, args.interview, full=True)
     except InvalidData as e:
         for p in e.problems:
             print(p)
@@ -50,5 +50,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # last resort: a short message instead of a traceback
-        print(f"kztrade {args.command} failed: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"kztrade {args.command} failed unexpectedly ({type(e).__name__}); please report the command you ran.", file=sys.stderr)
         return 2

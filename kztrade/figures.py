@@ -1,4 +1,4 @@
-"""The data layer: load data/ into typed records, once validated. Knows nothing of Streamlit or plotly."""
+"""The data layer: load data/ into typed records, once checked. Knows nothing of Streamlit or plotly."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
-from .check import Problem, check_tables, read_tables
+from .check import Problem, check_package
+from .guard import read_package
 from .model import Dataset, Derived, Event, Figure, Interview, Source, Turn
+
+# How many roubles of a figure's unit make one billion roubles.
+ROUBLE_BN = {"rub_trn": 1000.0, "rub_bn": 1.0}
 
 
 class InvalidData(Exception):
@@ -19,32 +23,42 @@ class InvalidData(Exception):
         self.problems = problems
 
 
-def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_INTERVIEW) -> Dataset:
-    """The validated dataset; raises InvalidData listing every problem otherwise."""
+def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_INTERVIEW, full: bool = False) -> Dataset:
+    """The checked dataset; raises InvalidData listing every problem otherwise.
+
+    full=False runs the cheap guard and the project's rules (what the app needs on a cold start);
+    full=True adds frictionless's validation of every Table Schema, as `python -m kztrade check` does."""
     data_dir = Path(data_dir)
-    tables = read_tables(data_dir)
-    problems = check_tables(data_dir, tables, reference)
-    if problems:
+    pkg, problems = read_package(data_dir)
+    problems = check_package(data_dir, pkg, problems, reference, full)
+    if problems or pkg is None:
         raise InvalidData(problems)
-    turns = tuple(sorted((record(Turn, r) for r in tables["turns"]), key=lambda t: t.seq))
-    title = next(t.text for t in turns if t.kind == "title")
-    interview = record(Interview, {**tables["interview"][0], "title": title})
-    figures = {r["figure_id"]: record(Figure, r) for r in tables["figures"]}
+    t = pkg.tables
+    turns = tuple(sorted((record(Turn, r) for r in t["turns"]), key=lambda x: x.seq))
+    title = next(x.text for x in turns if x.kind == "title")
+    figures = {r["figure_id"]: record(Figure, r) for r in t["figures"]}
     ds = Dataset(
-        interview=interview,
+        interview=record(Interview, {**t["interview"][0], "title": title}),
         turns=turns,
-        sources={r["source_id"]: record(Source, r) for r in tables["sources"]},
+        sources={r["source_id"]: record(Source, r) for r in t["sources"]},
         figures=figures,
-        events=tuple(record(Event, r) for r in tables["events"]),
+        events=tuple(record(Event, r) for r in t["events"]),
     )
-    ds.derived.update({r["derived_id"]: derive(r, figures) for r in tables["derivations"]})
+    ds.derived.update({r["derived_id"]: derive(r, figures) for r in t["derivations"]})
     return ds
+
+
+def decimals(text: str) -> int:
+    """Digits after the decimal point as printed: '18.9' -> 1, '17' -> 0."""
+    return len(text.split(".", 1)[1]) if "." in text else 0
 
 
 def record(cls, row: dict[str, str]):
     """A dataclass from a CSV row, converting by the dataclass's annotations."""
     kwargs = {}
     for f in fields(cls):
+        if f.name in ("decimals", "converted_decimals"):
+            continue
         raw = row.get(f.name, "") or ""
         if f.type == "int":
             kwargs[f.name] = int(raw)
@@ -54,16 +68,37 @@ def record(cls, row: dict[str, str]):
             kwargs[f.name] = float(raw) if raw else None
         elif f.type == "date":
             kwargs[f.name] = date.fromisoformat(raw)
+        elif f.type == "date | None":
+            kwargs[f.name] = date.fromisoformat(raw) if raw else None
         else:
             kwargs[f.name] = raw
+    if cls is Figure:
+        kwargs["decimals"] = decimals(row["value"])
+        kwargs["converted_decimals"] = decimals(row.get("converted_value", ""))
     return cls(**kwargs)
 
 
+def printed_range(value: float, places: int) -> tuple[float, float]:
+    """The values a printed number can stand for: 17 -> (16.5, 17.5), 18.9 -> (18.85, 18.95)."""
+    half = 0.5 * 10 ** -places
+    return value - half, value + half
+
+
 def derive(row: dict[str, str], figures: dict[str, Figure]) -> Derived:
-    """One derived number, computed from the figures its row names."""
+    """One derived number, computed from the figures its row names, with the range their precision allows."""
     fig = figures[row["figure_id"]]
+    lo_a, hi_a = printed_range(fig.value, fig.decimals)
     if row["method"] == "pct_change":
-        value, unit = (fig.value / figures[row["base_id"]].value - 1) * 100, "pct"
+        base = figures[row["base_id"]]
+        lo_b, hi_b = printed_range(base.value, base.decimals)
+        value = (fig.value / base.value - 1) * 100
+        low, high, unit = (lo_a / hi_b - 1) * 100, (hi_a / lo_b - 1) * 100, "pct"
+    elif row["method"] == "implied_rate":
+        # The outlet converted the printed rouble number; the rate is known as well as its dollar figure's digits.
+        roubles = fig.value * ROUBLE_BN[fig.unit]
+        lo_c, hi_c = printed_range(fig.converted_value, fig.converted_decimals)
+        value, low, high, unit = roubles / fig.converted_value, roubles / hi_c, roubles / lo_c, "rub_per_usd"
     else:  # index_from_growth: the base period is 100 by definition
-        value, unit = 100 + fig.value, "index"
-    return Derived(row["derived_id"], row["label"], row["method"], value, unit, row["figure_id"], row.get("base_id", ""), row["note"])
+        value, low, high, unit = 100 + fig.value, 100 + lo_a, 100 + hi_a, "index"
+    return Derived(row["derived_id"], row["label"], row["method"], value, low, high, unit, row["figure_id"],
+                   row.get("base_id", ""), row["note"])

@@ -5,26 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-SIDE_NAMES = {
-    "KZ": "Kazakh statistics",
-    "RU": "Russian statistics",
-    "joint": "Joint Kazakh–Russian statement",
-    "not_stated": "Statistics not stated",
-}
-UNIT_NAMES = {
-    "usd_bn": "US$ billion",
-    "pct": "% change",
-    "teu_thousand": "thousand TEU",
-}
-STATUS_NAMES = {
-    "corroborated": "Corroborated",
-    "no_independent_source": "No independent source found",
-    "reported": "As reported by the source",
-    "documented": "Documented",
-    "no_source_found": "No source found",
-    "derived": "Derived by kztrade",
-}
-
 
 @dataclass(frozen=True)
 class Interview:
@@ -54,11 +34,9 @@ class Turn:
     text: str
 
     @property
-    def label(self) -> str:
-        """A reader's label such as 'Question 3 (News.Az)'."""
-        if self.kind in ("question", "answer"):
-            return f"{self.kind.capitalize()} {self.turn_id[1:]} ({self.speaker})"
-        return f"{self.kind.capitalize()} ({self.speaker})"
+    def number(self) -> str:
+        """The turn's number within its kind ('3' for q3), or '' for the title and lead."""
+        return self.turn_id[1:] if self.kind in ("question", "answer") else ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +47,7 @@ class Source:
     url_alt: str
     published: str
     language: str
+    accessed: date
     about: str
 
 
@@ -83,28 +62,50 @@ class Figure:
     unit: str
     bound: str
     period_label: str
-    period_start: date
-    period_end: date
+    period_start: date | None
+    period_end: date | None
     comparison_base: str
     side: str
+    stated_as: str
+    data_basis: str
     stated_by: str
     stated_on: str
     turn_id: str
     span: str
     source_id: str
-    original_value: float | None
-    original_unit: str
-    conversion_note: str
+    quote: str
+    quote_lang: str
+    quote_en: str
+    converted_value: float | None
+    converted_unit: str
+    converted_by: str
     status: str
     status_note: str
-    corroborated_by: str
+    matches: str
     description: str
+    # Digits after the decimal point as printed in figures.csv: 17 -> 0, 18.9 -> 1. Derived ranges use them.
+    decimals: int = 0
+    converted_decimals: int = 0
+
+    @property
+    def has_period(self) -> bool:
+        """True when the source states a period (such figures can be plotted)."""
+        return self.period_start is not None and self.period_end is not None
 
     @property
     def is_full_year(self) -> bool:
         """True when the period is one whole calendar year."""
         s, e = self.period_start, self.period_end
-        return (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
+        return s is not None and e is not None and (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
+
+    @property
+    def series(self) -> str:
+        """Which series a figure belongs to: who stated it, in what capacity."""
+        if self.kind == "headline":
+            return "interview"
+        if self.stated_as == "railway":
+            return "KZ_rail"
+        return {"KZ": "KZ", "RU": "RU"}.get(self.side, "outlet")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class Event:
     actor: str
     description: str
     source_id: str
+    quote: str
+    quote_lang: str
+    quote_en: str
     turn_id: str
     span: str
     status: str
@@ -125,10 +129,14 @@ class Event:
 
 @dataclass(frozen=True)
 class Derived:
+    """A number kztrade computes, with the range its inputs' printed precision allows."""
+
     derived_id: str
     label: str
     method: str
     value: float
+    low: float
+    high: float
     unit: str
     figure_id: str
     base_id: str
@@ -148,6 +156,8 @@ class Dataset:
     figures: dict[str, Figure]
     events: tuple[Event, ...]
     derived: dict[str, Derived] = field(default_factory=dict)
+    # Russian (or other) text for data fields: (table, record id, field) -> text. See kztrade.i18n.
+    translations: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def turn(self, turn_id: str) -> Turn:
         """The turn with this id."""
@@ -156,3 +166,7 @@ class Dataset:
     def headline(self) -> list[Figure]:
         """The interview's own figures, in file order."""
         return [f for f in self.figures.values() if f.kind == "headline"]
+
+    def context(self, measure: str | None = None) -> list[Figure]:
+        """Context figures, optionally of one measure, in file order."""
+        return [f for f in self.figures.values() if f.kind == "context" and (measure is None or f.measure == measure)]

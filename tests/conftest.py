@@ -42,6 +42,7 @@ def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> N
     assert len(hits) == 1, f"no single row {key!r} in {path}"
     hits[0][field] = value
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
+        # Every field quoted: a value holding a line break or a carriage return stays one cell, as a spreadsheet writes it.
+        w = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(rows)

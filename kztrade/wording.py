@@ -1,0 +1,116 @@
+"""How a source's sentence states a number: where the number is, and whether its words make it a bound.
+
+Used by `check` to prove that a figure's value is in its quote and that its `bound` agrees with the quote's
+words. The sources print numbers as "$28.2-billion", "28,2 млрд", "1,5 трлн рублей", "$14bn", "17 billion".
+No Streamlit, no plotly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A number as printed: digits with an optional decimal part after "." or ",". A comma followed by exactly
+# three digits is a thousands separator ("1,500"), otherwise a decimal comma ("28,2").
+NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)(?![\d])")
+# Where one statement of a number ends and the next begins: a sentence end, a comma, a semicolon, a colon,
+# a bracket or a dash set off by spaces. A bound word qualifies only the number in its own clause.
+CLAUSE_BREAK = re.compile(r"[.;:!?։](?=\s)|[,;()«»“”\"]|\s[-–—]\s")
+_W = r"(?<![\w])"  # a word start that works for Latin, Cyrillic and Armenian letters alike
+
+# Words before a number that make it a lower bound or an approximation, nearest first.
+LOWER_BEFORE = [rf"{_W}exceed\w*", rf"{_W}over\b", rf"{_W}more than\b", rf"{_W}above\b", rf"{_W}свыше\b",
+                rf"{_W}более\b", rf"{_W}больше\b", rf"{_W}превыс\w*", rf"{_W}превыша\w*", rf"{_W}überst\w*",
+                rf"{_W}mehr als\b", rf"{_W}über\b", rf"{_W}գերազանց\w*"]
+APPROX_BEFORE = [rf"{_W}nearly\b", rf"{_W}almost\b", rf"{_W}about\b", rf"{_W}around\b", rf"{_W}approximately\b",
+                 rf"{_W}около\b", rf"{_W}почти\b", rf"{_W}примерно\b", rf"{_W}порядка\b", rf"{_W}fast\b",
+                 rf"{_W}etwa\b", rf"{_W}rund\b", rf"{_W}մոտ(?![\w])"]
+# Words just after a number: "the $28 billion mark" is exact; "28 billion or more" is a lower bound.
+EXACT_AFTER = [r"^\s*\S*\s*\S*\s*mark\b", r"^\s*\S*\s*\S*\s*отметк\w*"]
+LOWER_AFTER = [r"^\s*\S*\s*\S*\s*(or more|plus)\b", r"^\s*\S*\s*\S*\s*с (лишним|чем-то)"]
+# Phrases by which a source says the figure is its own side's data.
+OWN_DATA = [r"according to our data", r"по нашим данным", r"nach unseren (daten|angaben)"]
+
+BOUND_WORDS = {"lower_bound": LOWER_BEFORE, "approximate": APPROX_BEFORE}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One number in a text: its value and where it stands."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+def parse_number(text: str) -> float:
+    """A printed number as a float: '28,2' -> 28.2, '1,500' -> 1500.0, '17' -> 17.0."""
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
+
+
+def numbers_in(text: str) -> list[Found]:
+    """Every number printed in a text, in order."""
+    return [Found(parse_number(m.group(1)), m.start(1), m.end(1), m.group(1)) for m in NUMBER.finditer(text)]
+
+
+def find_value(text: str, value: float) -> Found | None:
+    """The first place a text prints this value, or None."""
+    return next((n for n in numbers_in(text) if abs(n.value - value) < 1e-9), None)
+
+
+def clause_before(text: str, found: Found) -> str:
+    """The words before a number, back to the previous number or clause break."""
+    start = 0
+    for n in numbers_in(text):
+        if n.end <= found.start:
+            start = max(start, n.end)
+    for m in CLAUSE_BREAK.finditer(text, 0, found.start):
+        start = max(start, m.end())
+    return text[start:found.start]
+
+
+def clause_after(text: str, found: Found) -> str:
+    """The words after a number, up to the next number or clause break."""
+    end = len(text)
+    nxt = next((n for n in numbers_in(text) if n.start >= found.end), None)
+    if nxt is not None:
+        end = nxt.start
+    m = CLAUSE_BREAK.search(text, found.end)
+    if m is not None:
+        end = min(end, m.start())
+    return text[found.end:end]
+
+
+def bound_in(text: str, found: Found) -> tuple[str, str]:
+    """(bound, the words that say so) for one number in a text: the bound word nearest before it wins."""
+    before = clause_before(text, found).lower()
+    best: tuple[int, str, str] | None = None
+    for bound, patterns in BOUND_WORDS.items():
+        for pattern in patterns:
+            for m in re.finditer(pattern, before):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), bound, m.group(0).strip())
+    if best is not None:
+        return best[1], best[2]
+    after = clause_after(text, found).lower()
+    for pattern in LOWER_AFTER:
+        m = re.search(pattern, after)
+        if m:
+            return "lower_bound", m.group(1)
+    for pattern in EXACT_AFTER:
+        m = re.search(pattern, after)
+        if m:
+            return "exact", m.group(0).strip()
+    return "exact", ""
+
+
+def says_own_data(text: str) -> str:
+    """The phrase by which a quote says the figure is its side's own data, or ''."""
+    for pattern in OWN_DATA:
+        m = re.search(pattern, text, re.IGNORECASE)
+        if m:
+            return m.group(0)
+    return ""

@@ -25,7 +25,7 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$(grep -v '^#' packages.txt); fi
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.fileWatcherType auto
 
 test: system-deps $(VENV)/.dev
 	$(PY) -m pytest

@@ -1,18 +1,51 @@
-"""Quote cards: one image per headline figure with its chart, the verbatim excerpt and the citation."""
+"""Quote cards made for feeds: one image per headline figure with its value, the verbatim sentence that
+states it (the figure highlighted), its status, a small chart that marks it, and the citation.
+
+A card is read at about 500 px wide in a feed, so no text is smaller than MIN_FONT: 24 px on a 1200 px card
+is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds.
+"""
 
 from __future__ import annotations
 
-import html
 import re
-import textwrap
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .charts import COLOURS, INK, MUTED, Chart, build_chart, chart_for, fmt
-from .model import STATUS_NAMES, Dataset, Figure
+from .charts import (COLOURS, FONT, INK, MUTED, ROUTE, STATUS_COLOURS, TEMPLATE, TEXT_COLOURS, Chart, chart_for, esc,
+                     same_months, turnover_bases, wrap)
+from .i18n import Tr
+from .model import Dataset, Figure
+from .statements import Words
 
-CARD_WIDTH, CARD_HEIGHT = 1200, 1000
-HIGHLIGHT = "#B35C00"  # a darker shade of the interview's orange, readable as text
+MIN_FONT = 24
+CHAR = 0.56  # average character advance as a share of the font size (Arial/Liberation Sans), with room to spare
+
+
+@dataclass(frozen=True)
+class CardSize:
+    """A card's shape: CSS pixels (exported at scale 2) and where its blocks sit."""
+
+    name: str
+    width: int
+    height: int
+    landscape: bool
+
+
+CARD_SIZES = {"landscape": CardSize("landscape", 1200, 675, True), "portrait": CardSize("portrait", 1080, 1350, False)}
+HIGHLIGHT = TEXT_COLOURS["interview"]  # a dark shade of the interview's orange, readable as text
+# Advance widths of Arial/Helvetica Bold (Liberation Sans Bold has the same metrics), in thousandths of an em.
+BOLD_WIDTHS = dict(zip(" !\"#$%&'()*+,-./0123456789:;<=>?", [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333,
+                                                           278, 278] + [556] * 10 + [333, 333, 584, 584, 584, 611]))
+BOLD_WIDTHS.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
+                                                    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611]))
+BOLD_WIDTHS.update(zip("abcdefghijklmnopqrstuvwxyz", [556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
+                                                    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500]))
+
+
+def bold_px(text: str, size: int) -> float:
+    """The width of a bold line of text at a font size (other scripts counted at 0.7 em a character)."""
+    return sum(BOLD_WIDTHS.get(ch, 700) for ch in text) * size / 1000
 
 
 def excerpt(text: str, span: str) -> str:
@@ -22,75 +55,143 @@ def excerpt(text: str, span: str) -> str:
     return next(s for s in sentences if span in s)
 
 
-def highlighted(sentence: str, spans: list[str], width: int = 110) -> list[str]:
-    """The sentence as plotly text lines, every span in bold and the highlight colour, never split by wrapping."""
+def highlighted(sentence: str, span: str, chars: int) -> list[str]:
+    """The sentence as plotly text lines, the span bold in the highlight colour and never split by wrapping."""
     nbsp = "\u00a0"
-    for span in spans:  # textwrap does not break at a no-break space, so a span stays on one line
-        sentence = sentence.replace(span, span.replace(" ", nbsp))
+    glued = span.replace(" ", nbsp)  # textwrap does not break at a no-break space
     out = []
-    for line in textwrap.wrap(sentence, width):
-        safe = html.escape(line, quote=False)
-        for span in spans:
-            glued = html.escape(span.replace(" ", nbsp), quote=False)
-            safe = safe.replace(glued, f"<span style='color:{HIGHLIGHT}'><b>{glued}</b></span>")
-        out.append(safe)
+    for line in wrap(sentence.replace(span, glued), chars):
+        safe = esc(line)
+        out.append(safe.replace(esc(glued), f"<span style='color:{HIGHLIGHT}'><b>{esc(glued)}</b></span>"))
     return out
 
 
-def headline_value(f: Figure) -> str:
-    """A headline figure as a reader writes it: 'US$17.2 billion' or '+63 %'."""
-    return f"US${fmt(f.value)} billion" if f.unit == "usd_bn" else f"+{fmt(f.value)} %"
+def card_id(f: Figure, size: str = "landscape") -> str:
+    """File stem of a figure's card: '<figure-id>-card', or '<figure-id>-card-portrait'."""
+    return f"{f.figure_id}-card" + ("" if size == "landscape" else f"-{size}")
 
 
-def card_id(f: Figure) -> str:
-    """File stem of a figure's card."""
-    return f"{f.figure_id}-card"
+def chars_for(width_px: float, size: int) -> int:
+    """How many characters of a font size fit a width."""
+    return max(12, int(width_px / (size * CHAR)))
 
 
-def quote_card(ds: Dataset, figure_id: str) -> Chart:
-    """The card for one headline figure: its chart, its words with the figure highlighted, its citation."""
-    f = ds.figures[figure_id]
-    turn = ds.turn(f.turn_id)
-    chart = build_chart(ds, chart_for(ds, f))
-    fig = go.Figure(chart.figure)
+def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, str, bool, str, Figure]]:
+    """The card's small chart: (label, value, value text, series, marked, bound, figure) rows; the card's own figure marked."""
+    _ = w.tr._
+    if f.topic == "turnover":
+        figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
+        return [(_("{year} · {who}").format(year=g.period_start.year, who=w.series_short(g.series)), g.value, w.number(g), g.series,
+                 g.figure_id == f.figure_id, g.bound, g) for g in figs if g.period_start.year >= f.period_start.year - 1]
+    heads = [h for h in ds.headline() if h.topic == "containers"]
+    rows = []
+    for h in heads:
+        other = ds.figures.get(h.matches)
+        route = _(ROUTE[h.measure]).split(" via ")[0]
+        rows.append((_("{route}: {who}").format(route=route, who=w.series_short("interview")), h.value, w.tr.pct(h.value, 0, True),
+                     "interview", h.figure_id == f.figure_id, h.bound, h))
+        if other is not None:
+            rows.append((_("{route}: government report").format(route=route), other.value, w.tr.pct(other.value, 0, True), other.series,
+                         h.figure_id == f.figure_id, other.bound, other))
+    return rows
+
+
+def status_text(ds: Dataset, w: Words, f: Figure) -> str:
+    """The card's status sentence."""
+    _ = w.tr._
+    if f.topic == "turnover":
+        parts = "; ".join(_("{value} on the figure of {who}").format(value=w.derived_value(d), who=w.series_short(ds.figures[d.base_id].series))
+                          for d in turnover_bases(ds))
+        return _("{status}. Against the same months of 2023: {parts}.").format(status=w.status(f.status), parts=parts)
+    other = ds.figures.get(f.matches)
+    period = w.period(other) if other else ""
+    return _("{status}: the Kazakh government's report gives it for {period}. Not an independent check.").format(status=w.status(f.status), period=period)
+
+
+def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
+    """The card for one headline figure: its value, its words with the figure highlighted, its status, its chart, its citation."""
+    tr = tr or Tr()
+    w, _ = Words(ds, tr), tr._
+    f, cs = ds.figures[figure_id], CARD_SIZES[size]
+    turn, iv = ds.turn(f.turn_id), ds.interview
+    W, H, pad = cs.width, cs.height, 40
+    k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
+    fig = go.Figure()
+    ann = lambda **k: fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)  # noqa: E731
+    px = lambda y: 1 - y / H  # noqa: E731  (card pixels from the top -> paper)
+    # Value and what it is.
+    value, label = w.value(f), f"{w.fig(f, 'label')}, {w.period(f)}"
+    value_px = 64 if cs.landscape else 96
+    value_w = bold_px(value, value_px) + 28
+    label_w = W - 2 * pad - (value_w if cs.landscape else 0)
+    label_size = round(28 * k)
+    label_lines = wrap(label, chars_for(label_w, label_size))[:2]
+    ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(value)}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
+    label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
+    ann(x=label_x, y=px(label_y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines), font=dict(size=label_size, color=INK), name="label")
+    y = (pad + value_px + 30) if cs.landscape else label_y + round(36 * k) * len(label_lines) + 30
+    # The sentence that states it, verbatim, and whose words these are.
+    quote_size = round(26 * k)
+    quote = highlighted(f"“{excerpt(turn.text, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
+    ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
+    y += round(34 * k) * len(quote) + 10
+    attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
+        outlet=iv.outlet, n=turn.number, interviewee=iv.interviewee, when=w.published(), whose=w.not_spanov())
+    small = round(24 * k)
+    att = wrap(attribution, chars_for(W - 2 * pad, small))
+    ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in att), font=dict(size=small, color=MUTED), name="attribution")
+    y += round(31 * k) * len(att) + 22
+    # Chart and status: side by side in landscape, stacked in portrait.
+    rows = card_rows(ds, w, f)
+    chart_w = (W - 2 * pad) * (0.55 if cs.landscape else 1.0)
+    status_lines = wrap(status_text(ds, w, f), chars_for((W - 2 * pad) * 0.42 if cs.landscape else W - 2 * pad, small))
+    drawn = [f] + [r[6] for r in rows if r[6] is not f]
+    source = wrap(w.source_line(drawn), chars_for(W - 2 * pad, small))
+    credit = wrap(w.credit(), chars_for(W - 2 * pad, small))
+    line_px = round(31 * k)
+    foot_px = line_px * (len(source) + len(credit)) + pad - 8
+    row_px, bar_px = round(62 * k), round(24 * k)
+    chart_h = row_px * len(rows)
+    if not cs.landscape:
+        status_px = line_px * len(status_lines)
+        spare = max(0, H - foot_px - y - status_px - 26 - chart_h - 30)  # spread the leftover height between the blocks
+        y += spare * 0.4
+        ann(x=0, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
+            font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
+        chart_top = y + status_px + 26 + spare * 0.15
+    else:
+        chart_top = y
+        ann(x=0.58, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
+            font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
+    top_frac, bottom_frac = px(chart_top), px(chart_top + chart_h)
+    x_max = max(r[1] for r in rows) * 1.4
+    for i, (label_text, v, vtext, series, marked, bound, _fig) in enumerate(rows):
+        yy = i * row_px + round(30 * k) + bar_px / 2
+        colour, outline = (COLOURS[series], INK) if marked else ("#DADDE1", "#A9AEB6")
+        fig.add_bar(x=[v], y=[yy], orientation="h", width=bar_px, marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
+                    showlegend=False, hoverinfo="skip")
+        fig.add_annotation(x=0, y=yy - bar_px / 2 - 2, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
+                           text=f"<b>{esc(label_text)}</b>" if marked else esc(label_text), name="row",
+                           font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED))
+        fig.add_annotation(x=v, y=yy, xref="x", yref="y", xanchor="left", yanchor="middle", xshift=8, showarrow=False,
+                           text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext), font=dict(size=small, color=INK if marked else MUTED), name="row_value")
+    fig.update_xaxes(domain=[0, chart_w / (W - 2 * pad)], range=[0, x_max], visible=False, fixedrange=True)
+    fig.update_yaxes(domain=[bottom_frac, top_frac], range=[chart_h, 0], visible=False, fixedrange=True)
+    ann(x=0, y=px(H - foot_px + 8), yanchor="top", text="<br>".join(esc(t) for t in source + credit), font=dict(size=small, color=MUTED), name="source")
+    fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT),
+                      barmode="overlay", showlegend=False)
     sentence = excerpt(turn.text, f.span)
-    iv = ds.interview
-    quote = highlighted(f"“{sentence}”", [f.span])
-    who = f.stated_by.split(",")[0]
-    attribution = (f"— {iv.outlet}, question {turn.turn_id[1:]} to {iv.interviewee}, {iv.published_label}. "
-                   f"These are {who}'s words, not {iv.interviewee}'s.")
-    # Pixel layout: title block, excerpt, legend, then the chart down to the source lines.
-    top = 96
-    excerpt_px = 25 * len(quote) + 34
-    legend_px = 22 * sum(1 for t in fig.data if t.showlegend is not False and t.name) if fig.layout.showlegend else 0
-    source = fig.layout.annotations[[a.name for a in fig.layout.annotations].index("source")]
-    source.text = source.text + "<br>" + "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(
-        f"Excerpt: {iv.outlet}, “{ds.turn('title').text}”, {iv.published_label}, {iv.url} (our copy is an {iv.completeness}).", 150))
-    bottom = fig.layout.margin.b + 15 * 2 + 10
-    plot_px = CARD_HEIGHT - top - bottom
-    chart_top = 1 - (excerpt_px + legend_px + 24) / plot_px
-    fig.update_yaxes(domain=[0, chart_top])
-    for ann in fig.layout.annotations:
-        if ann.yref == "paper" and ann.name != "source":
-            ann.y = ann.y * chart_top
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top", xshift=14 - fig.layout.margin.l,
-                       align="left", showarrow=False, name="excerpt", font=dict(size=18, color=INK),
-                       text="<br>".join(quote) + f"<br><span style='font-size:15px;color:{MUTED}'>{html.escape(attribution, quote=False)}</span>")
-    status = STATUS_NAMES[f.status]
-    matches = f" (matches the {ds.figures[f.corroborated_by].stated_by.split(',')[0]})" if f.corroborated_by else ""
-    fig.update_layout(
-        width=CARD_WIDTH, height=CARD_HEIGHT,
-        margin=dict(t=top, b=bottom),
-        title=dict(text=f"<b>{headline_value(f)}: {html.escape(f.label)}, {html.escape(f.period_label)}</b>", font=dict(size=24),
-                   y=1 - 14 / CARD_HEIGHT,
-                   subtitle=dict(text=f"Stated by {iv.outlet} in a question · Status: {status}{matches}",
-                                 font=dict(size=15, color=COLOURS["RU"] if f.status != "corroborated" else COLOURS["joint"]))),
-        legend=dict(y=chart_top + 0.01, yref="paper", yanchor="bottom", x=0, xref="paper"),
-    )
-    alt = f"Quote card. {headline_value(f)}, {f.label}, {f.period_label}. Excerpt: “{sentence}” {iv.outlet}, {turn.label}. Status: {status}. {chart.alt}"
-    return Chart(card_id(f), fig, alt, (f.figure_id, *chart.shown))
+    alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
+        value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f))
+    return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(), alt,
+                 (f.figure_id,), tr.lang)
 
 
-def all_cards(ds: Dataset) -> list[Chart]:
+def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> list[Chart]:
     """One card per headline figure."""
-    return [quote_card(ds, f.figure_id) for f in ds.headline()]
+    return [quote_card(ds, f.figure_id, tr, size) for f in ds.headline()]
+
+
+def card_figure(f: Figure) -> str:
+    """The chart a card's figure comes from (for links back to the dashboard)."""
+    return chart_for(f)

@@ -1,50 +1,44 @@
-"""Plotly figures built from records. Each carries its title, unit, period and source line inside it,
-with an explicit template and colours, so the screen and a PNG look the same."""
+"""Plotly figures built from records, drawn narrow-first so they read from 360 px to 1400 px.
+
+Plotly never wraps text, so a chart here holds only what must sit in the plot: bars, their values at the
+bar ends and a label line above each bar (no y-axis labels eating the width, no legend: every series is
+named where it is drawn). Title, subtitle and source line are page text on screen, where they wrap;
+`compose` draws those same strings into the figure for a PNG or SVG. Rows are laid out in pixels (the
+y axis is in pixels), so no two texts can meet at any width. Figures carry an explicit template and
+colours, so the screen and a PNG look the same.
+"""
 
 from __future__ import annotations
 
 import calendar
+import copy
+import html
 import textwrap
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 from typing import Callable
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.subplots import make_subplots
 
-from .model import SIDE_NAMES, Dataset, Derived, Event, Figure
+from .i18n import N_, Tr
+from .model import Dataset, Derived, Event, Figure
+from .statements import Words
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every series is also labelled
-# directly, so colour is never the only cue.
-COLOURS = {
-    "KZ": "#0072B2",
-    "RU": "#D55E00",
-    "joint": "#009E73",
-    "interview": "#E69F00",
-    "not_stated": "#7F7F7F",
-}
-INK, MUTED, GRID = "#1F2328", "#5A6270", "#E5E7EB"
-FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
-EXPORT_WIDTH = 900
-SOURCE_WRAP = 100
-SUBTITLE_WRAP = 80
-TITLE_WRAP = 58
-SERIES_NAMES = {
-    "KZ": "Kazakh statistics",
-    "RU": "Russian statistics",
-    "joint": "Joint statement of both governments",
-    "interview": "News.Az question (statistics not stated)",
-    "not_stated": "Outlet's own figure (statistics not stated)",
-}
-MEASURE_NAMES = {
-    "containers_ru_to_cn": "Russia → China via Kazakhstan",
-    "containers_cn_eu_cn": "China–Europe–China via Russia and Kazakhstan",
-    "containers_ru_cn_both": "Russia ↔ China via Kazakhstan, both ways",
-}
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+# Okabe–Ito fills, distinguishable with the common colour-vision deficiencies; every bar is also named.
+COLOURS = {"KZ": "#0072B2", "RU": "#D55E00", "interview": "#E69F00", "KZ_rail": "#56B4E9", "outlet": "#999999", "base": "#BBBBBB"}
+# Darker shades for text and outlines: each at least 5:1 on white (WCAG AA asks 4.5:1).
+TEXT_COLOURS = {"KZ": "#0072B2", "RU": "#B54A00", "interview": "#8C5C00", "KZ_rail": "#2A6F97", "outlet": "#595959", "base": "#595959"}
+# Statuses never reuse a series colour.
+STATUS_COLOURS = {"no_independent_source": "#882255", "no_source_found": "#882255", "quote_not_verified": "#882255",
+                  "matches_report": "#117733", "reported": "#1F2328", "documented": "#1F2328", "derived": "#5E3C99"}
+INK, MUTED, GRID = "#1F2328", "#59606B", "#E5E7EB"
+FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', Helvetica, sans-serif"
+EXPORT_WIDTH = 600  # a PNG seen 500 px wide in a feed keeps its 12 px text at 10 px
+SIZES = {"label": 13, "value": 13, "group": 13, "section": 13, "tick": 12, "note": 12}
+# Pixel heights of the rows a bar chart is built from.
+ROW = {"section": 30, "group": 24, "label": 18, "bar": 16, "gap": 10, "note": 18}
+MARGIN = dict(l=10, r=10, t=6, b=34)
 
-# Never inherit Streamlit's placeholder template: Kaleido would draw its colours literally.
 TEMPLATE = go.layout.Template(pio.templates["plotly_white"])
 TEMPLATE.layout.font = dict(family=FONT, size=13, color=INK)
 TEMPLATE.layout.paper_bgcolor = "#FFFFFF"
@@ -52,133 +46,145 @@ TEMPLATE.layout.plot_bgcolor = "#FFFFFF"
 TEMPLATE.layout.xaxis.gridcolor = GRID
 TEMPLATE.layout.yaxis.gridcolor = GRID
 TEMPLATE.layout.colorway = list(COLOURS.values())
+TEMPLATE.layout.hoverlabel = dict(font=dict(family=FONT, size=13))
+
+
+def esc(text: str) -> str:
+    """Data text made literal for plotly, which reads <, > and & as markup in every text and hover field."""
+    return html.escape(text, quote=False)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A built chart: the figure, a text alternative, and the ids of every record it draws."""
+    """A built chart: the plot, the words around it, a text alternative and the ids of every record it draws."""
 
     chart_id: str
     figure: go.Figure
+    title: str
+    subtitle: str
+    source: str
+    credit: str
     alt: str
     shown: tuple[str, ...]
+    lang: str = "en"
+    notes: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        """The strings drawn around the plot, on screen and in the PNG alike."""
+        return [self.title, self.subtitle, *self.notes, self.source, self.credit]
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart the dashboard offers: id, view, title and builder."""
+    """A chart the dashboard offers: its id, its view and its builder."""
 
     chart_id: str
     view: str
-    title: str
-    build: Callable[[Dataset], Chart]
+    build: Callable[[Dataset, Tr], Chart]
 
 
-def fmt(value: float) -> str:
-    """A number as printed, without adding precision ("17", "18.9")."""
-    return f"{value:g}"
+@dataclass
+class Row:
+    """One line of a bar chart: a section or group heading, a bar with the label above it, or a note."""
+
+    kind: str
+    text: str
+    value: float = 0.0
+    series: str = ""
+    value_text: str = ""
+    bound: str = "exact"
+    highlight: bool = False
+    muted: bool = False
+    hover: str = ""
+    colour: str = ""
 
 
-def fmt_signed(value: float) -> str:
-    """A derived percent change to one decimal, with a true minus sign."""
-    return f"{value:+.1f} %".replace("-", "−")
+@dataclass
+class Layout:
+    """Where each row sits, in pixels from the top of the plot."""
+
+    y: list[float] = field(default_factory=list)
+    height: float = 0.0
 
 
-def fmt_date(text: str) -> str:
-    """A YYYY[-MM[-DD]] string for readers: '8 Nov 2023', 'Oct 2024', '2023'."""
-    parts = [int(p) for p in text.split("-")] if text else []
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return text
+LABEL_WRAP = 40  # characters per line of a 13 px label or heading: fits a 360 px phone, Russian included
+LINE_PX = 17
 
 
-def value_label(f: Figure) -> str:
-    """The value with its bound and conversion marks: 'over 28', 'nearly 28.5', '24.3†'."""
-    text = {"lower_bound": "over ", "approximate": "nearly "}.get(f.bound, "") + fmt(f.value)
-    return text + ("†" if f.original_value is not None else "")
+def lines_of(r: Row) -> list[str]:
+    """A row's text as the lines it is drawn in."""
+    return wrap(r.text, LABEL_WRAP) if r.kind != "note" else [r.text]
 
 
-def value_text(f: Figure) -> str:
-    """A figure with its unit for running text: 'over 28 US$ bn', '+63 %', '454 thousand TEU'."""
-    if f.unit == "pct":
-        return f"+{fmt(f.value)} %" if f.value >= 0 else fmt_signed(f.value)
-    unit = "US$ bn" if f.unit == "usd_bn" else "thousand TEU"
-    return f"{value_label(f).rstrip('†')} {unit}"
+def place(rows: list[Row]) -> Layout:
+    """Stack rows top to bottom, in pixels; a bar row is its label lines, then its bar."""
+    out, y = Layout(), 0.0
+    for r in rows:
+        extra = LINE_PX * (len(lines_of(r)) - 1)
+        if r.kind == "bar":
+            out.y.append(y + ROW["label"] + extra + ROW["bar"] / 2)
+            y += ROW["label"] + extra + ROW["bar"] + ROW["gap"]
+        else:
+            y += (ROW[r.kind] if out.y or r.kind != "section" else ROW[r.kind] - 8) + extra
+            out.y.append(y)
+    out.height = y + 4
+    return out
 
 
-def tick(period_label: str) -> str:
-    """A period label broken before its year, so category ticks stay horizontal."""
-    head, _, year = period_label.rpartition(" ")
-    return f"{head}<br>{year}" if head else period_label
-
-
-def series_of(f: Figure) -> str:
-    """The series a figure belongs to: its side, or 'interview' for the interview's own figures."""
-    return "interview" if f.kind == "headline" else f.side
-
-
-def turn_cite(ds: Dataset, turn_id: str) -> str:
-    """'News.Az interview, question 3 (October 2024)': an interview turn as a short citation."""
-    turn = ds.turn(turn_id)
-    return f"{ds.interview.outlet} interview, {turn.kind} {turn.turn_id[1:]} ({ds.interview.published_label.split(' (')[0]})"
-
-
-def cite(ds: Dataset, f: Figure) -> str:
-    """Short citation for a source line: 'News.Az interview, question 3 (Oct 2024)' or 'TASS, 8 Nov 2023'."""
-    if f.kind == "headline":
-        return turn_cite(ds, f.turn_id)
-    s = ds.sources[f.source_id]
-    when = fmt_date(f.stated_on or s.published)
-    return f"{s.outlet}, {when}" if when else s.outlet
-
-
-def source_line(ds: Dataset, figures: list[Figure], derived: str = "") -> list[str]:
-    """The 'Source: …' lines drawn inside a figure, wrapped to fit its width."""
-    seen: list[str] = []
-    for f in figures:
-        c = cite(ds, f)
-        if c not in seen:
-            seen.append(c)
-    text = "Source: " + "; ".join(seen) + "."
-    if derived:
-        text += f" Derived by kztrade: {derived}."
-    return textwrap.wrap(text, SOURCE_WRAP)
-
-
-def frame(fig: go.Figure, *, title: str, subtitle: str, sources: list[str], height: int,
-          left: int = 64, axis_space: int = 46, legend: str = "", extra_top: int = 0) -> go.Figure:
-    """Title, subtitle, legend ("h", "v" or none), source line, template and margins: the same on screen and in a PNG."""
-    sub = textwrap.wrap(subtitle, SUBTITLE_WRAP)
-    heading = textwrap.wrap(title, TITLE_WRAP)
-    title_block = 20 + 24 * len(heading) + 17 * len(sub)
-    legend_rows = 0
-    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
-    if legend == "v":
-        legend_rows = len(names)
-    elif legend == "h":
-        legend_rows = 1 + sum(len(n) + 6 for n in names) // 105
-    top = title_block + 22 * legend_rows + 16 + extra_top
-    bottom = axis_space + 15 * len(sources) + 14
-    fig.update_layout(
-        template=TEMPLATE,
-        height=height,
-        margin=dict(l=left, r=28, t=top, b=bottom),
-        title=dict(text="<br>".join(f"<b>{line}</b>" for line in heading), x=0, xref="container", xanchor="left", y=1 - 10 / height, yref="container",
-                   yanchor="top", pad=dict(l=14), font=dict(size=19, color=INK),
-                   subtitle=dict(text="<br>".join(sub), font=dict(size=13, color=MUTED))),
-        showlegend=bool(legend),
-        # "v" is drawn as one full-width row per entry: a true vertical legend would push the plot aside.
-        legend=dict(orientation="h", entrywidth=1 if legend == "v" else None, entrywidthmode="fraction" if legend == "v" else None, x=0, xref="container", xanchor="left", y=1 - (title_block + 4) / height,
-                    yref="container", yanchor="top", font=dict(size=12), bgcolor="rgba(255,255,255,0)",
-                    indentation=8),
-        hoverlabel=dict(font=dict(family=FONT)),
-    )
-    fig.add_annotation(text="<br>".join(sources), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                       yanchor="top", xshift=14 - left, yshift=-axis_space, showarrow=False, align="left",
-                       font=dict(size=11, color=MUTED), name="source")
+def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
+    """Horizontal bars with a label line above each, values at the bar ends, headings between groups."""
+    lay = place(rows)
+    fig = go.Figure()
+    bars = [(r, y) for r, y in zip(rows, lay.y) if r.kind == "bar"]
+    for r, y in bars:
+        fill = COLOURS[r.series] if not r.muted else "#DADDE1"
+        line = TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6"
+        pattern = dict(shape="/", fgcolor="#FFFFFF", size=6, solidity=0.35) if r.bound == "approximate" else None
+        fig.add_bar(x=[r.value], y=[y], orientation="h", width=ROW["bar"], marker=dict(
+            color=r.colour or fill, line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
+            pattern=pattern), hovertemplate="%{customdata}<extra></extra>", customdata=[esc(r.hover or r.text)], showlegend=False)
+        if r.bound == "lower_bound":  # an open end: the bar may run further than the words allow
+            fig.add_scatter(x=[r.value], y=[y], mode="markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
+                            marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0)))
+        shift = 12 if r.bound == "lower_bound" else 5
+        weight = "<b>{}</b>" if r.highlight else "{}"
+        fig.add_annotation(x=r.value, y=y, xref="x", yref="y", xanchor="left", yanchor="middle", xshift=shift, showarrow=False,
+                           text=weight.format(esc(r.value_text)), font=dict(size=SIZES["value"], color=INK), name="value")
+        fig.add_annotation(x=0, y=y - ROW["bar"] / 2 - 2, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
+                           align="left", text="<br>".join(weight.format(esc(t)) for t in lines_of(r)),
+                           font=dict(size=SIZES["label"], color=MUTED if r.muted else TEXT_COLOURS.get(r.series, INK)), name="label")
+    for r, y in zip(rows, lay.y):
+        if r.kind == "bar":
+            continue
+        style = {"section": dict(size=SIZES["section"], color=MUTED), "group": dict(size=SIZES["group"], color=INK),
+                 "note": dict(size=SIZES["note"], color=r.colour or STATUS_COLOURS["derived"])}[r.kind]
+        text = esc(r.text) if r.kind == "note" else "<br>".join(f"<b>{esc(t)}</b>" for t in lines_of(r))
+        fig.add_annotation(x=0, y=y, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False, text=text,
+                           align="left", font=style, name=r.kind)
+    fig.update_yaxes(range=[lay.height, 0], visible=False, fixedrange=True)
+    fig.update_xaxes(range=[0, x_max], showgrid=True, zeroline=True, zerolinecolor="#9AA0A8", tickfont=dict(size=SIZES["tick"], color=MUTED),
+                     nticks=5, fixedrange=True, side="bottom", ticks="")
+    fig.update_layout(template=TEMPLATE, height=int(lay.height + MARGIN["t"] + MARGIN["b"]), margin=MARGIN, barmode="overlay",
+                      showlegend=False, dragmode=False, hovermode="closest")
     return fig
+
+
+def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:
+    """A bar for one figure, named by who stated it, with its hover citation."""
+    hover = "<br>".join([w.value(f), w.period(f), w.fig(f, "stated_by"), w.cite(f)])
+    return Row("bar", label, f.value, f.series, w.number(f), f.bound, highlight, muted, hover)
+
+
+def x_limit(values: list[float]) -> float:
+    """Room on the right for the widest value label ('nearly 28.5') at 360 px."""
+    return max(values) * 1.42
+
+
+def same_months(ds: Dataset, head: Figure) -> list[Figure]:
+    """Every turnover figure in dollars for the same months of the year as the interview's, any year."""
+    months = (head.period_start.month, head.period_start.day, head.period_end.month, head.period_end.day)
+    return [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period
+            and (f.period_start.month, f.period_start.day, f.period_end.month, f.period_end.day) == months]
 
 
 def turnover_bases(ds: Dataset) -> list[Derived]:
@@ -186,243 +192,273 @@ def turnover_bases(ds: Dataset) -> list[Derived]:
     return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"]
 
 
-def turnover_ytd(ds: Dataset) -> Chart:
-    """The interview's year-to-date turnover beside the same months of the year before, per side."""
+def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
+    """The interview's January–August total beside every total stated for the same months, each year."""
+    w, _ = Words(ds, tr), tr._
     derivs = turnover_bases(ds)
     head = ds.figures[derivs[0].figure_id]
-    bases = [ds.figures[d.base_id] for d in derivs]
-    fig = go.Figure()
-    for f in bases + [head]:
-        s = series_of(f)
-        fig.add_bar(x=[f"{f.period_label}<br>{SERIES_NAMES[s].split(' (')[0]}"], y=[f.value], name=SERIES_NAMES[s],
-                    marker_color=COLOURS[s], text=[value_label(f)], textposition="outside", cliponaxis=False,
-                    textfont=dict(size=14, color=INK), width=0.6,
-                    hovertemplate=f"{f.label}, {f.period_label}<br>{value_label(f)} US$ bn<br>{cite(ds, f)}<extra></extra>")
-    for base in bases:
-        fig.add_hline(y=base.value, line=dict(color=COLOURS[base.side], width=1.2, dash="dot"))
-    changes = "<br>".join(f"{fmt_signed(d.value)} on the {SIDE_NAMES[ds.figures[d.base_id].side].split()[0]} base"
-                          for d in derivs)
-    fig.add_annotation(x=1, xref="paper", xanchor="right", y=1, yref="paper", yanchor="top", align="right",
-                       showarrow=False, text=f"<b>{head.period_label} vs {bases[0].period_label}</b><br>{changes}",
-                       font=dict(size=13, color=INK), bgcolor="rgba(255,255,255,0.9)", name="changes")
-    top = max(f.value for f in bases + [head])
-    fig.update_yaxes(title_text="US$ billion", range=[0, top * 1.45], rangemode="tozero")
-    fig.update_xaxes(type="category", tickfont=dict(size=12), tickangle=0)
-    fig.update_layout(bargap=0.35)
-    frame(fig, title=f"Trade turnover, {head.period_label}, against two bases",
-          subtitle=f"US$ billion. The interview does not say whether its {fmt(head.value)} is Kazakh or Russian statistics.",
-          sources=source_line(ds, [head] + bases, "% change = interview figure ÷ each side's figure − 1"),
-          height=500, axis_space=58)
-    alt = (f"Bar chart. {head.label}, {head.period_label}: {fmt(head.value)} US$ billion ({ds.interview.outlet}'s question). "
-           + " ".join(f"{b.period_label}, {SERIES_NAMES[b.side]}: {fmt(b.value)} US$ billion; change {fmt_signed(d.value)}."
-                      for d, b in zip(derivs, bases)))
-    return Chart("turnover_ytd", fig, alt, (head.figure_id, *[b.figure_id for b in bases], *[d.derived_id for d in derivs]))
+    figs = sorted(same_months(ds, head), key=lambda f: (f.period_start, f.kind != "headline", f.series))
+    rows: list[Row] = []
+    for year in dict.fromkeys(f.period_start.year for f in figs):
+        group = [f for f in figs if f.period_start.year == year]
+        rows.append(Row("group", w.period(group[0])))
+        for f in group:
+            rows.append(figure_row(w, f, w.who(f), highlight=f.kind == "headline"))
+            if f.kind == "headline":
+                for d in derivs:
+                    base = ds.figures[d.base_id]
+                    note = _("{value} on the {period} figure of {who}").format(value=w.derived_value(d), period=w.period(base),
+                                                                             who=w.series_short(base.series))
+                    rows += [Row("note", line) for line in wrap(note, NOTE_WRAP)]
+    fig = bar_figure(rows, x_limit([f.value for f in figs]))
+    shown = (*[f.figure_id for f in figs], *[d.derived_id for d in derivs])
+    months = tr.months(head.period_start, head.period_end)
+    title = _("Trade in {months}: the interview's figure beside the officials'").format(months=months)
+    subtitle = _("{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its {value} uses.").format(
+        unit=w.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
+    alt = _("Bar chart of trade in {months}.").format(months=months) + " " + " ".join(
+        f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in figs) + " " + " ".join(
+        f"{w.derived_field(d, 'label')}: {w.derived_value(d)}." for d in derivs)
+    return Chart("turnover_ytd", fig, title, subtitle, w.source_line(figs, derived=derivs), w.credit(), alt, shown, tr.lang)
 
 
-def label_position(f: Figure, series: str) -> str:
-    """Where a dot's label goes: bounds below (their line points up), Kazakh left, others right or above."""
-    if f.bound == "lower_bound":
-        return "bottom center"
-    return {"KZ": "middle left", "RU": "middle right", "interview": "middle right"}.get(series, "top center")
+def turnover_series(ds: Dataset, tr: Tr) -> Chart:
+    """Every dollar total stated for the trade, by period and by who stated it: whole years, then part-years."""
+    w, _ = Words(ds, tr), tr._
+    figs = [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period]
+    sections = [(_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
+                (_("Part-years, from January"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
+    rows: list[Row] = []
+    for name, group_figs in sections:
+        rows.append(Row("section", name))
+        for period in dict.fromkeys(w.period(f) for f in group_figs):
+            rows.append(Row("group", period))
+            rows += [figure_row(w, f, w.who(f), highlight=f.kind == "headline") for f in group_figs if w.period(f) == period]
+    fig = bar_figure(rows, x_limit([f.value for f in figs]))
+    years = sorted({f.period_start.year for f in figs})
+    title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
+    subtitle = _("{unit}; one bar per statement. Kazakh and Russian officials' figures are never averaged. "
+                 "“over” is a lower bound (open end ▸); “nearly” is approximate (hatched).").format(unit=w.unit_axis("usd_bn"))
+    ordered = [f for _n, g in sections for f in g]
+    alt = _("Bar chart of trade by period and by who stated it.") + " " + " ".join(
+        f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in ordered)
+    return Chart("turnover_series", fig, title, subtitle, w.source_line(sorted(ordered, key=lambda f: f.kind != "headline")),
+                 w.credit(), alt, tuple(f.figure_id for f in ordered), tr.lang)
 
 
-def turnover_series(ds: Dataset) -> Chart:
-    """Every turnover figure by period and side: whole years and part-years in separate panels."""
-    figs = [f for f in ds.figures.values() if f.measure == "turnover"]
-    panels = [sorted([f for f in figs if f.is_full_year], key=lambda f: f.period_start),
-              sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_start, f.period_end))]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
-                        column_widths=[len({f.period_label for f in p}) for p in panels],
-                        subplot_titles=("Whole years", "Part-years, from January"))
-    top = max(f.value for f in figs)
-    for col, panel in enumerate(panels, start=1):
-        order = list(dict.fromkeys(tick(f.period_label) for f in panel))
-        for s in COLOURS:
-            pts = [f for f in panel if series_of(f) == s]
-            if not pts:
-                continue
-            fig.add_scatter(
-                x=[tick(f.period_label) for f in pts], y=[f.value for f in pts], row=1, col=col,
-                mode="markers+text", name=SERIES_NAMES[s], legendgroup=s, showlegend=col == 1 or s == "interview",
-                offsetgroup=s, text=[value_label(f) for f in pts],
-                textposition=[label_position(f, s) for f in pts],
-                textfont=dict(size=11, color=COLOURS[s]), cliponaxis=False,
-                marker=dict(color=COLOURS[s], size=12, line=dict(color="#FFFFFF", width=1),
-                            symbol=[{"lower_bound": "triangle-up", "approximate": "diamond"}.get(f.bound, "circle") for f in pts]),
-                error_y=dict(type="data", symmetric=False, array=[top * 0.08 if f.bound == "lower_bound" else 0 for f in pts],
-                             arrayminus=[0] * len(pts), width=0, thickness=1.5, color=COLOURS[s]),
-                customdata=[[cite(ds, f), f.stated_by] for f in pts],
-                hovertemplate="%{text} US$ bn<br>%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
-            )
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, tickangle=0, row=1, col=col)
-    fig.update_yaxes(range=[0, top * 1.2], title_text="US$ billion", row=1, col=1)
-    fig.update_layout(scattermode="group", scattergap=0.55)
-    fig.update_annotations(selector=dict(text="Whole years"), font=dict(size=13, color=MUTED))
-    fig.update_annotations(selector=dict(text="Part-years, from January"), font=dict(size=13, color=MUTED))
-    periods = [f.period_start.year for f in figs]
-    frame(fig, title="Kazakhstan–Russia trade turnover, as each side reported it",
-          subtitle=f"US$ billion, {min(periods)}–{max(periods)}. Each side's figures are separate series, never averaged. "
-                   "“over” = a lower bound (triangle, line upward); “nearly” = approximate (diamond); † = an outlet's conversion from roubles.",
-          sources=source_line(ds, sorted(figs, key=lambda f: (f.kind != "headline", f.period_start))), height=580,
-          legend="h", extra_top=26, axis_space=56)
-    alt = "Dot chart of trade turnover by period and side. " + " ".join(
-        f"{f.period_label}, {SERIES_NAMES[series_of(f)]}: {value_label(f)} US$ billion." for p in panels for f in p)
-    return Chart("turnover_series", fig, alt, tuple(f.figure_id for p in panels for f in p))
+ROUTE = {
+    "containers_ru_to_cn": N_("Russia → China via Kazakhstan"),
+    "containers_cn_eu_cn": N_("China–Europe–China via Russia and Kazakhstan"),
+    "containers_ru_cn_both": N_("Russia ↔ China via Kazakhstan, both ways"),
+}
 
 
-def container_legend(ds: Dataset, f: Figure) -> str:
-    """Legend name for a container growth series: who, and which periods it compares."""
-    if f.kind == "headline":
-        return f"{ds.interview.outlet} question: {f.period_label}"
-    who = "Intergovernmental commission" if f.side == "joint" else "KTZ, Kazakh railway"
-    return f"{who}: {f.period_label} vs {f.comparison_base}"
+def container_rows(w: Words, heads: list[Figure], context: list[Figure], focus: str = "") -> list[Row]:
+    """Growth rates by period: the interview's and the report it matches, then the railway's earlier ones."""
+    _ = w.tr._
+    rows: list[Row] = []
+    pinned = [f for f in context if any(h.matches == f.figure_id for h in heads)]
+    earlier = [f for f in context if f not in pinned]
+    if heads:
+        period = w.period(pinned[0]) if pinned else w.period(heads[0])
+        rows.append(Row("section", _("{period} against the same months of 2023").format(period=period)))
+        for h in heads:
+            rows.append(Row("group", _(ROUTE[h.measure])))
+            muted = bool(focus) and h.figure_id != focus
+            rows.append(figure_row(w, h, _("{who} (“this year”)").format(who=w.series_short("interview")), highlight=not muted, muted=muted))
+            for f in (f for f in pinned if f.figure_id == h.matches):
+                rows.append(figure_row(w, f, _("Kazakh government's report, {period}").format(period=w.period(f)), muted=muted))
+    if earlier:
+        first = earlier[0]
+        rows.append(Row("section", _("Earlier: {period}, railway data").format(period=w.period(first))))
+        for measure in dict.fromkeys(f.measure for f in earlier):
+            rows.append(Row("group", _(ROUTE[measure])))
+            rows += [figure_row(w, f, _("{who}, against {base}").format(who=_("KTZ railway") if f.series == "KZ_rail" else w.series_short(f.series),
+                                                                                base=w.fig(f, "comparison_base")),
+                                muted=bool(focus)) for f in earlier if f.measure == measure]
+    return rows
 
 
-def containers_growth(ds: Dataset) -> Chart:
-    """Container growth rates: the interview's, the commission's that corroborate them, and KTZ's earlier ones."""
+def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
+    """Container growth rates: the interview's, the report they match, and the railway's earlier ones apart."""
+    w, _ = Words(ds, tr), tr._
     figs = [f for f in ds.figures.values() if f.topic == "containers" and f.unit == "pct"]
-    routes = list(dict.fromkeys(f.measure for f in figs))
-    groups: dict[str, list[Figure]] = {}
-    for f in figs:
-        groups.setdefault(container_legend(ds, f), []).append(f)
-    fig = go.Figure()
-    # Horizontal groups stack their first trace at the bottom: add in reverse so the interview reads first.
-    for name, pts in reversed(groups.items()):
-        s = series_of(pts[0])
-        fig.add_bar(y=[route_label(f.measure) for f in pts], x=[f.value for f in pts], orientation="h", name=name,
-                    marker_color=COLOURS[s], text=[f"+{fmt(f.value)} %" for f in pts], textposition="outside",
-                    cliponaxis=False, textfont=dict(size=13, color=INK),
-                    customdata=[[cite(ds, f)] for f in pts],
-                    hovertemplate="%{x} % growth<br>" + name + "<br>%{customdata[0]}<extra></extra>")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[route_label(r) for r in reversed(routes)],
-                     tickfont=dict(size=12))
-    fig.update_xaxes(title_text="% change on the same months a year earlier", range=[0, max(f.value for f in figs) * 1.18])
-    fig.update_layout(barmode="group", bargap=0.28, bargroupgap=0.08, legend=dict(traceorder="reversed"))
     heads = [f for f in figs if f.kind == "headline"]
-    frame(fig, title="Container transit through Kazakhstan: growth rates",
-          subtitle="% change on a year earlier. The interview's two rates match the commission's for Jan–Sep 2024; "
-                   "KTZ's rates are for an earlier period and are shown for context only.",
-          sources=source_line(ds, heads + [f for f in figs if f.kind == "context"]), height=560, left=200,
-          legend="v", axis_space=64)
-    alt = "Horizontal bar chart of container growth rates. " + " ".join(
-        f"{MEASURE_NAMES[f.measure]}, {container_legend(ds, f)}: +{fmt(f.value)} %." for f in figs)
-    return Chart("containers_growth", fig, alt, tuple(f.figure_id for f in figs))
+    context = [f for f in figs if f.kind == "context"]
+    rows = container_rows(w, heads, context, focus)
+    for r in rows:
+        if r.kind == "bar":
+            r.value_text = tr.pct(r.value, 0, signed=True)
+    fig = bar_figure(rows, x_limit([f.value for f in figs]))
+    title = _("Container transit through Kazakhstan: growth rates")
+    subtitle = _("% change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover different periods; "
+                 "do not compare them.")
+    alt = _("Bar chart of container growth rates.") + " " + " ".join(
+        f"{_(ROUTE[f.measure])}, {w.series(f.series)}, {w.period(f)}: {w.value(f)}." for f in figs)
+    shown = tuple(f.figure_id for f in heads + context)
+    return Chart("containers_growth", fig, title, subtitle, w.source_line(heads + context), w.credit(), alt, shown, tr.lang)
 
 
-def route_label(measure: str) -> str:
-    """A route name broken over lines to fit a category axis."""
-    return "<br>".join(textwrap.wrap(MEASURE_NAMES[measure], 26))
-
-
-def containers_index(ds: Dataset) -> Chart:
+def containers_index(ds: Dataset, tr: Tr) -> Chart:
     """The interview's growth rates as an index beside their base (the same months of 2023 = 100)."""
+    w, _ = Words(ds, tr), tr._
     derivs = [d for d in ds.derived.values() if d.method == "index_from_growth"]
     heads = [ds.figures[d.figure_id] for d in derivs]
-    pinned = [ds.figures.get(h.corroborated_by, h) for h in heads]
-    routes = [route_label(h.measure) for h in heads]
-    fig = go.Figure()
-    fig.add_bar(x=routes, y=[100] * len(derivs), name=f"{pinned[0].comparison_base} = 100 (the base)",
-                marker_color=COLOURS["not_stated"], text=["100"] * len(derivs), textposition="outside",
-                textfont=dict(size=14, color=INK), cliponaxis=False, hovertemplate="%{x}<br>base = 100<extra></extra>")
-    fig.add_bar(x=routes, y=[d.value for d in derivs], name=f"{pinned[0].period_label} (News.Az's rates, as pinned by the commission)",
-                marker_color=COLOURS["interview"], text=[fmt(d.value) for d in derivs], textposition="outside",
-                textfont=dict(size=14, color=INK), cliponaxis=False,
-                hovertemplate="%{x}<br>index %{y}<extra></extra>")
-    fig.update_xaxes(type="category", tickfont=dict(size=12))
-    fig.update_yaxes(title_text="Index (base period = 100)", range=[0, max(d.value for d in derivs) * 1.2])
-    fig.update_layout(barmode="group", bargap=0.35, bargroupgap=0.06)
-    frame(fig, title="Container volumes as an index: the base made explicit",
-          subtitle=f"{pinned[0].comparison_base} = 100. The interview says “this year”; the commission's statement pins "
-                   f"the same rates to {pinned[0].period_label}.",
-          sources=source_line(ds, heads + pinned, "index = 100 + % growth"), height=500, legend="h", axis_space=62)
-    alt = f"Bar chart: index with {pinned[0].comparison_base} = 100. " + " ".join(
-        f"{MEASURE_NAMES[h.measure]}: {fmt(d.value)}." for d, h in zip(derivs, heads))
-    return Chart("containers_index", fig, alt, (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned)))
+    pinned = [ds.figures[h.matches] for h in heads if h.matches]
+    period = w.period(pinned[0]) if pinned else w.period(heads[0])
+    base_period = tr.period(pinned[0].period_start.replace(year=pinned[0].period_start.year - 1),
+                            pinned[0].period_end.replace(year=pinned[0].period_end.year - 1)) if pinned else _("the same period of 2023")
+    rows: list[Row] = []
+    for d, h in zip(derivs, heads):
+        rows.append(Row("group", _(ROUTE[h.measure])))
+        rows.append(Row("bar", _("{period} = 100 (the base)").format(period=base_period), 100, "base", tr.num(100), hover=_("base = 100")))
+        rows.append(Row("bar", _("{period}, at the interview's {growth}").format(period=period, growth=w.value(h)), d.value, "interview",
+                        w.derived_value(d), highlight=True, hover=w.derived_method(d)))
+    fig = bar_figure(rows, x_limit([d.value for d in derivs]))
+    title = _("Container volumes as an index: the base made explicit")
+    subtitle = _("{base} = 100. The interview says “this year”; the Kazakh government's report gives {period}.").format(base=base_period, period=period)
+    alt = _("Bar chart: index with {base} = 100.").format(base=base_period) + " " + " ".join(
+        f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
+    shown = (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned))
+    return Chart("containers_index", fig, title, subtitle, w.source_line(heads + pinned, derived=derivs), w.credit(), alt, shown, tr.lang)
 
 
-def date_range(text: str, text_end: str = "") -> tuple[date, date]:
-    """First and last day a YYYY[-MM[-DD]] date can mean, or the range to text_end."""
-    parts = [int(p) for p in text.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 1
-    start = date(year, month, parts[2] if len(parts) > 2 else 1)
-    if text_end:
-        return start, date.fromisoformat(text_end)
+def last_day(text: str) -> str:
+    """The last day a YYYY[-MM[-DD]] date can mean, as YYYY-MM-DD: dates known to the month sort at its end."""
+    parts = text.split("-")
+    if len(parts) == 3:
+        return text
     if len(parts) == 1:
-        return start, date(year, 12, 31)
-    if len(parts) == 2:
-        return start, date(year, month, calendar.monthrange(year, month)[1])
-    return start, start
+        return f"{text}-12-31"
+    year, month = int(parts[0]), int(parts[1])
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def event_cite(ds: Dataset, e: Event) -> str:
-    """Short citation of an event: the outlet and date, or the interview turn that makes the claim."""
-    if e.turn_id:
-        return turn_cite(ds, e.turn_id)
-    s = ds.sources[e.source_id]
-    return f"{s.outlet}, {fmt_date(s.published or e.date)}"
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, for plotly, which never wraps."""
+    return textwrap.wrap(text, width, break_long_words=False) or [""]
 
 
-def brics_timeline(ds: Dataset) -> Chart:
-    """The BRICS statements the interview refers to, with its 'August 2024' claim and that claim's status."""
-    events = sorted(ds.events, key=lambda e: date_range(e.date, e.date_end)[0])
-    labels = [f"<b>{fmt_date(e.date)}</b><br>{e.short_label}" for e in events]
-    fig = go.Figure()
-    for e, label in zip(events, labels):
-        start, end = date_range(e.date, e.date_end)
+TIMELINE_WRAP = 44  # characters per line of 13 px text: fits a 360 px phone
+NOTE_WRAP = 46  # characters per line of a 12 px note inside a chart
+
+
+def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
+    """The BRICS statements the interview refers to, top to bottom, with its 'August 2024' claim and that claim's status."""
+    w, _ = Words(ds, tr), tr._
+    events = sorted(ds.events, key=lambda e: last_day(e.date_end or e.date))
+    iv = ds.interview
+    items: list[tuple[str, str, str, list[str]]] = []  # (kind, key, date text, lines)
+    for e in events:
         claim = e.status == "no_source_found"
-        colour = COLOURS["RU"] if claim else COLOURS["KZ"]
-        hover = f"{e.actor}<br>{e.description}<br>{event_cite(ds, e)}<extra></extra>"
-        if end > start:
-            fig.add_scatter(x=[start, end], y=[label, label], mode="lines", line=dict(color=colour, width=12),
-                            opacity=0.3 if claim else 0.8, showlegend=False, hovertemplate=hover)
-        fig.add_scatter(x=[start + (end - start) / 2], y=[label], mode="markers", showlegend=False, hovertemplate=hover,
-                        marker=dict(size=14, color="#FFFFFF" if claim else colour, line=dict(color=colour, width=2.5),
-                                    symbol="circle-open" if claim else "circle"))
+        when = tr.date_range(e.date, e.date_end)
+        lines = wrap(w.event(e, "short_label"), TIMELINE_WRAP)
         if claim:
             nearest = next(n for n in events if n.event_id == e.nearest_event_id)
-            fig.add_annotation(x=start, y=label, ax=date_range(nearest.date)[0], ay=labels[events.index(nearest)],
-                               xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=0, arrowwidth=1.2,
-                               arrowcolor=COLOURS["RU"], standoff=8, startstandoff=8, text="")
-            # Left of the claim and below the connector, so the label never runs off a narrow chart.
-            fig.add_annotation(x=start, y=label, xanchor="right", yanchor="top", xshift=-6, yshift=-6, showarrow=False, align="right",
-                               text=f"<b>No source found</b><br>nearest: {fmt_date(nearest.date)}",
-                               font=dict(size=12, color=COLOURS["RU"]))
-    pub_start, pub_end = date_range(ds.interview.published)
-    fig.add_vrect(x0=pub_start, x1=pub_end, fillcolor=COLOURS["interview"], opacity=0.18, line_width=0, layer="below")
-    fig.add_annotation(x=pub_start, xanchor="right", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"Interview published: {ds.interview.published_label}", font=dict(size=11, color=MUTED))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(reversed(labels)), tickfont=dict(size=12),
-                     automargin=False, showgrid=False)
-    first, last = date_range(events[0].date)[0], max(date_range(e.date, e.date_end)[1] for e in events)
-    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M3", showgrid=True,
-                     range=[first - timedelta(days=45), last + timedelta(days=75)])
-    frame(fig, title="Kazakhstan and BRICS: what was said, and when",
-          subtitle="Blue: statements with a source. Red, open: the interview's claim of an announcement in “"
-                   + "”, “".join(e.span for e in events if e.status == "no_source_found")
-                   + "”, which no source we found supports; the line points to the nearest statement we found.",
-          sources=textwrap.wrap("Source: " + "; ".join(dict.fromkeys(event_cite(ds, e) for e in events)) + ".", SOURCE_WRAP),
-          height=520, left=330)
-    alt = "Timeline. " + " ".join(f"{fmt_date(e.date)}: {e.description}" + (f" Status: no source found; nearest {fmt_date(next(n.date for n in events if n.event_id == e.nearest_event_id))}." if e.status == "no_source_found" else "") for e in events)
-    return Chart("brics_timeline", fig, alt, tuple(e.event_id for e in events))
+            lines += [_("No source found; nearest: {date}").format(date=tr.date(nearest.date))]
+        items.append(("claim" if claim else "event", e.event_id, when, lines))
+    # The interview's date is known to the month: place it after everything that month can hold.
+    published = ("published", "published", tr.date(iv.published), wrap(_("The interview is published, {when}").format(when=w.published()), TIMELINE_WRAP))
+    at = sum(1 for e in events if last_day(e.date_end or e.date) <= last_day(iv.published))
+    items.insert(at, published)
+    by_id = {e.event_id: e for e in events}
+    fig = go.Figure()
+    y, marks = 14.0, {}
+    line_px, date_px, gap = 17, 19, 16
+    for kind, key, when, lines in items:
+        e = by_id.get(key)
+        marks[key] = y
+        colour = {"event": COLOURS["KZ"], "claim": STATUS_COLOURS["no_source_found"], "published": COLOURS["interview"]}[kind]
+        hover = esc(w.event(e, "description") + " — " + w.cite_event(e)) if e else esc(w.published())
+        symbol = {"event": "circle", "claim": "diamond-open", "published": "square"}[kind]
+        fig.add_scatter(x=[0.035], y=[y], mode="markers", showlegend=False, hovertemplate="%{customdata}<extra></extra>",
+                        customdata=[hover], marker=dict(symbol=symbol, size=15 if kind == "claim" else 13, color=colour,
+                                                        line=dict(color=colour, width=3 if kind == "claim" else 1)))
+        fig.add_annotation(x=0.09, y=y, xref="paper", yref="y", xanchor="left", yanchor="middle", showarrow=False, name="date",
+                           text=f"<b>{esc(when)}</b>", font=dict(size=13, color=STATUS_COLOURS["no_source_found"] if kind == "claim" else INK))
+        body = [esc(t) for t in lines]
+        if kind == "claim":  # the last line is the claim's status, in the status colour
+            body[-1] = f"<span style='color:{STATUS_COLOURS['no_source_found']}'><b>{body[-1]}</b></span>"
+        fig.add_annotation(x=0.09, y=y + date_px / 2, xref="paper", yref="y", xanchor="left", yanchor="top", align="left",
+                           showarrow=False, name="text", text="<br>".join(body), font=dict(size=13, color=INK))
+        y += date_px / 2 + len(lines) * line_px + gap + 10
+    claim = next((e for e in events if e.status == "no_source_found"), None)
+    if claim is not None:  # a bracket in the marker column from the claim to the nearest statement we found
+        nearest = next(n for n in events if n.event_id == claim.nearest_event_id)
+        y0, y1 = marks[nearest.event_id], marks[claim.event_id]
+        fig.add_shape(type="line", xref="x", yref="y", x0=0.012, x1=0.012, y0=y0, y1=y1, line=dict(color=STATUS_COLOURS["no_source_found"], width=2, dash="dot"))
+        for yy in (y0, y1):
+            fig.add_shape(type="line", xref="x", yref="y", x0=0.012, x1=0.024, y0=yy, y1=yy, line=dict(color=STATUS_COLOURS["no_source_found"], width=2))
+    height = y - gap
+    fig.add_shape(type="line", xref="x", yref="y", x0=0.035, x1=0.035, y0=0, y1=height, line=dict(color=GRID, width=2), layer="below")
+    fig.update_xaxes(range=[0, 1], visible=False, fixedrange=True)
+    fig.update_yaxes(range=[height, 0], visible=False, fixedrange=True)
+    fig.update_layout(template=TEMPLATE, height=int(height + 12), margin=dict(l=10, r=10, t=6, b=6), showlegend=False, dragmode=False)
+    title = _("Kazakhstan and BRICS: what was said, and when")
+    claims = [e for e in events if e.status == "no_source_found"]
+    subtitle = _("Blue dots: statements with a source. Open diamond: the interview's claim of an announcement in “{span}”, "
+                 "which no source we found supports; the dotted bracket joins it to the nearest statement we found.").format(
+        span=", ".join(e.span for e in claims))
+    alt = _("Timeline.") + " " + " ".join(
+        f"{tr.date(e.date)}: {w.event(e, 'description')}" + (" " + _("Status: no source found; nearest {date}.").format(
+            date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))) if e.status == "no_source_found" else "")
+        for e in events)
+    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit(), alt, tuple(e.event_id for e in events), tr.lang)
 
 
 CHARTS: dict[str, ChartSpec] = {
     spec.chart_id: spec
     for spec in (
-        ChartSpec("turnover_ytd", "turnover", "Trade turnover against each side's base", turnover_ytd),
-        ChartSpec("turnover_series", "turnover", "Trade turnover as each side reported it", turnover_series),
-        ChartSpec("containers_growth", "containers", "Container growth rates", containers_growth),
-        ChartSpec("containers_index", "containers", "Container volumes as an index", containers_index),
-        ChartSpec("brics_timeline", "brics", "BRICS statements timeline", brics_timeline),
+        ChartSpec("turnover_ytd", "turnover", turnover_ytd),
+        ChartSpec("turnover_series", "turnover", turnover_series),
+        ChartSpec("containers_growth", "containers", containers_growth),
+        ChartSpec("containers_index", "containers", containers_index),
+        ChartSpec("brics_timeline", "brics", brics_timeline),
     )
 }
 
 
-def chart_for(ds: Dataset, f: Figure) -> str:
+def chart_for(f: Figure) -> str:
     """The chart that shows a headline figure first."""
     return "turnover_ytd" if f.measure == "turnover" else "containers_growth"
 
 
-def build_chart(ds: Dataset, chart_id: str) -> Chart:
-    """One chart by id."""
-    return CHARTS[chart_id].build(ds)
+def build_chart(ds: Dataset, chart_id: str, tr: Tr | None = None) -> Chart:
+    """One chart by id, in a language."""
+    return CHARTS[chart_id].build(ds, tr or Tr())
+
+
+# --- the export figure: the same strings as the page, drawn into the image -----------------------------
+
+CHAR_PX = {20: 10.6, 14: 7.4, 12: 6.4}  # average advance of a character at these sizes (Arial/Liberation), with room to spare
+
+
+def lines_for(text: str, size: int, width: int) -> list[str]:
+    """A text wrapped for a given font size and pixel width."""
+    return wrap(text, max(20, int((width - 24) / CHAR_PX[size])))
+
+
+def compose(chart: Chart, width: int = EXPORT_WIDTH) -> go.Figure:
+    """The figure as a PNG or SVG shows it: title, subtitle and notes above the plot, source and credit below."""
+    fig = go.Figure(copy.deepcopy(chart.figure.to_dict()))
+    title = lines_for(chart.title, 20, width)
+    sub = lines_for(chart.subtitle, 14, width) + [line for n in chart.notes for line in lines_for(n, 14, width)]
+    foot = lines_for(chart.source, 12, width) + lines_for(chart.credit, 12, width)
+    head_px = 16 + 25 * len(title) + 6 + 18 * len(sub) + 12
+    foot_px = 16 + 16 * len(foot) + 8
+    t0, b0, l0, r0 = (int(getattr(fig.layout.margin, k)) for k in ("t", "b", "l", "r"))  # numbers, not the live object
+    fig.update_layout(width=width, height=int(fig.layout.height + head_px + foot_px),
+                      margin=dict(l=max(l0, 12), r=max(r0, 12), t=t0 + head_px, b=b0 + foot_px))
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", yshift=t0 + 8 + 18 * len(sub) + 6,
+                       showarrow=False, align="left", name="title", text="<br>".join(f"<b>{esc(t)}</b>" for t in title),
+                       font=dict(size=20, color=INK))
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", yshift=t0 + 8, showarrow=False,
+                       align="left", name="subtitle", text="<br>".join(esc(t) for t in sub), font=dict(size=14, color=MUTED))
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-(b0 + 12), showarrow=False,
+                       align="left", name="source", text="<br>".join(esc(t) for t in foot), font=dict(size=12, color=MUTED))
+    return fig
+
+
+def compose_height(chart: Chart, width: int = EXPORT_WIDTH) -> int:
+    """The exported image's height in CSS pixels."""
+    return int(compose(chart, width).layout.height)

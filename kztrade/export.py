@@ -2,7 +2,8 @@
 
 One browser per process, started lazily on the first export and reused. Kaleido's shared server can hand
 one caller another caller's image (Kaleido issue 444), so every call holds one lock. Every call has a
-timeout; after a hang or a crash the browser is killed and the next call starts a fresh one.
+timeout; after a hang the browser is killed and the next call starts a fresh one. A browser that died
+between calls (a crash, or kill -9) is replaced and the call tried once more, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import math
 import os
 import shutil
 import threading
@@ -30,6 +32,10 @@ BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome
 # Plotly.toImage on a figure object, which makes and purges its own element, so we reload only every
 # RELOAD_EVERY images: 3x faster per image, with a bound on any slow leak (see bench/export_bench.py).
 RELOAD_EVERY = 50
+# Bounds on what one export may ask for: a scale of 4 on the tallest chart stays far below Pillow's
+# decompression-bomb limit, and a 0, negative or non-finite size is a mistake, not an image.
+MAX_SCALE = 4.0
+MAX_SIDE_PX = 6000
 
 
 class ExportError(RuntimeError):
@@ -42,6 +48,15 @@ class BrowserMissing(ExportError):
 
 class ExportTimeout(ExportError):
     """An export took longer than its timeout and was stopped."""
+
+
+def check_size(scale: float, width: float, height: float) -> None:
+    """Raise ValueError, saying what is allowed, for a scale or size no image should have."""
+    if not (isinstance(scale, (int, float)) and math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise ValueError(f"scale must be a number above 0 and at most {MAX_SCALE:g}, not {scale!r}")
+    for name, px in (("width", width), ("height", height)):
+        if not (math.isfinite(px) and 0 < px * scale <= MAX_SIDE_PX):
+            raise ValueError(f"the image's {name} would be {px * scale:g} px; it must be above 0 and at most {MAX_SIDE_PX} px")
 
 
 def browser_path() -> str | None:
@@ -114,22 +129,39 @@ class Exporter:
         """Image bytes of several figures, rendered on the browser's tabs in parallel, in order.
 
         Each result comes back from its own coroutine, so results cannot be swapped between jobs."""
-        specs = [(fig.to_dict(), dict(format=fmt, scale=scale, width=width or fig.layout.width or EXPORT_WIDTH,
-                                      height=fig.layout.height or 500)) for fig, fmt, scale, width in jobs]
+        specs = []
+        for fig, fmt, scale, width in jobs:
+            w, h = width or fig.layout.width or EXPORT_WIDTH, fig.layout.height or 500
+            check_size(scale, w, h)
+            specs.append((fig.to_dict(), dict(format=fmt, scale=scale, width=w, height=h)))
         timeout = self.timeout * -(-len(specs) // self.tabs)  # one timeout per round of tabs
         with self._lock:
-            if self._kaleido is None:
-                self._start()
-            future = asyncio.run_coroutine_threadsafe(self._gather(specs), self._loop)
-            try:
-                return future.result(timeout)
-            except concurrent.futures.TimeoutError as e:
-                future.cancel()
-                self._reset()
-                raise ExportTimeout(f"The export took longer than {timeout:g} s and was stopped. Try again. {FALLBACK}") from e
-            except Exception as e:
-                self._reset()
-                raise ExportError(f"The export failed ({type(e).__name__}: {e}). Try again. {FALLBACK}") from e
+            for attempt in (1, 2):
+                fresh = self._kaleido is None
+                if fresh:
+                    self._start()
+                future = asyncio.run_coroutine_threadsafe(self._gather(specs), self._loop)
+                try:
+                    return future.result(timeout)
+                except concurrent.futures.TimeoutError as e:
+                    future.cancel()
+                    self._reset()
+                    raise ExportTimeout(f"The export took longer than {timeout:g} s and was stopped. Try again. {FALLBACK}") from e
+                except Exception as e:
+                    dead = not self._browser_alive()
+                    self._reset()
+                    if attempt == 1 and dead and not fresh:
+                        continue  # the browser died since the last call: start a new one and try once more
+                    raise ExportError(f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. {FALLBACK}") from e
+        raise AssertionError("unreachable")
+
+    def _browser_alive(self) -> bool:
+        """True while the browser process exists and is not a zombie."""
+        pid = self.browser_pid
+        try:
+            return pid is not None and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
 
     async def _gather(self, specs: list[tuple[dict, dict]]) -> list[bytes]:
         """Render every spec concurrently; the browser hands each coroutine its own tab."""
@@ -155,6 +187,12 @@ class Exporter:
                 except Exception:
                     pass  # killed below either way
             self._reset()
+
+    def kill(self) -> None:
+        """At process exit: kill the browser and its children now, without waiting for an export to finish."""
+        pid = self.browser_pid
+        if pid is not None:
+            kill_tree(pid)
 
 
 def reusing_kaleido():
@@ -192,11 +230,11 @@ def kill_tree(pid: int) -> None:
 
 
 _EXPORTER = Exporter()
-atexit.register(_EXPORTER.close)
+atexit.register(_EXPORTER.kill)
 
 
 def to_png(fig: go.Figure, *, scale: float = 2) -> bytes:
-    """PNG bytes of a figure at EXPORT_WIDTH × its height, times scale. Safe from many threads."""
+    """PNG bytes of a figure at its width (EXPORT_WIDTH if unset) × its height, times scale. Safe from many threads."""
     return _EXPORTER.render(fig, "png", scale=scale)
 
 

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
-from .cards import CARD_WIDTH, all_cards
-from .charts import CHARTS, EXPORT_WIDTH, Chart, build_chart
-from .export import ExportError, exporter
+from .cards import CARD_SIZES, all_cards
+from .charts import CHARTS, EXPORT_WIDTH, Chart, build_chart, compose
+from .export import MAX_SCALE, ExportError, exporter
 from .figures import InvalidData, load_dataset
+from .i18n import LANGS, Tr
+
+
+def scale_arg(text: str) -> float:
+    """--scale: a finite number above 0 and at most MAX_SCALE."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {MAX_SCALE:g}, not {text}")
+    return value
 
 
 def add_parser(sub) -> None:
@@ -19,21 +32,25 @@ def add_parser(sub) -> None:
     p = sub.add_parser("export", help="write every chart and quote card as PNG or SVG")
     p.add_argument("--out", type=Path, default=Path("exports"), help="output folder (default: exports/)")
     p.add_argument("--format", choices=("png", "svg"), default="png")
-    p.add_argument("--scale", type=float, default=2, help="PNG scale factor (default 2)")
+    p.add_argument("--scale", type=scale_arg, default=2.0, help=f"PNG scale factor, above 0 and at most {MAX_SCALE:g} (default 2)")
     p.add_argument("--only", default="", help="comma-separated chart or card ids (default: all)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of every chart and card (default en); Russian files end .ru.<ext>")
+    p.add_argument("--card-size", choices=list(CARD_SIZES), default="landscape",
+                   help="quote card shape: landscape 16:9 (1200×675) or portrait 4:5 (1080×1350), before --scale")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
 
 
-def items(ds, only: list[str]) -> list[Chart]:
-    """The charts and cards to write, in order; unknown ids raise ValueError naming the known ones."""
-    every = [build_chart(ds, cid) for cid in CHARTS] + all_cards(ds)
+def items(ds, only: list[str], tr: Tr, card_size: str) -> list[tuple[Chart, object, int]]:
+    """(chart, figure to render, width) for each chart and card to write; unknown ids raise ValueError naming the known ones."""
+    every = [(c, compose(c), EXPORT_WIDTH) for c in (build_chart(ds, cid, tr) for cid in CHARTS)]
+    every += [(c, c.figure, CARD_SIZES[card_size].width) for c in all_cards(ds, tr, card_size)]
     if not only:
         return every
-    known = {c.chart_id for c in every}
+    known = {c.chart_id for c, _f, _w in every}
     unknown = [i for i in only if i not in known]
     if unknown:
         raise ValueError(f"unknown id(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}")
-    return [c for c in every if c.chart_id in only]
+    return [x for x in every if x[0].chart_id in only]
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -41,25 +58,33 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         ds = load_dataset(args.data, REFERENCE_INTERVIEW)
     except InvalidData as e:
-        print(f"The data has {len(e.problems)} problem(s); run `python -m kztrade check` first.", file=sys.stderr)
+        print(f"kztrade export: the data has {len(e.problems)} problem(s); run `python -m kztrade check` first.", file=sys.stderr)
         return 1
+    tr = Tr(args.lang, ds.translations)
     try:
-        todo = items(ds, [i for i in args.only.split(",") if i])
+        todo = items(ds, [i for i in args.only.split(",") if i], tr, args.card_size)
     except ValueError as e:
         print(f"kztrade export: {e}", file=sys.stderr)
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        print(f"kztrade export: cannot create the folder {args.out} ({e.strerror}); choose another with --out.", file=sys.stderr)
+        return 1
+    suffix = "" if args.lang == "en" else f".{args.lang}"
     ex = exporter()
     start = time.perf_counter()
     try:
-        jobs = [(c.figure, args.format, args.scale if args.format == "png" else 1,
-                 CARD_WIDTH if c.chart_id.endswith("-card") else EXPORT_WIDTH) for c in todo]
-        for c, data in zip(todo, ex.render_many(jobs)):
-            path = args.out / f"{c.chart_id}.{args.format}"
+        jobs = [(fig, args.format, args.scale if args.format == "png" else 1, width) for _c, fig, width in todo]
+        for (c, _f, _w), data in zip(todo, ex.render_many(jobs)):
+            path = args.out / f"{c.chart_id}{suffix}.{args.format}"
             path.write_bytes(data)
             print(f"wrote {path} ({len(data):,} bytes)")
-    except ExportError as e:
+    except (ExportError, ValueError) as e:
         print(f"kztrade export: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.", file=sys.stderr)
         return 1
     finally:
         ex.close()

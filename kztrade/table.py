@@ -1,52 +1,68 @@
-"""Every figure as one table, with its source, side and status; CSV safe for spreadsheets. No Streamlit."""
+"""Every figure as one table, with its source, its quote and its status; CSV that no spreadsheet will run.
+
+Built from the statements module, so the CSV says what the page says, in the page's language. No Streamlit,
+and no pandas: the CSV is written with the csv module, so a download costs no import.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+import csv
+import io
+import re
 
-from .charts import cite, fmt_date
-from .model import SIDE_NAMES, STATUS_NAMES, UNIT_NAMES, Dataset
+from .model import Dataset
+from .statements import Words
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ["id", "kind", "label", "value", "unit", "bound", "period", "side", "status", "stated_by", "stated_on",
-           "source", "address", "derived_from", "how_derived", "note"]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), and it starts a new
+# cell's text after every line break inside a cell, so each line is neutralised, not only the first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+LINE_START = re.compile(r"(^|\r\n|\r|\n)([=+\-@\t|%])")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+COLUMNS = ["id", "kind", "figure", "label", "value", "value_as_printed", "unit", "bound", "period", "who", "data_basis", "stated_by",
+           "stated_on", "source", "address", "accessed", "quote", "quote_lang", "quote_translation", "status", "note",
+           "derived_from", "how_derived", "low", "high"]
 
 
-def figures_table(ds: Dataset) -> pd.DataFrame:
-    """Headline, context and derived figures, one row each, each with where it comes from."""
-    rows = []
+def figures_table(ds: Dataset, w: Words) -> list[dict[str, object]]:
+    """Headline, context and derived figures, one row each, each with where it comes from and how sure we are."""
+    rows: list[dict[str, object]] = []
     for f in ds.figures.values():
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(id=f.figure_id, kind=f.kind, figure=f"{w.period(f)} · {w.series_short(f.series)}", label=w.fig(f, "label"), value=f.value, value_as_printed=w.value(f), unit=f.unit,
+                   bound=f.bound, period=w.period(f), who=w.series(f.series), data_basis=f.data_basis, stated_by=w.fig(f, "stated_by"),
+                   stated_on=w.tr.date(f.stated_on), status=w.status(f.status), note=w.fig(f, "status_note"))
         if f.kind == "headline":
-            address = ds.interview.url
-            source = f"{cite(ds, f)}: “{f.span}”"
+            row.update(source=w.cite(f), address=ds.interview.url, quote=f.span, quote_lang="en")
         else:
             s = ds.sources[f.source_id]
-            address, source = s.url, s.outlet + (f" (also {s.url_alt})" if s.url_alt else "")
-        conversion = f" {f.conversion_note}" if f.conversion_note else ""
-        rows.append(dict(id=f.figure_id, kind=f.kind, label=f.label, value=f.value, unit=UNIT_NAMES[f.unit], bound=f.bound,
-                         period=f.period_label, side=SIDE_NAMES[f.side], status=STATUS_NAMES[f.status],
-                         stated_by=f.stated_by, stated_on=fmt_date(f.stated_on), source=source, address=address,
-                         derived_from="", how_derived="", note=(f.status_note + conversion).strip()))
+            row.update(source=w.cite(f), address=s.url, accessed=w.tr.date(s.accessed.isoformat()), quote=f.quote, quote_lang=f.quote_lang,
+                       quote_translation=f.quote_en)
+            if f.converted_value is not None:
+                row["note"] = (row["note"] + " " + w.converted(f)).strip()
+        rows.append(row)
     for d in ds.derived.values():
-        how = {"pct_change": "(figure ÷ base − 1) × 100", "index_from_growth": "100 + % growth (base period = 100)"}[d.method]
-        rows.append(dict(id=d.derived_id, kind="derived", label=d.label, value=round(d.value, 2),
-                         unit="% change" if d.unit == "pct" else "index", bound="exact",
-                         period=ds.figures[d.figure_id].period_label, side=SIDE_NAMES[ds.figures[d.base_id].side] if d.base_id else "",
-                         status=STATUS_NAMES["derived"], stated_by="kztrade", stated_on="", source="computed from the figures named",
-                         address="", derived_from=" ; ".join(d.inputs), how_derived=how, note=d.note))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        row = dict.fromkeys(COLUMNS, "")
+        fig = ds.figures[d.figure_id]
+        row.update(id=d.derived_id, kind="derived", figure=f"{w.period(fig)} · kztrade", label=w.derived_field(d, "label"), value=round(d.value, 2),
+                   value_as_printed=w.derived_value(d), unit=d.unit, bound="range", period=w.period(fig), stated_by="kztrade",
+                   source=w.tr._("computed from the figures named"), status=w.status("derived"), note=w.derived_field(d, "note"),
+                   derived_from=" ; ".join(d.inputs), how_derived=w.derived_method(d), low=round(d.low, 2), high=round(d.high, 2))
+        rows.append(row)
+    return rows
 
 
 def neutralise(cell: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """A text cell that a spreadsheet would run as a formula, on any of its lines, made inert with an apostrophe."""
+    if not isinstance(cell, str):
+        return cell
+    return LINE_START.sub(lambda m: m.group(1) + "'" + m.group(2), CONTROL.sub(" ", cell))
 
 
-def safe_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, for spreadsheets) in which no text cell can run as a formula."""
-    safe = df.map(neutralise)
-    safe.columns = [neutralise(c) for c in df.columns]
-    return safe.to_csv(index=False).encode("utf-8-sig")
+def safe_csv(rows: list[dict[str, object]], columns: list[str] = COLUMNS) -> bytes:
+    """UTF-8 CSV (with BOM, for spreadsheets): text always quoted, every line of every text cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    writer.writerow([neutralise(c) for c in columns])
+    for row in rows:
+        writer.writerow([neutralise(row.get(c, "")) for c in columns])
+    return out.getvalue().encode("utf-8-sig")

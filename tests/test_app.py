@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kztrade.charts import CHARTS
+from kztrade.charts import CHARTS, build_chart
 from kztrade.cli import main as cli_main
 from kztrade.figures import load_dataset
 from kztrade.views import VIEWS
@@ -19,8 +19,8 @@ from .conftest import edit_cell
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def run_app(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+def run_app(params: dict | None = None, at: AppTest | None = None) -> AppTest:
+    at = at or AppTest.from_file(APP, default_timeout=60)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()
@@ -32,21 +32,20 @@ def page_text(at: AppTest) -> str:
     """Everything the page shows, as text: every element's values, chart specs and their descriptions."""
     parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code")
              for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [" ".join(map(str, r.options)) for r in at.radio]
     parts += [c.proto.spec + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
-    parts += [d.value.to_csv() for d in at.dataframe]
     return "\n".join(parts)
 
 
 def plain(text: str) -> str:
-    """Markdown escapes removed: what a reader sees."""
-    return re.sub(r"\\([^\w\s])", r"\1", text)
+    """Markdown escapes removed, thin spaces made plain: what a reader sees."""
+    return re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ")
 
 
-def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+def plotted(at: AppTest) -> list[str]:
+    """The chart ids drawn, in order (from each chart's element key)."""
+    return [re.sub(r"^.*plot-", "", c.proto.id) for c in at.get("plotly_chart")]
 
 
 EXPECTED_CHARTS = {
@@ -61,78 +60,98 @@ EXPECTED_CHARTS = {
 
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_each_view_opens_from_its_link(view):
-    at = run_app({"view": view})
+    at = run_app({"view": view, "lang": "en"})
     assert at.radio[0].value == view
-    assert [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")] == EXPECTED_CHARTS[view]
+    assert [c for c in plotted(at)] == [f"{c}" for c in EXPECTED_CHARTS[view]]
     assert not at.info  # no notice for a good link
-    assert at.query_params["view"] == view
+    assert (at.query_params["view"], at.query_params["lang"]) == (view, "en")
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
 def test_each_chart_opens_alone_from_its_link(chart_id):
     at = run_app({"view": chart_id})
     charts = at.get("plotly_chart")
-    assert len(charts) == 1
-    assert json.loads(charts[0].proto.config)["toImageButtonOptions"] == {"format": "png", "filename": chart_id, "scale": 2}
+    assert len(charts) == 1 and plotted(at) == [chart_id]
+    assert json.loads(charts[0].proto.config)["displayModeBar"] is False  # no toolbar camera: its PNG would lack the citation
     assert charts[0].proto.theme == ""  # theme=None: the figure's own colours, as in the PNG
-    assert charts[0].proto.alt == CHARTS[chart_id].build(load_dataset()).alt  # the text alternative
+    c = build_chart(load_dataset(), chart_id)
+    assert charts[0].proto.alt == c.alt
     assert at.radio[0].value == CHARTS[chart_id].view
-    assert [b.label for b in at.get("download_button")] == ["Download PNG", "Download HTML", "Download CSV"]
-
-
-def test_overview_shows_the_three_figures_their_status_and_their_words():
-    at = run_app()
-    assert [m.value for m in at.metric] == ["US$17.2 billion", "+63 %", "+65 %"]
-    assert [m.label for m in at.metric] == ["Jan–Aug 2024", "2024 (“this year”)", "2024 (“this year”)"]
+    assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)
-    assert ":orange-badge[No independent source found]" in text
-    assert text.count(":green-badge[Corroborated]") >= 2
-    # The excerpt is verbatim, the span highlighted and linked to its chart, and attributed to News.Az.
-    assert r"[:orange-background[**\$17\.2 billion**]](?view=turnover_ytd)" in text
-    assert r"[:orange-background[**63%**]](?view=containers_growth)" in text
-    assert "News.Az's words, not Magbat Spanov's" in plain(text)
-    assert "excerpt" in text and "https://news.az/news/-why-is-kazakhstan-rethinking-its-plans-to-join-brics" in text
-    assert "No source found" in text  # the August 2024 claim's status
-    assert [b.label for b in at.get("download_button")][:3] == ["Quote card (PNG)"] * 3
+    assert plain(f"### {c.title}") in plain(text) and plain(c.source) in plain(text) and plain(c.subtitle) in plain(text)
 
 
-def test_turnover_view_shows_both_sides_and_the_derived_changes():
+def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
+    at = run_app()
+    text = page_text(at)
+    markdown = [m.value for m in at.markdown]
+    first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
+    assert plain(markdown[first_heading]) == "## What we found"
+    findings = markdown[first_heading + 1: first_heading + 6]
+    assert [plain(f).split(" :")[0] for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
+    assert ":violet-badge[No other source found]" in findings[0] and ":green-badge[Matches one report]" in findings[1]
+    assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
+    # The verbatim question appears once in the view; later blocks point back to it.
+    q3 = load_dataset().turn("q3").text[2:60]
+    assert plain(text).count(plain(q3)) == 1
+    assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 2
+    assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:3] == ["Card: US$17.2 billion", "Card: +63%", "Card: +65%"]
+
+
+def test_turnover_view_shows_both_sides_ranges_and_what_the_charts_leave_out():
     text = plain(page_text(run_app({"view": "turnover"})))
-    assert "+1.2 %" in text and "−9.0 %" in text
-    assert "(17.2 ÷ 18.9 − 1) × 100" in text and "(17.2 ÷ 17 − 1) × 100" in text
-    assert "Kazakh statistics" in text and "Russian statistics" in text
-    assert "over 28 US$ bn" in text and "over 20 US$ bn" in text
+    assert "−2.0% to +4.5% (roughly flat)" in text and "−9.5% to −8.5%" in text
+    assert "reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5" in text
+    assert "Statements with no period" in text and "Totals given in roubles" in text
+    assert "about 82 roubles per US$" in text and "about 96 roubles per US$" in text
+    # The source's own words, verbatim, the number in bold.
+    assert "> According to our data, the mutual trade has reached $**26.1** billion" in text
+    assert "> По итогам 2024 года" in text and "Our translation: By the results of 2024" in text
 
 
 def test_interview_view_labels_every_turn_and_links_every_span():
     at = run_app({"view": "interview"})
     text = page_text(at)
-    for label in ["Question 1 (News.Az)", "Answer 1 (Magbat Spanov)", "Question 3 (News.Az)", "Answer 3 (Magbat Spanov)"]:
+    for label in ["Question 1 · News.Az", "Answer 1 · Magbat Spanov", "Question 3 · News.Az", "Answer 3 · Magbat Spanov"]:
         assert f"**{label}**" in plain(text)
-    assert "(?view=brics_timeline)" in text and "(?view=turnover_ytd)" in text
-    assert ":red-badge[No source found]" in text
+    assert "(?view=brics_timeline&lang=en)" in text and "(?view=turnover_ytd&lang=en)" in text
+    assert ":violet-badge[No source found]" in text
+    assert not any(m.value.startswith(("\\- ", "- ")) for m in at.markdown)  # the copy's "- " turn marker is not shown
 
 
-def test_data_view_lists_every_figure_and_offers_csv():
+def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     at = run_app({"view": "data"})
-    assert at.dataframe[0].value.shape == (25, 16)
+    ds = load_dataset()
+    assert len(at.dataframe[0].value) == len(ds.figures) + len(ds.derived)
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
-    assert len(at.code) == 1 + len(CHARTS)  # cite text for the dashboard and for each chart
+    assert len(at.code) == 1 + len(CHARTS)
+    titles = [build_chart(ds, cid).title for cid in CHARTS]
+    assert [c.value.split("“")[1].split("”")[0] for c in at.code[1:]] == titles
 
 
 PAYLOAD = "<script>alert('kz')</script>"
 
 
-@pytest.mark.parametrize("value", ["nowhere", ["data", "brics"], "v" * 8192, PAYLOAD],
-                         ids=["unknown", "repeated", "8KB", "script"])
-def test_bad_links_give_the_overview_and_a_notice_without_echo(value):
+@pytest.mark.parametrize("value", ["nowhere", ["data", "brics"], "v" * 8192, PAYLOAD], ids=["unknown", "repeated", "8KB", "script"])
+def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
     at = run_app({"view": value})
     assert at.radio[0].value == "overview"
-    assert len(at.info) == 1 and "so the overview is shown" in at.info[0].value
+    assert len(at.info) == 2 and "so the overview is shown" in at.info[0].value
     assert at.query_params["view"] == "overview"  # the refused value left the address bar
     text = page_text(at)
     for needle in ["<script>", "alert(", "v" * 100, "nowhere"]:
         assert needle not in text
+
+
+@pytest.mark.parametrize("value", ["xq", "<b>ru</b>", "r" * 5000], ids=["unknown", "markup", "5KB"])
+def test_bad_language_links_give_english_and_a_notice_without_echo(value):
+    at = run_app({"view": "brics", "lang": value})
+    assert at.radio[0].value == "brics" and at.query_params["lang"] == "en"
+    assert [i.value for i in at.info] == ["The link asked for a language this dashboard does not have, so it is shown in English."]
+    assert value not in page_text(at)
 
 
 def test_broken_data_shows_the_same_problem_list_as_check(data_copy, monkeypatch, capsys):
@@ -148,12 +167,38 @@ def test_broken_data_shows_the_same_problem_list_as_check(data_copy, monkeypatch
     assert not at.get("plotly_chart")
 
 
+def test_data_corrupted_while_serving_shows_the_problems_and_recovers(data_copy, monkeypatch):
+    monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
+    at = run_app({"view": "turnover"})
+    assert len(at.get("plotly_chart")) == 2
+    good = (data_copy / "figures.csv").read_bytes()
+    (data_copy / "figures.csv").write_bytes(good.replace(b",24.5,", b",NaN,", 1))
+    at = run_app(at=at)
+    assert at.title[0].value == "kztrade: the data needs fixing"
+    assert at.code[0].value == "figures.csv, row 8 (kz_turnover_2021), field value: 'NaN' is not a finite number"
+    (data_copy / "figures.csv").write_bytes(good)
+    at = run_app(at=at)
+    assert len(at.get("plotly_chart")) == 2
+
+
 def test_without_chromium_charts_stay_and_png_buttons_become_a_message(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = run_app({"view": "turnover"})
     assert len(at.get("plotly_chart")) == 2
     labels = [b.label for b in at.get("download_button")]
-    assert "Download PNG" not in labels and labels.count("Download HTML") == 2
+    assert "PNG" not in labels and labels.count("HTML") == 2
     messages = [i.value for i in at.info]
     assert len(messages) == 2
-    assert all("apt-get install -y chromium" in m and "camera icon" in m for m in messages)
+    assert all("apt-get install chromium" in m and "HTML download" in m for m in messages)
+
+
+def test_data_text_reaches_the_page_as_literal_text(data_copy, monkeypatch):
+    """Markup, links and bare addresses in data are shown, never rendered as formatting or links."""
+    edit_cell(data_copy, "sources", "trend_3823078", "outlet", "[click](https://evil.example) **bold** <b>x</b>")
+    edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "stated_by", "Visit www.evil.example or mail me@evil.example :red[now]")
+    monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
+    at = run_app({"view": "turnover"})
+    text = "\n".join(e.value for kind in ("markdown", "caption") for e in getattr(at, kind))  # what markdown renders
+    assert "[click](https://evil.example)" not in text and "**bold**" not in text and ":red[" not in text
+    assert "www\u2060\\.evil\\.example" in text and "me\\@\u2060evil\\.example" in text
+    assert "\\[click\\]\\(https\\:\u2060\\/\\/evil\\.example\\)" in text

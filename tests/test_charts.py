@@ -1,16 +1,20 @@
-"""Chart builders: the values drawn, their units, and the source line inside each figure."""
+"""Chart builders: the values drawn, who they are credited to, bounds, escaping, and the words around each chart."""
 
 from __future__ import annotations
 
 import ast
+import html
 import re
 
 import pytest
 
 from kztrade import PROJECT_DIR
-from kztrade.cards import all_cards, excerpt
-from kztrade.charts import CHARTS, COLOURS, build_chart
+from kztrade.cards import CARD_SIZES, MIN_FONT, all_cards, excerpt, quote_card
+from kztrade.charts import CHARTS, COLOURS, STATUS_COLOURS, build_chart, compose
 from kztrade.figures import load_dataset
+from kztrade.i18n import Tr
+
+from .conftest import edit_cell
 
 
 @pytest.fixture(scope="module")
@@ -18,94 +22,153 @@ def ds():
     return load_dataset()
 
 
-def source_text(fig) -> str:
-    return next(a.text for a in fig.layout.annotations if a.name == "source")
+def spaced(text: str) -> str:
+    """Babel sets thin spaces around the dash of a period ('Jan\u2009–\u2009Aug'); compare with plain ones."""
+    return text.replace("\u2009", " ").replace("\u00a0", " ")
+
+
+def bars(fig) -> list[tuple[str, float]]:
+    """(label above the bar, value) for every bar, top to bottom."""
+    labels = sorted((a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " "))) for a in fig.layout.annotations if a.name == "label")
+    values = sorted((t.y[0], t.x[0]) for t in fig.data if t.type == "bar")
+    return [(spaced(html.unescape(lab)), v) for (_y, lab), (_y2, v) in zip(labels, values)]
+
+
+def notes(fig, name: str) -> list[str]:
+    return [spaced(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " ")))) for a in fig.layout.annotations if a.name == name]
+
+
+def all_font_sizes(fig) -> list[float]:
+    sizes = [a.font.size for a in fig.layout.annotations if a.text]
+    sizes += [fig.layout.xaxis.tickfont.size] if fig.layout.xaxis.visible is not False else []
+    return [s for s in sizes if s is not None]
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
-def test_every_chart_carries_title_subtitle_and_source(ds, chart_id):
-    fig = build_chart(ds, chart_id).figure
-    assert fig.layout.title.text.startswith("<b>")
-    assert fig.layout.title.subtitle.text
-    assert source_text(fig).startswith("Source: ")
+def test_every_chart_has_its_words_and_draws_them_into_the_png(ds, chart_id):
+    c = build_chart(ds, chart_id)
+    assert c.title and c.subtitle and c.source.startswith("Source: ") and c.credit.startswith("Chart: kztrade")
+    composed = compose(c)
+    drawn = " ".join(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " "))) for a in composed.layout.annotations
+                     if a.name in ("title", "subtitle", "source"))
+    for text in c.texts():  # the same strings on screen (page text) and in the image
+        assert " ".join(text.split()) in " ".join(drawn.split()), text
     # An explicit template and colours: Streamlit's placeholder colours (#000001...) would print black in a PNG.
-    assert fig.layout.template.layout.colorway == tuple(COLOURS.values())
-    assert "#00000" not in fig.to_json()
+    assert c.figure.layout.template.layout.colorway == tuple(COLOURS.values())
+    assert "#00000" not in c.figure.to_json()
+    # Nothing in the plot is smaller than 12 px, and no text sits outside the plot's own words.
+    assert min(all_font_sizes(c.figure)) >= 12
+    assert c.figure.layout.showlegend is False and not c.figure.layout.title.text
 
 
-def test_turnover_ytd_values_units_and_changes(ds):
-    c = build_chart(ds, "turnover_ytd")
+def test_turnover_ytd_shows_the_same_months_every_year_and_marks_the_interview(ds):
+    fig = build_chart(ds, "turnover_ytd").figure
+    assert bars(fig) == [("Kazakh officials", 14.7), ("Kazakh officials", 17.0), ("Russian officials", 18.9),
+                         ("News.Az's question", 17.2), ("Kazakh officials", 17.0)]
+    groups = notes(fig, "group")
+    assert groups == ["Jan – Aug 2021", "Jan – Aug 2023", "Jan – Aug 2024", "Jan – Aug 2025"]
+    highlighted = [t for t in fig.data if t.type == "bar" and t.marker.line.width == 2]
+    assert [t.x[0] for t in highlighted] == [17.2] and highlighted[0].marker.color == COLOURS["interview"]
+    derived = " ".join(notes(fig, "note"))
+    assert "−2.0% to +4.5% (roughly flat) on the Jan – Aug 2023 figure of Kazakh officials" in derived
+    assert "−9.5% to −8.5% on the Jan – Aug 2023 figure of Russian officials" in derived
+    assert "does not say whose figures its 17.2 uses" in spaced(build_chart(ds, "turnover_ytd").subtitle)
+
+
+def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
+    c = build_chart(ds, "turnover_series")
     fig = c.figure
-    assert [t.y[0] for t in fig.data] == [17, 18.9, 17.2]
-    assert [t.name for t in fig.data] == ["Kazakh statistics", "Russian statistics", "News.Az question (statistics not stated)"]
-    assert [t.marker.color for t in fig.data] == [COLOURS["KZ"], COLOURS["RU"], COLOURS["interview"]]
-    assert fig.layout.yaxis.title.text == "US$ billion"
-    changes = next(a.text for a in fig.layout.annotations if a.name == "changes")
-    assert "+1.2 % on the Kazakh base" in changes and "−9.0 % on the Russian base" in changes
-    assert "whether its 17.2 is Kazakh or Russian" in fig.layout.title.subtitle.text.replace("<br>", " ")
-    src = source_text(fig).replace("<br>", " ")
-    assert "News.Az interview, question 3" in src and "Trend, 9 Nov 2023" in src and "TASS, 8 Nov 2023" in src
-    assert "Spanov" not in src
+    assert notes(fig, "section") == ["Whole years", "Part-years, from January"]
+    plotted = {f for f in c.shown}
+    usd_with_period = {f.figure_id for f in ds.context("turnover") if f.unit == "usd_bn" and f.has_period} | {"kz_ru_turnover_2024_jan_aug"}
+    assert plotted == usd_with_period  # roubles and statements with no period keep their own place, off the chart
+    assert len([t for t in fig.data if t.type == "bar"]) == len(plotted)
+    rows = bars(fig)
+    assert ("Kazakh officials, “according to our data”", 26.1) in rows and ("Russian officials", 28.2) in rows
+    assert not any("average" in label.lower() for label, _v in rows)
+    # Lower bounds are open-ended (a triangle at the bar's end); approximations are hatched.
+    ends = sorted(t.x[0] for t in fig.data if t.type == "scatter" and t.marker.symbol == "triangle-right")
+    assert ends == [17.0, 20.0, 27.0]
+    hatched = [t.x[0] for t in fig.data if t.type == "bar" and t.marker.pattern.shape == "/"]
+    assert hatched == [28.5]
 
 
-def test_turnover_series_keeps_sides_apart_and_bounds_as_bounds(ds):
-    fig = build_chart(ds, "turnover_series").figure
-    by_series = {}
-    for t in fig.data:
-        by_series.setdefault(t.name, []).extend(zip(t.x, t.y, t.marker.symbol, t.error_y.array, [t.xaxis] * len(t.x)))
-    ru = {(x.replace("<br>", " "), y): (sym, err, ax) for x, y, sym, err, ax in by_series["Russian statistics"]}
-    kz = {(x.replace("<br>", " "), y) for x, y, *_ in by_series["Kazakh statistics"]}
-    assert kz == {("2021", 24.5), ("2022", 26.1), ("Jan–Aug 2023", 17)}
-    # Lower bounds ("over 28", "over 20") are triangles with a line upward; exact values are circles with none.
-    assert ru[("2023", 28)][:1] == ("triangle-up",) and ru[("2023", 28)][1] > 0
-    assert ru[("Jan–Sep 2024", 20)][:1] == ("triangle-up",) and ru[("Jan–Sep 2024", 20)][1] > 0
-    assert ru[("2022", 28.2)][:2] == ("circle", 0)
-    # Part-year periods are in the second panel, whole years in the first.
-    assert ru[("Jan–Aug 2023", 18.9)][2] == "x2" and ru[("2022", 28.2)][2] == "x"
-    names = [t.name for t in fig.data]
-    assert not any("average" in n.lower() for n in names)
-
-
-def test_containers_growth_and_index(ds):
+def test_containers_keep_the_railways_earlier_period_apart(ds):
     fig = build_chart(ds, "containers_growth").figure
-    bars = {t.name: list(t.x) for t in fig.data}
-    assert bars["News.Az question: 2024 (“this year”)"] == [63, 65]
-    assert bars["Intergovernmental commission: Jan–Sep 2024 vs Jan–Sep 2023"] == [63, 65]
-    assert bars["KTZ, Kazakh railway: Jan–Nov 2023 vs Jan–Nov 2022"] == [69, 49]
+    assert notes(fig, "section") == ["Jan – Sept 2024 against the same months of 2023", "Earlier: Jan – Nov 2023, railway data"]
+    assert bars(fig) == [("News.Az's question (“this year”)", 63.0), ("Kazakh government's report, Jan – Sept 2024", 63.0),
+                         ("News.Az's question (“this year”)", 65.0), ("Kazakh government's report, Jan – Sept 2024", 65.0),
+                         ("KTZ railway, against the same months of 2022", 69.0),
+                         ("KTZ railway, against the same months of 2022", 49.0)]
     idx = build_chart(ds, "containers_index").figure
-    assert [list(t.y) for t in idx.data] == [[100, 100], [163, 165]]
-    assert idx.data[0].name == "Jan–Sep 2023 = 100 (the base)"
-    assert "index = 100 + % growth" in source_text(idx).replace("<br>", " ")
+    assert [v for _l, v in bars(idx)] == [100, 163, 100, 165]
+    assert "index = 100 + % growth" in build_chart(ds, "containers_index").source
 
 
-def test_brics_timeline_shows_the_claim_with_its_status(ds):
-    fig = build_chart(ds, "brics_timeline").figure
-    ticks = list(fig.layout.yaxis.categoryarray)
-    assert len(ticks) == 5 and any(t.startswith("<b>Aug 2024</b>") for t in ticks)
-    notes = [a.text for a in fig.layout.annotations]
-    assert "<b>No source found</b><br>nearest: 24 Aug 2023" in notes
-    open_markers = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "circle-open"]
-    assert len(open_markers) == 1 and open_markers[0].marker.line.color == COLOURS["RU"]
+def test_brics_timeline_reads_top_to_bottom_with_the_claims_status(ds):
+    c = build_chart(ds, "brics_timeline")
+    fig = c.figure
+    dates = notes(fig, "date")
+    assert dates == ["9 Aug 2023", "24 Aug 2023", "Aug 2024", "16 Oct 2024", "22 – 24 Oct 2024", "Oct 2024"]
+    claim = [t for t in fig.data if t.marker.symbol == "diamond-open"]
+    assert len(claim) == 1 and claim[0].marker.color == STATUS_COLOURS["no_source_found"]
+    assert STATUS_COLOURS["no_source_found"] not in COLOURS.values()
+    assert any("No source found; nearest: 24 Aug 2023" in t for t in notes(fig, "text"))
+    bracket = [s for s in fig.layout.shapes if s.line.dash == "dot"]
+    assert len(bracket) == 1 and bracket[0].x0 == bracket[0].x1  # vertical: it joins two rows, it is no trend line
+    assert "TASS, 24 Oct 2024" in c.source and "News.Az, 22 Oct" not in c.source
+
+
+def test_data_text_is_never_markup_in_a_chart(data_copy):
+    hostile = '<a href="https://evil.example">Trend</a> & <b>bold</b>'
+    edit_cell(data_copy, "sources", "trend_3823078", "outlet", hostile)
+    edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "stated_by", "<img src=x onerror=alert(1)>")
+    ds = load_dataset(data_copy, None)
+    for chart_id in CHARTS:
+        c = build_chart(ds, chart_id)
+        text = c.figure.to_json() + compose(c).to_json()
+        assert "<a href" not in text and "<img" not in text and "<b>bold" not in text, chart_id
+    c = build_chart(ds, "turnover_ytd")
+    assert "&lt;a href" in c.figure.to_json() and "&lt;img src=x" in c.figure.to_json()
 
 
 def test_every_chart_has_a_text_alternative_naming_its_values(ds):
     alts = {cid: build_chart(ds, cid).alt for cid in CHARTS}
-    assert "17.2 US$ billion" in alts["turnover_ytd"] and "change −9.0 %" in alts["turnover_ytd"]
-    assert "over 28 US$ billion" in alts["turnover_series"]
+    assert "US$17.2 billion" in alts["turnover_ytd"] and "−9.5% to −8.5%" in alts["turnover_ytd"]
+    assert "over US$27 billion" in alts["turnover_series"] and "nearly US$28.5 billion" in alts["turnover_series"]
     assert "163" in alts["containers_index"] and "165" in alts["containers_index"]
     assert "no source found; nearest 24 Aug 2023" in alts["brics_timeline"]
 
 
-def test_quote_cards_quote_the_question_verbatim_and_attribute_it_to_news_az(ds):
+def test_quote_cards_quote_the_question_and_mark_their_own_figure(ds):
     cards = {c.chart_id: c for c in all_cards(ds)}
     assert set(cards) == {"kz_ru_turnover_2024_jan_aug-card", "containers_ru_cn_via_kz_growth-card", "containers_cn_eu_cn_growth-card"}
     card = cards["kz_ru_turnover_2024_jan_aug-card"].figure
     text = next(a.text for a in card.layout.annotations if a.name == "excerpt")
     assert "<b>$17.2\u00a0billion</b>" in text
-    assert "These are News.Az's words, not Magbat Spanov's." in text
-    assert card.layout.title.text == "<b>US$17.2 billion: Kazakhstan–Russia trade turnover, Jan–Aug 2024</b>"
+    attribution = next(a.text for a in card.layout.annotations if a.name == "attribution")
+    assert "News.Az's words, in a question, not Magbat Spanov's." in html.unescape(attribution.replace("<br>", " "))
     q3 = ds.turn("q3").text
     assert excerpt(q3, "63%") in q3 and excerpt(q3, "63%").startswith("Container transportation volumes")
+    # Each container card marks its own rate and mutes the other.
+    for fid, own in (("containers_ru_cn_via_kz_growth", 63.0), ("containers_cn_eu_cn_growth", 65.0)):
+        fig = quote_card(ds, fid).figure
+        marked = {t.x[0] for t in fig.data if t.type == "bar" and t.marker.line.width == 2}
+        muted = {t.x[0] for t in fig.data if t.type == "bar" and t.marker.color == "#DADDE1"}
+        assert marked == {own} and own not in muted and muted
+    # The status colour is never a series colour.
+    for c in cards.values():
+        status = next(a for a in c.figure.layout.annotations if a.name == "status")
+        assert status.font.color not in COLOURS.values()
+
+
+@pytest.mark.parametrize("size", list(CARD_SIZES))
+def test_cards_are_sized_for_feeds_and_read_at_500_px(ds, size):
+    for card in all_cards(ds, Tr(), size):
+        fig = card.figure
+        assert (fig.layout.width, fig.layout.height) == (CARD_SIZES[size].width, CARD_SIZES[size].height)
+        smallest = min(a.font.size for a in fig.layout.annotations if a.text)
+        assert smallest >= MIN_FONT and smallest * 500 / fig.layout.width >= 10
 
 
 def code_constants(path):
@@ -121,7 +184,7 @@ def test_no_figure_is_a_literal_in_code(ds):
     values = {f.value for f in ds.figures.values()}
     texts = {f"{v:g}" for v in values if "." in f"{v:g}" or v >= 100}
     hits = []
-    for path in [*PROJECT_DIR.glob("kztrade/*.py"), PROJECT_DIR / "app.py"]:
+    for path in [*PROJECT_DIR.glob("kztrade/**/*.py"), PROJECT_DIR / "app.py"]:
         for const in code_constants(path):
             # Small integers (17, 20, 63) are also pixel sizes; decimals and values of 100 or more are not.
             if isinstance(const, (int, float)) and not isinstance(const, bool) and const in values and (const != int(const) or const >= 100):

@@ -1,4 +1,4 @@
-"""PNG/SVG export: sizes, contents, concurrency, a missing browser, a hang, and no stray Chromium."""
+"""PNG/SVG export: sizes, contents, concurrency, a missing browser, a hang, a killed browser, and no stray Chromium."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import asyncio
 import hashlib
 import html
 import io
+import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -15,8 +18,8 @@ import pytest
 from PIL import Image
 
 from kztrade import export
-from kztrade.cards import all_cards
-from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart
+from kztrade.cards import CARD_SIZES, all_cards
+from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose
 from kztrade.figures import load_dataset
 
 from .conftest import ROOT
@@ -41,21 +44,29 @@ def ds():
 
 @pytest.fixture(scope="module")
 def figures(ds):
-    """All eight exportable figures: five charts and three cards."""
-    items = [build_chart(ds, cid) for cid in CHARTS] + all_cards(ds)
-    return {c.chart_id: c.figure for c in items}
+    """All eight exportable figures as their downloads draw them: five composed charts and three cards."""
+    items = {cid: compose(build_chart(ds, cid)) for cid in CHARTS}
+    items.update({c.chart_id: c.figure for c in all_cards(ds)})
+    return items
 
 
-def plain_title(fig) -> str:
-    """The title as it appears in SVG text (tags dropped, first line)."""
-    first = fig.layout.title.text.split("<br>")[0]
-    return html.escape(first.replace("<b>", "").replace("</b>", ""), quote=False)
+def svg_text(svg: str) -> str:
+    """The text an SVG draws, tags removed and entities decoded, one string."""
+    bodies = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", b) for b in bodies)).replace("\u2009", " ")
 
 
-def test_pngs_decode_at_the_size_the_scale_implies_and_differ(ds):
+def first_line(fig) -> str:
+    """The first line of a figure's title (composed) or its label (card), as SVG text shows it: unique to each image."""
+    name = "title" if any(a.name == "title" for a in fig.layout.annotations) else "label"
+    text = next(a.text for a in fig.layout.annotations if a.name == name).split("<br>")[0]
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u2009", " ")
+
+
+def test_pngs_decode_at_the_size_the_scale_implies_and_differ(figures):
     digests = set()
     for cid in CHARTS:
-        fig = build_chart(ds, cid).figure
+        fig = figures[cid]
         for scale in (1, 2):
             png = export.to_png(fig, scale=scale)
             img = Image.open(io.BytesIO(png))
@@ -65,37 +76,40 @@ def test_pngs_decode_at_the_size_the_scale_implies_and_differ(ds):
     assert len(digests) == 2 * len(CHARTS)
 
 
-def test_png_keeps_the_screen_colours(ds):
-    fig = build_chart(ds, "turnover_ytd").figure
-    img = Image.open(io.BytesIO(export.to_png(fig, scale=1))).convert("RGB")
+def test_png_keeps_the_screen_colours(figures):
+    img = Image.open(io.BytesIO(export.to_png(figures["turnover_ytd"], scale=1))).convert("RGB")
     colours = {c for _, c in img.getcolors(maxcolors=1_000_000)}
     for hex_ in ("#0072B2", "#D55E00", "#E69F00"):
-        rgb = tuple(int(hex_[i:i + 2], 16) for i in (1, 3, 5))
-        assert rgb in colours, hex_
-    # Streamlit's placeholder template would have drawn near-black bars.
-    dark = sum(n for n, c in img.getcolors(maxcolors=1_000_000) if max(c) < 30)
+        assert tuple(int(hex_[i:i + 2], 16) for i in (1, 3, 5)) in colours, hex_
+    dark = sum(n for n, c in img.getcolors(maxcolors=1_000_000) if max(c) < 30)  # Streamlit's placeholder template drew black bars
     assert dark < 0.02 * img.width * img.height
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
-def test_svg_contains_title_and_source_line(ds, chart_id):
-    fig = build_chart(ds, chart_id).figure
-    svg = export.to_svg(fig).decode("utf-8")
-    assert plain_title(fig) in svg
-    assert "Source: " in svg
-    assert "kztrade" in svg or "News.Az" in svg or "TASS" in svg
+def test_svg_draws_the_same_words_as_the_screen(ds, chart_id):
+    c = build_chart(ds, chart_id)
+    drawn = " ".join(svg_text(export.to_svg(compose(c)).decode("utf-8")).split())
+    for text in (c.title, c.source, c.credit):
+        words = " ".join(text.replace("\u2009", " ").split())
+        # the image wraps lines; every word of the title, source and credit is drawn, in order
+        assert re.search(r"\s*".join(map(re.escape, words.split())), drawn), text
 
 
-def test_cards_are_1200_by_1000_and_carry_the_excerpt(figures):
-    card = figures["kz_ru_turnover_2024_jan_aug-card"]
-    png = export.exporter().render(card, "png", scale=2, width=card.layout.width)
-    assert Image.open(io.BytesIO(png)).size == (2400, 2000)
-    svg = export.exporter().render(card, "svg", width=card.layout.width).decode("utf-8")
-    assert "These are News.Az's words, not Magbat Spanov's." in html.unescape(svg)
-    assert "$17.2\u00a0billion" in html.unescape(svg)
+@pytest.mark.parametrize("size", list(CARD_SIZES))
+def test_cards_are_sized_for_feeds_and_no_text_is_under_10px_at_500px(ds, size):
+    card = all_cards(ds, size=size)[0]
+    png = export.exporter().render(card.figure, "png", scale=2, width=card.figure.layout.width)
+    w, h = CARD_SIZES[size].width, CARD_SIZES[size].height
+    assert Image.open(io.BytesIO(png)).size == (2 * w, 2 * h)
+    svg = export.exporter().render(card.figure, "svg", width=w).decode("utf-8")
+    sizes = [float(s) for s, body in re.findall(r'<text[^>]*font-size: ?([\d.]+)px[^>]*>(.*?)</text>', svg, re.S) if body.strip()]
+    assert sizes and min(sizes) * 500 / w >= 10, min(sizes)
+    text = svg_text(svg)
+    assert "News.Az's words, in a question, not Magbat Spanov's." in " ".join(text.split())
+    assert "$17.2\u00a0billion" in text
 
 
-def test_eight_threads_each_get_their_own_chart(figures):
+def test_eight_threads_each_get_their_own_image(figures):
     assert len(figures) == 8
     for round_ in range(3):
         results: dict[str, str] = {}
@@ -103,7 +117,7 @@ def test_eight_threads_each_get_their_own_chart(figures):
 
         def work(cid: str) -> None:
             try:
-                results[cid] = export.to_svg(figures[cid]).decode("utf-8")
+                results[cid] = svg_text(export.to_svg(figures[cid]).decode("utf-8"))
             except BaseException as e:  # reported below
                 errors.append(e)
 
@@ -113,54 +127,33 @@ def test_eight_threads_each_get_their_own_chart(figures):
         for t in threads:
             t.join(120)
         assert not errors
-        for cid, svg in results.items():
-            own = plain_title(figures[cid])
-            assert own in svg, (round_, cid)
-            others = [plain_title(f) for k, f in figures.items() if k != cid and plain_title(f) != own]
-            assert not any(o in svg for o in others), (round_, cid)
+        for cid, text in results.items():
+            own = first_line(figures[cid])
+            assert own in text, (round_, cid)
+            others = [first_line(f) for k, f in figures.items() if k != cid and first_line(f) != own and first_line(f) not in own]
+            assert not any(o in text for o in others), (round_, cid)
 
 
-def test_missing_browser_gives_the_install_message(monkeypatch, ds):
+def test_missing_browser_gives_the_install_message(monkeypatch, figures):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(export.BrowserMissing) as e:
-        export.Exporter().render(build_chart(ds, "turnover_ytd").figure, "png")
+        export.Exporter().render(figures["turnover_ytd"], "png")
     assert str(e.value).startswith("Image export (PNG/SVG) is unavailable here: BROWSER_PATH='/nonexistent/chromium'")
-    assert "sudo apt-get install -y chromium" in str(e.value) and "camera icon" in str(e.value)
+    assert "sudo apt-get install -y chromium" in str(e.value)
 
 
-def test_cli_without_browser_exits_1_with_the_message(tmp_path):
-    env = {**__import__("os").environ, "BROWSER_PATH": "/nonexistent/chromium"}
-    proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--out", str(tmp_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1
-    assert "Traceback" not in proc.stdout + proc.stderr
-    assert proc.stderr.strip().startswith("kztrade export: Image export (PNG/SVG) is unavailable here")
-    assert list(tmp_path.iterdir()) == []
+@pytest.mark.parametrize("scale", [0, -1, float("nan"), float("inf"), 1000, 20])
+def test_impossible_scales_are_refused_before_any_browser_starts(figures, scale):
+    ex = export.Exporter()
+    with pytest.raises(ValueError) as e:
+        ex.render(figures["turnover_ytd"], "png", scale=scale)
+    assert "scale must be a number above 0 and at most 4" in str(e.value) or "must be above 0 and at most 6000 px" in str(e.value)
+    assert ex.browser_pid is None and ex.starts == 0
 
 
-def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--out", str(tmp_path), "--scale", "1"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([f"{c}.png" for c in CHARTS] + [
-        "kz_ru_turnover_2024_jan_aug-card.png", "containers_ru_cn_via_kz_growth-card.png", "containers_cn_eu_cn_growth-card.png"])
-    assert proc.stdout.strip().splitlines()[-1].startswith("8 file(s) in ")
-    for p in tmp_path.iterdir():
-        Image.open(p).verify()
-
-
-def test_cli_svg_subset(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--out", str(tmp_path), "--format", "svg",
-                           "--only", "turnover_ytd,containers_index"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["containers_index.svg", "turnover_ytd.svg"]
-    assert "Container volumes as an index" in (tmp_path / "containers_index.svg").read_text(encoding="utf-8")
-
-
-def test_a_hang_times_out_kills_chromium_and_recovers(ds):
+def test_a_hang_times_out_kills_chromium_and_recovers(figures):
     ex = export.Exporter(timeout=3)
-    fig = build_chart(ds, "containers_index").figure
+    fig = figures["containers_index"]
     assert ex.render(fig, "svg")  # a real browser is running now
     pid = ex.browser_pid
     assert pid is not None and psutil.pid_exists(pid)
@@ -182,6 +175,22 @@ def test_a_hang_times_out_kills_chromium_and_recovers(ds):
     assert ex.browser_pid is None
 
 
+def test_a_browser_killed_between_exports_costs_nothing(figures):
+    """kill -9 the export browser: the next export starts a new one and still returns its image."""
+    ex = export.Exporter()
+    fig = figures["turnover_ytd"]
+    first = ex.render(fig, "png", scale=1)
+    pid = ex.browser_pid
+    os.kill(pid, signal.SIGKILL)
+    try:
+        psutil.Process(pid).wait(10)
+    except psutil.NoSuchProcess:
+        pass  # already reaped
+    again = ex.render(fig, "png", scale=1)
+    assert again == first and ex.starts == 2 and ex.browser_pid != pid
+    ex.close()
+
+
 def test_no_chromium_left_after_close():
     export.exporter().close()
     procs = chromium_children()
@@ -189,13 +198,64 @@ def test_no_chromium_left_after_close():
     assert [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
 
 
-def test_reusing_a_tab_leaks_nothing_between_images(ds, monkeypatch):
+def test_reusing_a_tab_leaks_nothing_between_images(figures, monkeypatch):
     """A, B, A gives A twice, byte for byte, with and without the periodic tab reload."""
-    a = build_chart(ds, "turnover_ytd").figure
-    b = build_chart(ds, "brics_timeline").figure
+    a, b = figures["turnover_ytd"], figures["brics_timeline"]
     for every in (50, 2):
         monkeypatch.setattr(export, "RELOAD_EVERY", every)
         ex = export.Exporter()
         first, other, again = (ex.render(f, "png", scale=1) for f in (a, b, a))
         ex.close()
         assert first == again and first != other, every
+
+
+def run_cli(*args, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kztrade", "export", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_without_browser_exits_1_with_the_message(tmp_path):
+    proc = run_cli("--out", str(tmp_path), env={"BROWSER_PATH": "/nonexistent/chromium"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stderr.strip().startswith("kztrade export: Image export (PNG/SVG) is unavailable here")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
+    proc = run_cli("--out", str(tmp_path), "--scale", "1")
+    assert proc.returncode == 0, proc.stderr
+    cards = ["kz_ru_turnover_2024_jan_aug-card.png", "containers_ru_cn_via_kz_growth-card.png", "containers_cn_eu_cn_growth-card.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{c}.png" for c in CHARTS] + cards)
+    assert proc.stdout.strip().splitlines()[-1].startswith("8 file(s) in ")
+    assert Image.open(tmp_path / cards[0]).size == (1200, 675)
+    for p in tmp_path.iterdir():
+        Image.open(p).verify()
+
+
+def test_cli_portrait_cards_and_an_svg_subset(tmp_path):
+    proc = run_cli("--out", str(tmp_path), "--format", "svg", "--only", "turnover_ytd,containers_index")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["containers_index.svg", "turnover_ytd.svg"]
+    assert "Container volumes as an index" in (tmp_path / "containers_index.svg").read_text(encoding="utf-8")
+    proc = run_cli("--out", str(tmp_path / "p"), "--card-size", "portrait", "--only", "containers_cn_eu_cn_growth-card-portrait")
+    assert proc.returncode == 0, proc.stderr
+    assert Image.open(tmp_path / "p" / "containers_cn_eu_cn_growth-card-portrait.png").size == (2160, 2700)
+
+
+@pytest.mark.parametrize("scale, message", [("0", "must be above 0 and at most 4, not 0"), ("-1", "must be above 0 and at most 4, not -1"),
+                                            ("nan", "must be above 0 and at most 4, not nan"), ("1000", "must be above 0 and at most 4, not 1000"),
+                                            ("x", "'x' is not a number")])
+def test_cli_refuses_an_impossible_scale(tmp_path, scale, message):
+    proc = run_cli("--out", str(tmp_path), "--scale", scale)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr  # argparse's usage error
+    assert f"argument --scale: {message}" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_says_when_it_cannot_write_its_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = run_cli("--out", str(blocker / "sub"), "--only", "turnover_ytd")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith(f"kztrade export: cannot create the folder {blocker / 'sub'} (")
+    assert "choose another with --out" in proc.stderr

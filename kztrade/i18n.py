@@ -1,0 +1,125 @@
+"""Languages: gettext catalogues (managed with Babel) for our words, Babel for numbers, dates and periods,
+and the data package's own translations for data text. No Streamlit, no plotly.
+
+Every sentence the dashboard, its charts, cards and CSV show goes through a `Tr`, so one object decides the
+language of a whole view or export. Quoted words (the interview, a source's sentence) never go through it.
+"""
+
+from __future__ import annotations
+
+import copy
+import gettext
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_interval, format_skeleton
+from babel.numbers import format_decimal
+
+LANGS = ("en", "ru")
+DEFAULT_LANG = "en"
+LANG_NAMES = {"en": "English", "ru": "Русский"}
+# English is written in British conventions ("9 Nov 2023"); Russian in Russian ones ("9 нояб. 2023 г.").
+LOCALES = {"en": "en_GB", "ru": "ru"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "kztrade"
+MINUS = "\u2212"  # a true minus sign for signed changes; the hyphen-minus reads as a dash
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it yet (it is translated where it is shown)."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled gettext catalogue for a language; English (the source language) needs none."""
+    if lang == DEFAULT_LANG:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
+
+
+@dataclass(frozen=True)
+class Tr:
+    """Our words, numbers and dates in one language, and the data package's text in that language."""
+
+    lang: str = DEFAULT_LANG
+    data: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(LOCALES[self.lang])
+
+    def _(self, message: str) -> str:
+        """One of our sentences, translated."""
+        return catalogue(self.lang).gettext(message)
+
+    def n_(self, singular: str, plural: str, n: int) -> str:
+        """One of our sentences with a count, in the right plural form."""
+        return catalogue(self.lang).ngettext(singular, plural, n)
+
+    def d(self, table: str, record: str, field_name: str, english: str) -> str:
+        """A data field's text in this language (data/ holds it as <field>_ru); English is the field itself."""
+        if self.lang == DEFAULT_LANG or not english:
+            return english
+        return self.data.get((table, record, field_name), english)
+
+    def num(self, value: float, places: int = 0) -> str:
+        """A number with exactly `places` decimals, in this language's conventions (17,2 in Russian)."""
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def signed(self, value: float, places: int = 1) -> str:
+        """A signed number with a true minus: '+1.2', '−9.0'."""
+        body = self.num(abs(value), places)
+        return ("+" if value > 0 else MINUS if value < 0 else "") + body
+
+    def pct(self, value: float, places: int = 0, signed: bool = False) -> str:
+        """A percent in this language's pattern ('63%' in English, '63 %' in Russian), optionally signed."""
+        pattern = copy.copy(self.locale.percent_formats[None])
+        pattern.frac_prec = (places, places)
+        body = pattern.apply(abs(value) / 100, self.locale)
+        if not signed:
+            return body if value >= 0 else MINUS + body
+        return ("+" if value > 0 else MINUS if value < 0 else "") + body
+
+    def date(self, text: str) -> str:
+        """A YYYY[-MM[-DD]] string for readers: '9 Nov 2023', 'Nov 2023', '2023'."""
+        parts = [int(p) for p in text.split("-")] if text else []
+        if len(parts) == 3:
+            return format_skeleton("yMMMd", date(*parts), locale=self.locale)
+        if len(parts) == 2:
+            return format_skeleton("yMMM", date(parts[0], parts[1], 1), locale=self.locale)
+        return str(parts[0]) if parts else ""
+
+    def date_range(self, start: str, end: str = "") -> str:
+        """A date, or a span of days: '9 Aug 2023', '22–24 Oct 2024'."""
+        if not end:
+            return self.date(start)
+        return format_interval(date.fromisoformat(start), date.fromisoformat(end), "yMMMd", locale=self.locale)
+
+    def month_year(self, d: date) -> str:
+        """A month and year: 'Aug 2023'."""
+        return format_skeleton("yMMM", d, locale=self.locale)
+
+    def months(self, start: date, end: date) -> str:
+        """The months of a period without its year: 'Jan – Aug'."""
+        if start.month == end.month:
+            return format_skeleton("MMM", start, locale=self.locale)
+        return format_interval(start, end.replace(day=1), "MMM", locale=self.locale)
+
+    def period(self, start: date, end: date) -> str:
+        """A period of whole months: '2023' for a calendar year, 'Jan – Aug 2024' otherwise."""
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+            return str(start.year)
+        if (start.year, start.month) == (end.year, end.month):
+            return self.month_year(start)
+        return format_interval(start, end.replace(day=1), "yMMM", locale=self.locale)
+
+
+@lru_cache(maxsize=None)
+def plain(lang: str = DEFAULT_LANG) -> Tr:
+    """A translator with no data text (for messages that quote no data)."""
+    return Tr(lang)

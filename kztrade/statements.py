@@ -1,0 +1,293 @@
+"""Every sentence built from records, in one place: values, who stated them, citations, source lines,
+derived ranges with their method, statuses and the findings. The page, the charts, the cards, the CSV
+and the alt texts all use these, so wording fixed once is fixed everywhere. No Streamlit, no plotly.
+
+Texts here are plain (no markup); the page and the charts escape them for their own format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from .i18n import N_, Tr
+from .model import Dataset, Derived, Event, Figure, Turn
+
+SERIES = {
+    "KZ": N_("Stated by Kazakh officials"),
+    "RU": N_("Stated by Russian officials"),
+    "KZ_rail": N_("Kazakh railway (KTZ) operating data"),
+    "outlet": N_("An outlet's own figure"),
+    "interview": N_("The interview's figure"),
+}
+SERIES_SHORT = {
+    "KZ": N_("Kazakh officials"),
+    "RU": N_("Russian officials"),
+    "KZ_rail": N_("Kazakh railway (KTZ)"),
+    "outlet": N_("An outlet's own line"),
+    "interview": N_("The interview"),
+}
+STATUS = {
+    "no_independent_source": N_("No other source found"),
+    "matches_report": N_("Matches one report"),
+    "reported": N_("Quote read in the source"),
+    "quote_not_verified": N_("Quote not verified"),
+    "documented": N_("Documented"),
+    "no_source_found": N_("No source found"),
+    "derived": N_("Derived by kztrade"),
+}
+BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("nearly {value}"), "exact": "{value}"}
+UNIT = {
+    "usd_bn": N_("US${value} billion"),
+    "rub_trn": N_("{value} trillion roubles"),
+    "rub_bn": N_("{value} billion roubles"),
+    "teu_thousand": N_("{value} thousand TEU"),
+}
+UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("% change"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of what we found: its lead (a value or a claim), and the rest of the sentence."""
+
+    lead: str
+    text: str
+    status: str
+    target: str  # the view or chart id that shows it
+
+
+class Words:
+    """The sentences of one dataset in one language."""
+
+    def __init__(self, ds: Dataset, tr: Tr):
+        self.ds, self.tr, self._ = ds, tr, tr._
+
+    # --- data text, in the reader's language ---------------------------------------------------------
+
+    def fig(self, f: Figure, name: str) -> str:
+        """A figure's data field (label, description, stated_by, ...) in the reader's language."""
+        return self.tr.d("figures", f.figure_id, name, getattr(f, name))
+
+    def event(self, e: Event, name: str) -> str:
+        """An event's data field in the reader's language."""
+        return self.tr.d("events", e.event_id, name, getattr(e, name))
+
+    def source_about(self, source_id: str) -> str:
+        """What a source is, in our words, in the reader's language."""
+        s = self.ds.sources[source_id]
+        return self.tr.d("sources", source_id, "about", s.about)
+
+    def derived_field(self, d: Derived, name: str) -> str:
+        """A derivation's label or note in the reader's language."""
+        return self.tr.d("derivations", d.derived_id, name, getattr(d, name))
+
+    def interview_field(self, name: str) -> str:
+        """An interview metadata field in the reader's language."""
+        iv = self.ds.interview
+        return self.tr.d("interview", iv.interview_id, name, getattr(iv, name))
+
+    # --- numbers -------------------------------------------------------------------------------------
+
+    def number(self, f: Figure) -> str:
+        """A figure's number as printed, with its bound: '17.2', 'over 27', 'nearly 28.5'."""
+        return self._(BOUND_PREFIX[f.bound]).format(value=self.tr.num(f.value, f.decimals))
+
+    def amount(self, f: Figure) -> str:
+        """A figure's number with its unit, without its bound: 'US$17.2 billion', '+63%', '2 trillion roubles'."""
+        if f.unit == "pct":
+            return self.tr.pct(f.value, f.decimals, signed=True)
+        return self._(UNIT[f.unit]).format(value=self.tr.num(f.value, f.decimals))
+
+    def value(self, f: Figure) -> str:
+        """A figure with its unit and bound for running text: 'US$17.2 billion', '+63%', 'over US$27 billion'."""
+        return self._(BOUND_PREFIX[f.bound]).format(value=self.amount(f))
+
+    def converted(self, f: Figure) -> str:
+        """An outlet's conversion of a figure, said as the outlet's: 'US$24.3 billion (the outlet's conversion)'."""
+        amount = self._(UNIT["usd_bn"]).format(value=self.tr.num(f.converted_value, f.converted_decimals))
+        return self._("{amount} in {who}'s conversion").format(amount=amount, who=self.fig(f, "converted_by"))
+
+    def period(self, f: Figure) -> str:
+        """A figure's period: the source's own terms where given, else its dates: 'Jan – Aug 2024'."""
+        if f.period_label:
+            return self.fig(f, "period_label")
+        return self.tr.period(f.period_start, f.period_end)
+
+    def derived_value(self, d: Derived) -> str:
+        """A derived number no more precise than its inputs: a range, or 'about' a value."""
+        if d.method == "index_from_growth":
+            fig = self.ds.figures[d.figure_id]
+            return self.tr.num(d.value, fig.decimals)
+        if d.method == "implied_rate":
+            return self._("about {rate} roubles per US$").format(rate=self.tr.num(d.value, 0))
+        if d.low < 0 < d.high:
+            return self._("{low} to {high} (roughly flat)").format(low=self.tr.pct(d.low, 1, True), high=self.tr.pct(d.high, 1, True))
+        if d.high - d.low > 1:
+            return self._("{low} to {high}").format(low=self.tr.pct(d.low, 1, True), high=self.tr.pct(d.high, 1, True))
+        places = 1 if d.high - d.low <= 0.2 else 0
+        return self._("about {value}").format(value=self.tr.pct(d.value, places, True))
+
+    def derived_method(self, d: Derived) -> str:
+        """How a derived number was computed, and from which printed precision."""
+        f = self.ds.figures[d.figure_id]
+        num = lambda x, p: self.tr.num(x, p)  # noqa: E731
+        half = lambda p: 0.5 * 10 ** -p  # noqa: E731
+        if d.method == "pct_change":
+            b = self.ds.figures[d.base_id]
+            return self._("({a} ÷ {b} − 1) × 100, reading {a} as {a_lo} to {a_hi} and {b} as {b_lo} to {b_hi}, as their printed digits allow.").format(
+                a=num(f.value, f.decimals), b=num(b.value, b.decimals),
+                a_lo=num(f.value - half(f.decimals), f.decimals + 1), a_hi=num(f.value + half(f.decimals), f.decimals + 1),
+                b_lo=num(b.value - half(b.decimals), b.decimals + 1), b_hi=num(b.value + half(b.decimals), b.decimals + 1))
+        if d.method == "implied_rate":
+            return self._("{roubles} ÷ {dollars}, reading the dollar figure as {lo} to {hi}.").format(
+                roubles=self.amount(f),
+                dollars=self._(UNIT["usd_bn"]).format(value=num(f.converted_value, f.converted_decimals)),
+                lo=num(f.converted_value - half(f.converted_decimals), f.converted_decimals + 1),
+                hi=num(f.converted_value + half(f.converted_decimals), f.converted_decimals + 1))
+        return self._("100 + {growth}: the base period is 100.").format(growth=num(f.value, f.decimals))
+
+    # --- who and what ----------------------------------------------------------------------------------
+
+    def series(self, key: str) -> str:
+        """A series' name, saying who stated its figures."""
+        if key == "interview":
+            return self._("{outlet}'s question").format(outlet=self.ds.interview.outlet)
+        return self._(SERIES[key])
+
+    def series_short(self, key: str) -> str:
+        """A series' short name for chart labels."""
+        if key == "interview":
+            return self._("{outlet}'s question").format(outlet=self.ds.interview.outlet)
+        return self._(SERIES_SHORT[key])
+
+    def who(self, f: Figure) -> str:
+        """Who a figure's series is, with the source's own claim of whose data it is where it makes one."""
+        name = self.series_short(f.series)
+        if f.data_basis == "own_data":
+            return self._("{who}, “according to our data”").format(who=name)
+        return name
+
+    def status(self, status: str) -> str:
+        """A status's name."""
+        return self._(STATUS[status])
+
+    def unit_axis(self, unit: str) -> str:
+        """A unit for an axis or a subtitle."""
+        return self._(UNIT_AXIS[unit])
+
+    def turn_label(self, t: Turn) -> str:
+        """A reader's label such as 'Question 3 · News.Az'."""
+        kinds = {"question": self._("Question {n}"), "answer": self._("Answer {n}"), "title": self._("Title"), "lead": self._("Lead")}
+        return self._("{turn} · {speaker}").format(turn=kinds[t.kind].format(n=t.number), speaker=t.speaker)
+
+    def not_spanov(self) -> str:
+        """The attribution every headline figure carries."""
+        iv = self.ds.interview
+        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=iv.interviewee)
+
+    # --- citations --------------------------------------------------------------------------------------
+
+    def published(self) -> str:
+        """The interview's date as shown to readers ('October 2024 (approximate)')."""
+        return self.interview_field("published_label")
+
+    def cite_turn(self, turn_id: str) -> str:
+        """'News.Az interview, question 3 (October 2024)': an interview turn as a short citation."""
+        t = self.ds.turn(turn_id)
+        when = self.tr.date(self.ds.interview.published)
+        kinds = {"question": self._("question {n}"), "answer": self._("answer {n}")}
+        return self._("{outlet} interview, {turn} ({when})").format(outlet=self.ds.interview.outlet, turn=kinds[t.kind].format(n=t.number), when=when)
+
+    def page_date(self, source_id: str, stated_on: str = "") -> str:
+        """The date a source line prints: the page's own date, else when the figure was stated; never an event's."""
+        s = self.ds.sources[source_id]
+        return self.tr.date(s.published or stated_on)
+
+    def cite(self, f: Figure) -> str:
+        """Short citation: 'News.Az interview, question 3 (Oct 2024)' or 'TASS, 8 Nov 2023'."""
+        if f.kind == "headline":
+            return self.cite_turn(f.turn_id)
+        when = self.page_date(f.source_id, f.stated_on)
+        outlet = self.ds.sources[f.source_id].outlet
+        return f"{outlet}, {when}" if when else outlet
+
+    def cite_event(self, e: Event) -> str:
+        """Short citation of an event: its page's outlet and date, or the interview turn that makes the claim."""
+        if e.turn_id:
+            return self.cite_turn(e.turn_id)
+        when = self.page_date(e.source_id)
+        outlet = self.ds.sources[e.source_id].outlet
+        return f"{outlet}, {when}" if when else outlet
+
+    def source_line(self, figures: list[Figure] = (), events: list[Event] = (), derived: list[Derived] = ()) -> str:
+        """The source line drawn under a chart and inside its PNG: every page once, then how kztrade derived."""
+        cites = list(dict.fromkeys([self.cite(f) for f in figures] + [self.cite_event(e) for e in events]))
+        text = self._("Source: {sources}.").format(sources="; ".join(cites))
+        methods = list(dict.fromkeys(self._(METHOD_SHORT[d.method]) for d in derived))
+        if methods:
+            text += " " + self._("Derived by kztrade: {methods}.").format(methods="; ".join(methods))
+        return text
+
+    def credit(self) -> str:
+        """The credit line of every chart and card."""
+        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them")
+
+    # --- findings ---------------------------------------------------------------------------------------
+
+    def headline_finding(self, f: Figure) -> Finding:
+        """What we found about one headline figure, in one sentence built from the data."""
+        period = self.period(f)
+        if f.topic == "turnover":
+            derivs = [d for d in self.ds.derived.values() if d.method == "pct_change" and d.figure_id == f.figure_id]
+            against = "; ".join(self._("{value} on the figure of {who}").format(
+                value=self.derived_value(d), who=self.series_short(self.ds.figures[d.base_id].series)) for d in derivs)
+            base_period = self.period(self.ds.figures[derivs[0].base_id]) if derivs else ""
+            text = self._("{period}. No other source we found gives this number. Against {base_period}: {against}. "
+                          "The interview does not say whose figures it uses.").format(period=period, base_period=base_period, against=against)
+            return Finding(self.value(f), text, f.status, "turnover_ytd")
+        other = self.ds.figures[f.matches] if f.matches else None
+        route = self.fig(f, "label")
+        if other is not None:
+            text = self._("{route}, “this year”. Matches the Kazakh government's report of the commission meeting, which gives it for "
+                          "{period} against the same months a year earlier. One report, not an independent check.").format(
+                route=route, period=self.period(other))
+        else:
+            text = self._("{route}, {period}. {note}").format(route=route, period=period, note=self.fig(f, "status_note"))
+        return Finding(self.value(f), text, f.status, "containers_growth")
+
+    def claim_findings(self) -> list[Finding]:
+        """The interview's claims that no source supports, each with the nearest documented statement."""
+        out = []
+        for e in self.ds.events:
+            if e.status != "no_source_found":
+                continue
+            nearest = next((n for n in self.ds.events if n.event_id == e.nearest_event_id), None)
+            text = self._("{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
+                          "the nearest statement we found is from {date}.").format(
+                who=self.ds.interview.interviewee, date=self.tr.date(nearest.date) if nearest else "—")
+            out.append(Finding(f"“{e.span}”", text, e.status, "brics_timeline"))
+        return out
+
+    def year_end_finding(self) -> Finding | None:
+        """How the interview's year ended: the full-year totals stated for it, by who stated them."""
+        head = next((f for f in self.ds.headline() if f.measure == "turnover" and f.has_period), None)
+        if head is None:
+            return None
+        year = head.period_start.year
+        totals = [f for f in self.ds.context("turnover") if f.unit == "usd_bn" and f.is_full_year and f.period_start.year == year]
+        if not totals:
+            return None
+        parts = "; ".join(self._("{who}: {value}").format(who=self.series_short(f.series), value=self.value(f)) for f in totals)
+        return Finding(str(year), self._("How the year ended. {parts}.").format(parts=parts), "reported", "turnover_series")
+
+    def findings(self) -> list[Finding]:
+        """The overview's opening lines: one per headline figure, the unsupported claims, and the year's end."""
+        out = [self.headline_finding(f) for f in self.ds.headline()] + self.claim_findings()
+        end = self.year_end_finding()
+        return out + ([end] if end else [])
+
+
+METHOD_SHORT = {
+    "pct_change": N_("% change = interview figure ÷ each side's figure − 1, as a range its printed digits allow"),
+    "index_from_growth": N_("index = 100 + % growth"),
+    "implied_rate": N_("rate = roubles ÷ the outlet's dollars"),
+}
+

@@ -1,0 +1,138 @@
+"""The Streamlit page: routing, language, header and footer. Only this package and app.py import Streamlit."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from ..figures import InvalidData
+from ..i18n import LANG_NAMES, LANGS, N_, Tr, plain
+from ..statements import Words
+from ..views import PASSTHROUGH, VIEWS, route
+from . import pages, state
+from .blocks import Page, base_url, link, md
+
+LOG = logging.getLogger("kztrade")
+# A constant stylesheet: tighter top space so a phone's first screen reaches the findings, and smaller
+# headings on narrow screens. It holds no data text and is never built from any.
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 3rem; max-width: 1280px; }
+[data-testid="stMarkdownContainer"] blockquote { color: inherit; opacity: 1; border-left-color: #9AA0A8; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
+h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
+h2 { font-size: 1.5rem !important; }
+h3 { font-size: 1.2rem !important; }
+h4 { font-size: 1.02rem !important; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
+  h1 { font-size: 1.5rem !important; }
+  h2 { font-size: 1.3rem !important; }
+  h3 { font-size: 1.1rem !important; }
+}
+</style>"""
+TITLE = N_("Kazakhstan–Russia trade: one interview's numbers, checked")
+
+
+def query_values() -> dict[str, list[str]]:
+    """The query string as key -> every value."""
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def go_to(view: str, lang: str) -> None:
+    """Point the address bar at a view in a language (keeping Streamlit's embed parameters)."""
+    keep = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in PASSTHROUGH}
+    st.query_params.from_dict({**keep, "view": view, "lang": lang})
+    st.session_state["url_view"] = view
+
+
+def on_nav() -> None:
+    """Navigation changed: the address bar follows, so a copied link reopens this view."""
+    go_to(st.session_state["nav"], st.session_state["lang"])
+
+
+def on_lang() -> None:
+    """The language switch changed: the address bar keeps it, with the view."""
+    if st.session_state.get("lang") not in LANGS:  # clicking the chosen language again clears the control
+        st.session_state["lang"] = st.query_params.get("lang") if st.query_params.get("lang") in LANGS else "en"
+    go_to(st.session_state.get("nav", "overview"), st.session_state["lang"])
+
+
+def browser_lang() -> str:
+    """Russian when the reader's browser asks for it, English otherwise."""
+    locale = (st.context.locale or "").lower()
+    return "ru" if locale.startswith("ru") else "en"
+
+
+def main() -> None:
+    """The whole page."""
+    st.set_page_config(page_title="kztrade", page_icon="📊", layout="wide")
+    st.html(STYLE)
+    where = route(query_values())
+    if "lang" not in st.session_state or (where.lang and where.lang != st.session_state.get("url_lang")):
+        st.session_state["lang"] = where.lang or browser_lang()
+        st.session_state["url_lang"] = where.lang
+    lang = st.session_state["lang"]
+    folder = str(state.data_dir())
+    stamp = state.data_stamp(folder)
+    try:
+        ds = state.dataset(folder, stamp)
+    except InvalidData as e:
+        show_problems(e.problems, plain(lang))
+        return
+    tr = state.translator(folder, stamp, lang)
+    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url())
+    if where.view != st.session_state.get("url_view") or "nav" not in st.session_state:
+        st.session_state["nav"] = where.view  # a link (or the back button) chose the view
+    if where.notices or st.query_params.get("lang") != lang or st.query_params.get("view") != (where.chart or st.session_state["nav"]):
+        go_to(where.chart or st.session_state["nav"], lang)  # the address bar holds view and language; refused values leave it
+    try:
+        if st.context.is_embedded and where.chart:
+            pages.embed_view(p, where.chart)
+            return
+        header(p)
+        for notice in where.notices:
+            st.info(tr._(notice), icon=":material/info:")
+        view = st.session_state["nav"]
+        if where.chart and view == where.view:
+            pages.chart_view(p, where.chart)
+        else:
+            pages.PAGES[view](p)
+        footer(p)
+    except Exception:  # a bug must not show a traceback; the server log has it
+        st.error(tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used."))
+        LOG.exception("view %s failed", st.session_state.get("nav"))
+
+
+def header(p: Page) -> None:
+    """Title, what the page is about in one line, the language switch and the navigation."""
+    _, iv = p.tr._, p.ds.interview
+    st.title(_(TITLE))
+    st.markdown(md(_("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
+                     "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(
+        outlet=iv.outlet, interviewee=iv.interviewee, when=p.w.published())) + " " + link(_("Original interview"), iv.url))
+    st.segmented_control(_("Language"), list(LANGS), format_func=LANG_NAMES.get, key="lang", on_change=on_lang,
+                         label_visibility="collapsed", selection_mode="single")
+    st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
+             label_visibility="collapsed")
+
+
+def footer(p: Page) -> None:
+    """Provenance on every view."""
+    _ = p.tr._
+    st.divider()
+    st.caption(md(_("Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview text is "
+                    "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence. "
+                    "Colours: blue, stated by Kazakh officials; vermillion, by Russian officials; orange, the interview's figure; "
+                    "light blue, Kazakh railway data; grey, an outlet's own line.").format(outlet=p.ds.interview.outlet))
+               + f" [{md(_('Data and sources'))}]({p.href('data')})")
+
+
+def show_problems(problems, tr: Tr) -> None:
+    """The same problem list `python -m kztrade check` prints, instead of a dashboard."""
+    _ = tr._
+    st.title(_("kztrade: the data needs fixing"))
+    st.error(_("The data package has {n} problem(s), so the dashboard is not shown. Fix each named file, row and field in data/, "
+               "then run `python -m kztrade check` and reload.").format(n=len(problems)))
+    st.code("\n".join(str(p) for p in problems), language=None)

@@ -1,0 +1,281 @@
+"""The pieces every view is made of: safe markdown, the chart block with its downloads, the interview's
+words and the sources' words. Only the ui package imports Streamlit."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+import streamlit as st
+
+from .. import export
+from ..charts import Chart, chart_for
+from ..i18n import Tr
+from ..model import Dataset, Figure
+from ..statements import Words
+from ..table import figures_table, safe_csv
+from ..wording import find_value
+from . import state
+
+# Every ASCII punctuation character is escaped, so data text can carry no formatting, link, directive,
+# LaTeX or HTML. Escapes do not stop GFM's autolinks, which are found in the text after escapes are undone,
+# so a word joiner (invisible, U+2060) goes where an address or e-mail would start: "https:⁠//", "www⁠.", "@⁠".
+MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+JOINER = "\u2060"
+AUTOLINK_STARTS = re.compile(r"(?i)(https?:|ftp:|mailto:)(?=/)|(www)(?=\.)|(@)")
+BADGE = {"no_independent_source": "violet", "no_source_found": "violet", "quote_not_verified": "violet", "matches_report": "green",
+         "reported": "gray", "documented": "gray", "derived": "blue"}
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False, "responsive": True}
+
+
+def md(text: str) -> str:
+    """Data text made literal for Streamlit markdown: no formatting, no links or autolinks, no directives, no HTML."""
+    unlinked = AUTOLINK_STARTS.sub(lambda m: m.group(0) + JOINER, text)
+    return MD_SPECIAL.sub(r"\\\1", unlinked).replace("\n", "  \n")
+
+
+def link(label: str, url: str) -> str:
+    """A markdown link with an escaped label and a percent-encoded https address."""
+    if not url.startswith("https://"):
+        return md(label)
+    return f"[{md(label)}]({quote(url, safe=':/?&=#%~.-_+')})"
+
+
+def badge(w: Words, status: str) -> str:
+    """A coloured markdown badge for a status (our words only)."""
+    return f":{BADGE[status]}-badge[{md(w.status(status))}]"
+
+
+@dataclass
+class Page:
+    """What every block needs: the data, its words in the reader's language, and where the app lives."""
+
+    ds: Dataset
+    tr: Tr
+    w: Words
+    folder: str
+    stamp: tuple
+    base_url: str
+
+    def href(self, view: str) -> str:
+        """A link to a view or chart, in the reader's language."""
+        return "?" + urlencode({"view": view, "lang": self.tr.lang})
+
+    def absolute(self, view: str, **extra: str) -> str:
+        """The app's own address for a view, for embeds and citations."""
+        return self.base_url + "?" + urlencode({"view": view, "lang": self.tr.lang, **extra})
+
+
+def base_url() -> str:
+    """The app's address without its query string ('' when Streamlit does not know it)."""
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) -> Chart:
+    """A chart as on screen = PNG: title, subtitle, plot, source line and credit, then its downloads."""
+    _ = p.tr._
+    c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
+    st.markdown(f"{'#' * level} {md(c.title)}")
+    st.caption(md(c.subtitle))
+    st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
+    st.caption(md(c.source) + "  \n" + md(c.credit))
+    if actions:
+        with st.expander(_("Chart description (text)")):
+            st.markdown(md(c.alt))
+        chart_actions(p, c)
+    return c
+
+
+def chart_actions(p: Page, c: Chart) -> None:
+    """Download PNG (made on click, cached), CSV and HTML; the embed snippet and the chart's own link."""
+    _ = p.tr._
+    if export.browser_path() is None:
+        st.info(_("PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
+                  "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML download "
+                  "carries the chart with its title and source."), icon=":material/image:")
+    with st.container(horizontal=True, gap="small"):
+        if export.browser_path() is not None:
+            png_button(p, f"png-{c.chart_id}", _("PNG"), f"{c.chart_id}{lang_suffix(p.tr)}.png",
+                       lambda: state.png_bytes(p.folder, p.stamp, c.chart_id, p.tr.lang), width="content")
+        st.download_button(_("CSV"), data=lambda: chart_csv(p, c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.csv", mime="text/csv",
+                           on_click="ignore", key=f"csv-{c.chart_id}", icon=":material/table:")
+        st.download_button(_("HTML"), data=lambda: state.html_bytes(c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.html",
+                           mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
+        with st.popover(_("Embed"), icon=":material/share:"):
+            embed_snippet(p, c)
+    png_outcome(p, f"png-{c.chart_id}")
+    st.markdown(f"[{md(_('Link to this chart'))}]({p.href(c.chart_id)})")
+
+
+def lang_suffix(tr: Tr) -> str:
+    """'.ru' before a file's extension for a Russian export; nothing for English."""
+    return "" if tr.lang == "en" else f".{tr.lang}"
+
+
+def png_button(p: Page, key: str, label: str, file_name: str, make, width: str = "stretch", outcome: bool = False) -> None:
+    """A download button whose image is made on click; the clicking session hears if it could not be made."""
+    t = state.ticket(key)
+    st.download_button(label, data=lambda: state.guarded(t, make), file_name=file_name, mime="image/png", on_click=t.request,
+                       key=key, icon=":material/image:", width=width)
+    if outcome:
+        png_outcome(p, key)
+
+
+def png_outcome(p: Page, key: str) -> None:
+    """After a click on a PNG button: wait for its export, and say so if it failed (this session only)."""
+    t = state.ticket(key)
+    if t.requested > t.seen:  # this run follows a click on this button: say how the export ended
+        with st.spinner(p.tr._("Drawing the image…")):
+            done = t.wait(state.TICKET_WAIT_S)
+        t.seen = t.requested
+        if not done:
+            st.warning(p.tr._("The image did not arrive in time. Try again; if it fails again, reload the page."), icon=":material/schedule:")
+        elif t.error:
+            st.warning(export_failure(p.tr, t.error), icon=":material/error:")
+
+
+def export_failure(tr: Tr, kind: str) -> str:
+    """What to tell the reader whose export failed, by kind of failure."""
+    _ = tr._
+    return {
+        "timeout": _("The image took too long and was stopped. Click again; the server has started a fresh browser."),
+        "missing": _("Image export needs Chromium on the server, and it is missing. Use the HTML download meanwhile."),
+        "failed": _("The image could not be made. Click again; if it fails again, reload the page or use the HTML download."),
+    }[kind]
+
+
+def chart_csv(p: Page, c: Chart) -> bytes:
+    """The rows of the figures table that a chart draws, as safe CSV."""
+    return safe_csv([r for r in figures_table(p.ds, p.w) if r["id"] in c.shown])
+
+
+def embed_snippet(p: Page, c: Chart) -> None:
+    """The <iframe> that embeds this chart alone, built from the app's own address."""
+    _ = p.tr._
+    height = int(c.figure.layout.height) + 260
+    src = p.absolute(c.chart_id, embed="true") if p.base_url else p.href(c.chart_id) + "&embed=true"
+    st.caption(_("Paste this into an article to embed the chart, with its title, source line and a link back."))
+    st.code(f'<iframe src="{html.escape(src)}" title="{html.escape(c.title)}" width="100%" height="{height}" '
+            f'style="border:0" loading="lazy"></iframe>', language="html", wrap_lines=True)
+
+
+def highlight(text: str, spans: dict[str, str], p: Page) -> str:
+    """Turn text as markdown, each span bold, highlighted and linked to its chart (span -> chart id)."""
+    out = md(text)
+    for span, target in spans.items():
+        out = out.replace(md(span), f"[:orange-background[**{md(span)}**]]({p.href(target)})", 1)
+    return out
+
+
+def turn_spans(ds: Dataset, turn_id: str) -> dict[str, str]:
+    """Spans stated in a turn, each with the chart that shows it."""
+    spans = {f.span: chart_for(f) for f in ds.headline() if f.turn_id == turn_id}
+    spans.update({e.span: "brics_timeline" for e in ds.events if e.turn_id == turn_id})
+    return spans
+
+
+def turn_text(text: str) -> str:
+    """A turn's words without the '- ' that opens a question or answer in our copy (the copy itself is unchanged)."""
+    return text[2:] if text.startswith("- ") else text
+
+
+def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
+    """The verbatim turn that states these headline figures, once per view, with whose words they are and their status."""
+    _ = p.tr._
+    for turn_id in dict.fromkeys(f.turn_id for f in figures):
+        turn = p.ds.turn(turn_id)
+        if turn_id in shown:
+            st.markdown(md(_("{turn}, quoted above on this page.").format(turn=p.w.turn_label(turn))))
+        else:
+            shown.add(turn_id)
+            st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
+            st.markdown("> " + highlight(turn_text(turn.text), turn_spans(p.ds, turn_id), p))
+            if p.tr.lang != "en":
+                st.caption(md(_("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+    for f in figures:
+        st.markdown(f"{badge(p.w, f.status)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}")
+
+
+def quote_markdown(text: str, value: float) -> str:
+    """A source's sentence as markdown, verbatim, with the number we took from it in bold."""
+    found = find_value(text, value)
+    if found is None:
+        return md(text)
+    return md(text[:found.start]) + f"**{md(text[found.start:found.end])}**" + md(text[found.end:])
+
+
+def source_quote(p: Page, f: Figure) -> None:
+    """One context figure: its value, period and who stated it; the page it comes from; its sentence, verbatim."""
+    _, w = p.tr._, p.w
+    s = p.ds.sources[f.source_id]
+    when = w.page_date(f.source_id, f.stated_on)
+    st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
+                f"{md(w.fig(f, 'stated_by'))} · {link(s.outlet, s.url)}{md(', ' + when) if when else ''}")
+    if f.quote:
+        st.markdown("> " + quote_markdown(f.quote, f.value))
+        if f.quote_lang != p.tr.lang and f.quote_lang != "en" and p.tr.lang == "en":
+            st.caption(md(_("Our translation: {text}").format(text=f.quote_en)))
+        st.caption(md(_("Read in a stored copy of the page on {date}.").format(date=p.tr.date(s.accessed.isoformat()))))
+    else:
+        st.markdown(badge(w, "quote_not_verified"))
+    note = w.fig(f, "status_note")
+    if f.converted_value is not None:
+        note = (note + " " + w.converted(f) + ".").strip()
+    if note:
+        st.caption(md(note))
+
+
+def sources_grid(p: Page, figures: list[Figure]) -> None:
+    """What other sources say: each figure with its source's own sentence, two to a row on a wide screen."""
+    if not figures:
+        return
+    st.markdown(f"#### {md(p.tr._('What other sources say'))}")
+    for i in range(0, len(figures), 2):
+        cols = st.columns(2, gap="medium")
+        for col, f in zip(cols, figures[i:i + 2]):
+            with col, st.container(border=True):
+                source_quote(p, f)
+
+
+def derived_list(p: Page, ids: tuple[str, ...]) -> None:
+    """Derived numbers: the range their inputs allow, how they were computed, and when they hold."""
+    derived = [p.ds.derived[i] for i in ids if i in p.ds.derived]
+    if not derived:
+        return
+    st.markdown(f"#### {md(p.tr._('Derived by kztrade'))}")
+    for d in derived:
+        st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(p.w.derived_field(d, 'label'))}. {md(p.w.derived_method(d))} "
+                    f"{md(p.w.derived_field(d, 'note'))}")
+
+
+def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
+    """A chart beside the interview's words, with the derived numbers; what other sources say below it."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        c = chart_block(p, chart_id)
+    figs = [p.ds.figures[i] for i in c.shown if i in p.ds.figures]
+    heads = [f for f in figs if f.kind == "headline"]
+    context = [f for f in figs if f.kind == "context"]
+    tall = c.figure.layout.height > 700
+    with right:
+        if heads:
+            st.markdown(f"#### {md(p.tr._('In the interview'))}")
+            interview_words(p, heads, shown)
+        derived_list(p, c.shown)
+        if tall:
+            sources_list(p, context)
+    if not tall:
+        sources_grid(p, context)
+
+
+def sources_list(p: Page, figures: list[Figure]) -> None:
+    """What other sources say, one under another (beside a tall chart)."""
+    if figures:
+        st.markdown(f"#### {md(p.tr._('What other sources say'))}")
+        for f in figures:
+            with st.container(border=True):
+                source_quote(p, f)

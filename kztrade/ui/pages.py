@@ -1,0 +1,224 @@
+"""The dashboard's views. Each is a function of the page context; the wording comes from kztrade.statements."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cards import CARD_SIZES, card_id
+from ..charts import CHARTS
+from ..i18n import N_
+from ..table import COLUMNS, figures_table, safe_csv
+from ..views import VIEWS
+from . import state
+from .blocks import (Page, badge, chart_block, chart_section, highlight, lang_suffix, link, md, png_button, source_quote,
+                     turn_spans, turn_text)
+
+CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
+
+
+def findings(p: Page) -> None:
+    """What we found, in plain words built from the data: one line per headline figure, claim and the year's end."""
+    _ = p.tr._
+    st.markdown(f"## {md(_('What we found'))}")
+    for f in p.w.findings():
+        with st.container(border=True):
+            st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} [{md(_('See the chart'))}]({p.href(f.target)})")
+
+
+def question(p: Page, shown: set[str]) -> None:
+    """The question that states the three headline figures, verbatim, once."""
+    _ = p.tr._
+    turn_id = p.ds.headline()[0].turn_id
+    shown.add(turn_id)
+    turn = p.ds.turn(turn_id)
+    st.markdown(f"## {md(_('The question, verbatim'))}")
+    st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
+    st.markdown("> " + highlight(turn_text(turn.text), turn_spans(p.ds, turn_id), p))
+    if p.tr.lang != "en":
+        st.caption(md(_("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+
+
+def cards(p: Page) -> None:
+    """A quote card per headline figure, ready to post, in the shape a feed wants."""
+    _ = p.tr._
+    st.markdown(f"## {md(_('Share a quote card'))}")
+    st.caption(md(_("Each card carries the figure, the words that state it, its status and the citation.")))
+    size = st.segmented_control(_("Card shape"), list(CARD_SIZES), format_func=lambda k: _(CARD_SHAPES[k]), default="landscape",
+                                key="card_shape") or "landscape"
+    cols = st.columns(len(p.ds.headline()))
+    for col, f in zip(cols, p.ds.headline()):
+        with col:
+            name = f"{card_id(f, size)}{lang_suffix(p.tr)}.png"
+            png_button(p, f"card-{f.figure_id}-{size}", _("Card: {value}").format(value=p.w.value(f)), name,
+                       lambda f=f: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size), outcome=True)
+
+
+def overview(p: Page) -> None:
+    """What we found first, then the question, the cards and the two charts of the headline figures."""
+    _ = p.tr._
+    shown: set[str] = set()
+    findings(p)
+    question(p, shown)
+    cards(p)
+    st.markdown(f"## {md(_('Trade turnover'))}")
+    chart_section(p, "turnover_ytd", shown)
+    st.markdown(f"## {md(_('Container transit'))}")
+    chart_section(p, "containers_growth", shown)
+
+
+def turnover(p: Page) -> None:
+    """Turnover: the same months each year, then every statement by period and side, then what is not on a chart."""
+    _ = p.tr._
+    shown: set[str] = set()
+    st.markdown(f"## {md(_(VIEWS['turnover']))}")
+    st.markdown(md(_("Kazakh and Russian officials give different totals for the same trade. Both are shown, never averaged; "
+                     "each bar is one statement, as printed.")))
+    chart_section(p, "turnover_ytd", shown)
+    chart_section(p, "turnover_series", shown)
+    unplotted(p)
+
+
+def unplotted(p: Page) -> None:
+    """Statements the charts leave out, each in its own place: no stated period, and totals in roubles."""
+    _ = p.tr._
+    no_period = [f for f in p.ds.context("turnover") if not f.has_period]
+    roubles = [f for f in p.ds.context("turnover") if f.has_period and f.unit in ("rub_trn", "rub_bn")]
+    if no_period:
+        st.markdown(f"#### {md(_('Statements with no period'))}")
+        st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
+        for f in no_period:
+            with st.container(border=True):
+                source_quote(p, f)
+    if roubles:
+        st.markdown(f"#### {md(_('Totals given in roubles'))}")
+        st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
+                        "the day's rate, not the governments' own.")))
+        rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
+        for f in roubles:
+            with st.container(border=True):
+                source_quote(p, f)
+                if f.figure_id in rates:
+                    d = rates[f.figure_id]
+                    st.caption(md(f"{p.w.derived_field(d, 'label')}: {p.w.derived_value(d)}. {p.w.derived_method(d)}"))
+
+
+def containers(p: Page) -> None:
+    """Containers: growth rates and the index view."""
+    shown: set[str] = set()
+    st.markdown(f"## {md(p.tr._(VIEWS['containers']))}")
+    chart_section(p, "containers_growth", shown)
+    chart_section(p, "containers_index", shown)
+
+
+def brics(p: Page) -> None:
+    """The BRICS statements timeline, then each statement with its source's words."""
+    _ = p.tr._
+    st.markdown(f"## {md(_(VIEWS['brics']))}")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        chart_block(p, "brics_timeline")
+    with right:
+        st.markdown(f"#### {md(_('The statements'))}")
+        for e in p.ds.events:
+            with st.container(border=True):
+                events_line(p, e)
+
+
+def events_line(p: Page, e) -> None:
+    """One statement: its date and who, what was said in our words, the source's sentence or the claim's status."""
+    _, w = p.tr._, p.w
+    when = p.tr.date_range(e.date, e.date_end)
+    st.markdown(f"**{md(when)}** · {md(w.event(e, 'actor'))}  \n{md(w.event(e, 'description'))}")
+    if e.turn_id:
+        turn = p.ds.turn(e.turn_id)
+        st.markdown(f"> {md('…' + e.span + '…')}")
+        st.markdown(f"{badge(w, e.status)} {md(w.turn_label(turn))}. {md(w.event(e, 'status_note'))}")
+        return
+    s = p.ds.sources[e.source_id]
+    if e.quote:
+        st.markdown("> " + md(e.quote))
+    st.caption(f"{link(s.outlet, s.url)}{md(', ' + w.page_date(e.source_id)) if w.page_date(e.source_id) else ''}")
+
+
+def interview(p: Page) -> None:
+    """The whole excerpt, turn by turn, each figure highlighted and linked to its chart."""
+    _, iv, w = p.tr._, p.ds.interview, p.w
+    st.markdown(md(_("Our copy of the interview, verbatim. It is an excerpt; read the whole interview at the original address.")) + " "
+                + link(_("Original interview on {outlet}").format(outlet=iv.outlet), iv.url))
+    st.caption(md(w.interview_field("completeness_note")) + " " + md(w.interview_field("date_reason")))
+    for t in p.ds.turns:
+        if t.kind == "title":
+            st.markdown(f"## {md(t.text)}")
+            continue
+        with st.container(border=t.kind != "lead"):
+            if t.kind != "lead":
+                st.markdown(f"**{md(w.turn_label(t))}**")
+            st.markdown(highlight(turn_text(t.text), turn_spans(p.ds, t.turn_id), p))
+            for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
+                st.markdown(f"{badge(w, f.status)} “{md(f.span)}”, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
+            for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
+                st.markdown(f"{badge(w, e.status)} “{md(e.span)}”: {md(w.event(e, 'status_note'))}")
+
+
+def data(p: Page) -> None:
+    """Every figure with its value, status, who stated it and its source's words; CSV; sources; citations."""
+    _ = p.tr._
+    st.markdown(f"## {md(_('All figures'))}")
+    st.markdown(md(_("Every figure on this dashboard: the interview's, what other sources state, and what kztrade derives.")))
+    rows = figures_table(p.ds, p.w)
+    shown = ["figure", "value_as_printed", "status", "label", "stated_by", "source", "quote", "quote_translation", "note", "address", "id"]
+    names = {"figure": _("Period · who"), "label": _("Figure"), "value_as_printed": _("Value"), "status": _("Status"), "period": _("Period"), "who": _("Who stated it"),
+             "stated_by": _("Stated by"), "source": _("Source"), "quote": _("The source's words"), "quote_translation": _("Our translation"),
+             "note": _("Note"), "address": _("Address"), "id": "id"}
+    config = {c: st.column_config.TextColumn(names[c], width="medium") for c in shown}
+    # On a phone the pinned first column, the value and the status fit the screen; the rest scrolls inside the table.
+    config["figure"] = st.column_config.TextColumn(names["figure"], width=135, pinned=True)
+    config["value_as_printed"] = st.column_config.TextColumn(names["value_as_printed"], width=100)
+    config["status"] = st.column_config.TextColumn(names["status"], width=170)
+    config["address"] = st.column_config.LinkColumn(names["address"], width="small")
+    st.dataframe([{c: r[c] for c in shown} for r in rows], hide_index=True, width="stretch", column_order=shown,
+                 column_config=config, height=420)
+    st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(figures_table(p.ds, p.w)),
+                       file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
+                       icon=":material/table:")
+    st.caption(md(_("The CSV has every column: {columns}.").format(columns=", ".join(COLUMNS))))
+    st.markdown(f"## {md(_('Sources'))}")
+    for s in p.ds.sources.values():
+        alt = f" ({md(_('also'))} {link(_('here'), s.url_alt)})" if s.url_alt else ""
+        when = p.tr.date(s.published) or _("no date on the page")
+        st.markdown(f"- {link(s.outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} "
+                    f"{md(_('Read on {date}.').format(date=p.tr.date(s.accessed.isoformat())))}")
+    st.markdown(f"## {md(_('Cite this'))}")
+    st.markdown(md(_("The dashboard:")))
+    st.code(cite_text(p, _("Kazakhstan–Russia trade: one interview's numbers, checked"), p.absolute("overview")), language=None, wrap_lines=True)
+    for chart_id in CHARTS:
+        c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
+        st.markdown(md(c.title) + ":")
+        st.code(cite_text(p, c.title, p.absolute(chart_id)), language=None, wrap_lines=True)
+
+
+def cite_text(p: Page, title: str, url: str) -> str:
+    """A plain citation for the dashboard or one chart."""
+    iv = p.ds.interview
+    return p.tr._("kztrade, “{title}”. Figures from {outlet}, “{interview}” ({when}), and the sources listed in the kztrade data package. {url}").format(
+        title=title, outlet=iv.outlet, interview=p.ds.turn("title").text, when=p.w.published(), url=url)
+
+
+def chart_view(p: Page, chart_id: str) -> None:
+    """One chart on its own, as a shared link opens it."""
+    _ = p.tr._
+    view = CHARTS[chart_id].view
+    st.markdown(f"## {md(_(VIEWS[view]))}")
+    st.markdown(md(_("Showing one chart of this view.")) + f" [{md(_('See the whole view'))}]({p.href(view)})")
+    chart_section(p, chart_id, set())
+
+
+def embed_view(p: Page, chart_id: str) -> None:
+    """An embedded chart alone: its title, unit and period, source line, and a link back to the full view."""
+    _ = p.tr._
+    chart_block(p, chart_id, actions=False, level=2)
+    target = p.absolute(CHARTS[chart_id].view) if p.base_url else p.href(CHARTS[chart_id].view)
+    st.markdown(f"[{md(_('Open this chart with its sources in kztrade'))}]({target})")
+
+
+PAGES = {"overview": overview, "turnover": turnover, "containers": containers, "brics": brics, "interview": interview, "data": data}

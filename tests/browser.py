@@ -1,0 +1,149 @@
+"""Running the app in a real browser for tests: a Streamlit server on a free loopback port, Debian's Chromium
+driven by Playwright (never `playwright install`), and measurements of what the browser rendered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+from .conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "screenshots"
+WIDTHS = (360, 390, 768, 1400)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(cwd: Path = ROOT, env: dict | None = None):
+    """`streamlit run app.py` on a free loopback port; yields (url, process); stopped by its PID at the end."""
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run `make test`, which installs it with apt"
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=cwd, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url, proc
+    finally:
+        stop(proc)
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            pass
+        assert proc.poll() is None, "streamlit exited before it was healthy"
+        assert time.monotonic() < deadline, f"streamlit was not healthy within {seconds:g} s"
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the server's process group, then SIGKILL what is left."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+        except ProcessLookupError:
+            pass
+
+
+def chromium_of(proc: subprocess.Popen) -> list[psutil.Process]:
+    """The Chromium processes a server started (its Kaleido export browser)."""
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for p in children:
+        try:
+            if "chrom" in p.name().lower():
+                out.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> None:
+    """Open a view and wait until its charts are drawn."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/?{query}")
+    page.wait_for_selector("[data-testid=stApp]")
+    expect(page.locator("[data-testid=stMainBlockContainer] h1, [data-testid=stMainBlockContainer] h4").first).to_be_visible(timeout=timeout)
+    if charts:
+        expect(page.locator(".js-plotly-plot .main-svg").nth(charts - 1)).to_be_visible(timeout=timeout)
+    expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=timeout)
+    page.wait_for_timeout(600)
+
+
+MEASURE = """(plot) => {
+  const box = plot.getBoundingClientRect();
+  const texts = [...plot.querySelectorAll('svg text')]
+    .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent, x: r.left, y: r.top, r: r.right, b: r.bottom,
+                        size: parseFloat(getComputedStyle(t).fontSize)}; });
+  const full = plot._fullLayout;
+  return {x: box.left, y: box.top, r: box.right, b: box.bottom, width: box.width,
+          plot_width: full ? full._size.w : 0, texts};
+}"""
+
+
+def measure(page) -> list[dict]:
+    """Every chart on the page: its box, its plot area's width, and every text element's box and font size."""
+    return [page.locator(".js-plotly-plot").nth(i).evaluate(MEASURE) for i in range(page.locator(".js-plotly-plot").count())]
+
+
+def layout_faults(chart: dict, tolerance: float = 0.5) -> list[str]:
+    """What is wrong with a rendered chart: text outside it, texts that overlap, a cramped plot, tiny text."""
+    faults = []
+    for t in chart["texts"]:
+        if t["x"] < chart["x"] - tolerance or t["r"] > chart["r"] + tolerance or t["y"] < chart["y"] - tolerance or t["b"] > chart["b"] + tolerance:
+            faults.append(f"outside the chart: {t['text']!r}")
+        if t["size"] < 11:
+            faults.append(f"{t['size']:g}px text: {t['text']!r}")
+    texts = chart["texts"]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            w = min(a["r"], b["r"]) - max(a["x"], b["x"])
+            h = min(a["b"], b["b"]) - max(a["y"], b["y"])
+            if w > tolerance and h > tolerance:
+                faults.append(f"overlap: {a['text']!r} / {b['text']!r}")
+    if chart["plot_width"] < chart["width"] / 2:
+        faults.append(f"plot area {chart['plot_width']:.0f}px of {chart['width']:.0f}px")
+    return faults
+
+
+def scroll_width(page) -> dict:
+    """How wide the page is against the viewport, for the document and Streamlit's own scroll container."""
+    return page.evaluate("""() => {
+      const main = document.querySelector('[data-testid=stMain]') || document.body;
+      return {doc: document.documentElement.scrollWidth, main: main.scrollWidth, viewport: window.innerWidth};
+    }""")

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test check export bench system-deps clean
+.PHONY: run test check export bench bench-quick i18n system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,20 @@ check: $(VENV)/.runtime
 export: system-deps $(VENV)/.runtime
 	$(PY) -m kztrade export --out exports
 
+# Benchmarks print tables with ratios against a baseline measured in the same run (not tests).
 bench: system-deps $(VENV)/.dev
 	$(PY) bench/export_bench.py
+	$(PY) bench/serve_bench.py
+
+bench-quick: system-deps $(VENV)/.dev
+	$(PY) bench/serve_bench.py --quick
+
+# Our words: extract them from kztrade/, merge them into each catalogue, compile. Translate new msgids in
+# kztrade/locale/ru/LC_MESSAGES/kztrade.po, then run this again; the compiled .mo is committed (Streamlit Cloud has no build step).
+i18n: $(VENV)/.dev
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 --no-location --sort-output --omit-header -o kztrade/locale/kztrade.pot .
+	$(VENV)/bin/pybabel update -i kztrade/locale/kztrade.pot -d kztrade/locale -D kztrade --ignore-obsolete --no-fuzzy-matching --width 120
+	$(VENV)/bin/pybabel compile -d kztrade/locale -D kztrade --statistics
 
 clean:
 	rm -rf $(VENV) exports screenshots

@@ -18,19 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kztrade.cards import CARD_WIDTH, all_cards  # noqa: E402
-from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart  # noqa: E402
 from kztrade.export import Exporter  # noqa: E402
+from kztrade.export_cli import items as export_items  # noqa: E402
 from kztrade.figures import load_dataset  # noqa: E402
+from kztrade.i18n import Tr  # noqa: E402
 
 SCALE = 2
 
 
 def items():
-    """Every chart and card, with the width it is exported at."""
-    ds = load_dataset()
-    charts = [(c.chart_id, c.figure, EXPORT_WIDTH) for c in (build_chart(ds, cid) for cid in CHARTS)]
-    return charts + [(c.chart_id, c.figure, CARD_WIDTH) for c in all_cards(ds)]
+    """Every chart (composed with its title and source, as exported) and card, with the width it is exported at."""
+    return [(c.chart_id, fig, width) for c, fig, width in export_items(load_dataset(), [], Tr(), "landscape")]
 
 
 def timed(fn) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .charts import (COLOURS, FONT, INK, MUTED, ROUTE, STATUS_COLOURS, TEMPLATE, TEXT_COLOURS, Chart, chart_for, esc,
+from .charts import (COLOURS, FONT, INK, MUTED, ROUTE_SHORT, STATUS_COLOURS, TEMPLATE, TEXT_COLOURS, Chart, chart_for, esc,
                      same_months, turnover_bases, wrap)
 from .i18n import Tr
 from .model import Dataset, Figure
@@ -87,7 +87,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, s
     rows = []
     for h in heads:
         other = ds.figures.get(h.matches)
-        route = _(ROUTE[h.measure]).split(" via ")[0]
+        route = _(ROUTE_SHORT[h.measure])
         rows.append((_("{route}: {who}").format(route=route, who=w.series_short("interview")), h.value, w.tr.pct(h.value, 0, True),
                      "interview", h.figure_id == f.figure_id, h.bound, h))
         if other is not None:
@@ -122,6 +122,8 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
     # Value and what it is.
     value, label = w.value(f), f"{w.fig(f, 'label')}, {w.period(f)}"
     value_px = 64 if cs.landscape else 96
+    while not cs.landscape and bold_px(value, value_px) > W - 2 * pad:  # "17,2 млрд долл. США" is wider than "US$17.2 billion"
+        value_px -= 4
     value_w = bold_px(value, value_px) + 28
     label_w = W - 2 * pad - (value_w if cs.landscape else 0)
     label_size = round(28 * k)
@@ -136,43 +138,63 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(34 * k) * len(quote) + 10
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
-        outlet=iv.outlet, n=turn.number, interviewee=iv.interviewee, when=w.published(), whose=w.not_spanov())
+        outlet=iv.outlet, n=turn.number, interviewee=w.interviewee(), when=w.published(), whose=w.not_spanov())
     small = round(24 * k)
     att = wrap(attribution, chars_for(W - 2 * pad, small))
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in att), font=dict(size=small, color=MUTED), name="attribution")
     y += round(31 * k) * len(att) + 22
     # Chart and status: side by side in landscape, stacked in portrait.
     rows = card_rows(ds, w, f)
-    chart_w = (W - 2 * pad) * (0.55 if cs.landscape else 1.0)
-    status_lines = wrap(status_text(ds, w, f), chars_for((W - 2 * pad) * 0.42 if cs.landscape else W - 2 * pad, small))
-    drawn = [f] + [r[6] for r in rows if r[6] is not f]
-    source = wrap(w.source_line(drawn), chars_for(W - 2 * pad, small))
+    # In landscape the chart takes 55 % of the width, or up to 60 % where that keeps every row label on one line.
+    longest = max(len(r[0]) for r in rows)
+    chart_frac = 1.0 if not cs.landscape else next((c for c in (0.55, 0.58, 0.6) if chars_for((W - 2 * pad) * c, small) >= longest), 0.6)
+    status_x = chart_frac + 0.03
+    chart_w = (W - 2 * pad) * chart_frac
+    status_lines = wrap(status_text(ds, w, f), chars_for((W - 2 * pad) * (1 - status_x) if cs.landscape else W - 2 * pad, small))
     credit = wrap(w.credit(), chars_for(W - 2 * pad, small))
-    line_px = round(31 * k)
-    foot_px = line_px * (len(source) + len(credit)) + pad - 8
-    row_px, bar_px = round(62 * k), round(24 * k)
-    chart_h = row_px * len(rows)
+    line_px, label_px, bar_px, row_gap = round(31 * k), round(30 * k), round(24 * k), round(8 * k)
+    status_px = line_px * len(status_lines)
+
+    def layout(rows):
+        """Each row's wrapped label and top, the rows' height, the source lines, and the footer's height."""
+        labels = [wrap(r[0], chars_for(chart_w, small)) for r in rows]
+        tops, top = [], 0
+        for lines in labels:
+            tops.append(top)
+            top += label_px * len(lines) + bar_px + row_gap
+        source = wrap(w.source_line([f] + [r[6] for r in rows if r[6] is not f]), chars_for(W - 2 * pad, small))
+        return labels, tops, top, source, line_px * (len(source) + len(credit)) + pad - 8
+
+    def room(chart_h: float, foot_px: float) -> float:
+        """Height left between the chart and the footer (negative: they would overlap)."""
+        used = max(chart_h, status_px) if cs.landscape else status_px + 26 + chart_h
+        return H - foot_px - 16 - y - used
+
+    labels, tops, chart_h, source, foot_px = layout(rows)
+    # Where the card is short of room (Russian words are longer), leave out the context rows after the figure's own year.
+    while room(chart_h, foot_px) < 0 and rows[-1][6] is not f and rows[-1][6].period_start.year > f.period_start.year:
+        rows = rows[:-1]
+        labels, tops, chart_h, source, foot_px = layout(rows)
     if not cs.landscape:
-        status_px = line_px * len(status_lines)
-        spare = max(0, H - foot_px - y - status_px - 26 - chart_h - 30)  # spread the leftover height between the blocks
+        spare = max(0.0, room(chart_h, foot_px) - 30)  # spread the leftover height between the blocks
         y += spare * 0.4
         ann(x=0, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
             font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
         chart_top = y + status_px + 26 + spare * 0.15
     else:
         chart_top = y
-        ann(x=0.58, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
+        ann(x=status_x, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
             font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
     top_frac, bottom_frac = px(chart_top), px(chart_top + chart_h)
     x_max = max(r[1] for r in rows) * 1.4
-    for i, (label_text, v, vtext, series, marked, bound, _fig) in enumerate(rows):
-        yy = i * row_px + round(30 * k) + bar_px / 2
+    for (label_text, v, vtext, series, marked, bound, _fig), lines, top in zip(rows, labels, tops):
+        yy = top + label_px * len(lines) + bar_px / 2
         colour, outline = (COLOURS[series], INK) if marked else ("#DADDE1", "#A9AEB6")
         fig.add_bar(x=[v], y=[yy], orientation="h", width=bar_px, marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
                     showlegend=False, hoverinfo="skip")
-        fig.add_annotation(x=0, y=yy - bar_px / 2 - 2, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
-                           text=f"<b>{esc(label_text)}</b>" if marked else esc(label_text), name="row",
-                           font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED))
+        text = "<br>".join(f"<b>{esc(t)}</b>" if marked else esc(t) for t in lines)
+        fig.add_annotation(x=0, y=yy - bar_px / 2 - 2, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, align="left",
+                           text=text, name="row", font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED))
         fig.add_annotation(x=v, y=yy, xref="x", yref="y", xanchor="left", yanchor="middle", xshift=8, showarrow=False,
                            text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext), font=dict(size=small, color=INK if marked else MUTED), name="row_value")
     fig.update_xaxes(domain=[0, chart_w / (W - 2 * pad)], range=[0, x_max], visible=False, fixedrange=True)

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from .guard import Package, Problem, printable, read_package
+
+LANG_NAMES = {"ru": "Russian"}
 from .wording import bound_in, find_value, says_own_data
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations")
@@ -155,7 +157,25 @@ class Rules:
             self.event(n, row)
         for n, row in enumerate(self.pkg.tables["derivations"], start=2):
             self.derivation(n, row)
+        self.translations()
         return self.problems
+
+    def translations(self) -> None:
+        """Every translatable field with text has its translation, and no translation outlives its English text."""
+        for res in self.pkg.descriptor["resources"]:
+            fields = res.get("schema", {}).get("fields", [])
+            for f in fields:
+                source = f.get("kztrade:translates")
+                if not source or res["name"] not in self.pkg.tables:
+                    continue
+                for n, row in enumerate(self.pkg.tables[res["name"]], start=2):
+                    english, other = row.get(source, ""), row.get(f["name"], "")
+                    quoted_as_is = source == "quote_en" and row.get("quote_lang") in ("en", f.get("kztrade:lang"))
+                    if english and not other and not quoted_as_is:
+                        self.add(res["name"], n, next(iter(row.values())), f["name"],
+                                 f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is missing; write it here")
+                    elif other and not english:
+                        self.add(res["name"], n, next(iter(row.values())), f["name"], f"has text, but {source} is empty: remove it, or fill {source}")
 
     def dates(self) -> None:
         """Dates of the right shape that are no real day, and periods that end before they start."""

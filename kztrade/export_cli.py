@@ -60,7 +60,7 @@ def run_export(args: argparse.Namespace) -> int:
     except InvalidData as e:
         print(f"kztrade export: the data has {len(e.problems)} problem(s); run `python -m kztrade check` first.", file=sys.stderr)
         return 1
-    tr = Tr(args.lang, ds.translations)
+    tr = Tr(args.lang, ds.translations.get(args.lang, {}))
     try:
         todo = items(ds, [i for i in args.only.split(",") if i], tr, args.card_size)
     except ValueError as e:

@@ -45,7 +45,26 @@ def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_I
         events=tuple(record(Event, r) for r in t["events"]),
     )
     ds.derived.update({r["derived_id"]: derive(r, figures) for r in t["derivations"]})
+    ds.translations.update(translations(pkg))
     return ds
+
+
+def translations(pkg) -> dict[str, dict[tuple[str, str, str], str]]:
+    """Data text in other languages, from every field the schema marks as translating another ('kztrade:translates')."""
+    out: dict[str, dict[tuple[str, str, str], str]] = {}
+    for res in pkg.descriptor["resources"]:
+        fields = res.get("schema", {}).get("fields", [])
+        if res["name"] not in pkg.tables or not fields:
+            continue
+        key = fields[0]["name"]
+        for f in fields:
+            if "kztrade:translates" not in f:
+                continue
+            lang = out.setdefault(f["kztrade:lang"], {})
+            for row in pkg.tables[res["name"]]:
+                if row.get(f["name"]):
+                    lang[(res["name"], row[key], f["kztrade:translates"])] = row[f["name"]]
+    return out
 
 
 def decimals(text: str) -> int:

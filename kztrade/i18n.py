@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gettext
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -33,6 +34,30 @@ def N_(message: str) -> str:
     return message
 
 
+class Message(str):
+    """A translated sentence whose `format` writes one point where a value ending in a point meets the sentence's
+    own: "до янв. — авг." + "." gives "авг.", not "авг.." (Russian abbreviates months and "г.")."""
+
+    def format(self, *args, **kwargs) -> str:  # noqa: A003 - the str method, on purpose
+        out, auto = "", 0
+        for literal, name, spec, conversion in string.Formatter().parse(self):
+            if literal.startswith(".") and out.endswith(".") and not literal.startswith(".."):
+                literal = literal[1:]
+            out += literal
+            if name is None:
+                continue
+            if name == "":
+                name, auto = str(auto), auto + 1
+            field = "{0" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            out += str.format(field, args[int(name)] if name.isdigit() else kwargs[name])
+        return out
+
+
+def sentence(text: str) -> str:
+    """Text ending in one point, whether or not its last word is an abbreviation ("2023 г.", "авг.")."""
+    return text if text.endswith(".") else text + "."
+
+
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> gettext.NullTranslations:
     """The compiled gettext catalogue for a language; English (the source language) needs none."""
@@ -54,11 +79,11 @@ class Tr:
 
     def _(self, message: str) -> str:
         """One of our sentences, translated."""
-        return catalogue(self.lang).gettext(message)
+        return Message(catalogue(self.lang).gettext(message))
 
     def n_(self, singular: str, plural: str, n: int) -> str:
         """One of our sentences with a count, in the right plural form."""
-        return catalogue(self.lang).ngettext(singular, plural, n)
+        return Message(catalogue(self.lang).ngettext(singular, plural, n))
 
     def d(self, table: str, record: str, field_name: str, english: str) -> str:
         """A data field's text in this language (data/ holds it as <field>_ru); English is the field itself."""

@@ -156,8 +156,8 @@ class Dataset:
     figures: dict[str, Figure]
     events: tuple[Event, ...]
     derived: dict[str, Derived] = field(default_factory=dict)
-    # Russian (or other) text for data fields: (table, record id, field) -> text. See kztrade.i18n.
-    translations: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # Data text in other languages: lang -> (table, record id, field) -> text, from the <field>_<lang> columns.
+    translations: dict[str, dict[tuple[str, str, str], str]] = field(default_factory=dict)
 
     def turn(self, turn_id: str) -> Turn:
         """The turn with this id."""

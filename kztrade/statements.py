@@ -41,7 +41,7 @@ UNIT = {
     "rub_bn": N_("{value} billion roubles"),
     "teu_thousand": N_("{value} thousand TEU"),
 }
-UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("% change"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
+UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("change in %"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,17 @@ class Words:
     def turn_label(self, t: Turn) -> str:
         """A reader's label such as 'Question 3 · News.Az'."""
         kinds = {"question": self._("Question {n}"), "answer": self._("Answer {n}"), "title": self._("Title"), "lead": self._("Lead")}
-        return self._("{turn} · {speaker}").format(turn=kinds[t.kind].format(n=t.number), speaker=t.speaker)
+        speaker = self.interviewee() if t.speaker == self.ds.interview.interviewee else t.speaker
+        return self._("{turn} · {speaker}").format(turn=kinds[t.kind].format(n=t.number), speaker=speaker)
+
+    def interviewee(self) -> str:
+        """The interviewee's name in the reader's script."""
+        return self.interview_field("interviewee")
 
     def not_spanov(self) -> str:
         """The attribution every headline figure carries."""
         iv = self.ds.interview
-        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=iv.interviewee)
+        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=self.interviewee())
 
     # --- citations --------------------------------------------------------------------------------------
 
@@ -262,7 +267,7 @@ class Words:
             nearest = next((n for n in self.ds.events if n.event_id == e.nearest_event_id), None)
             text = self._("{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
                           "the nearest statement we found is from {date}.").format(
-                who=self.ds.interview.interviewee, date=self.tr.date(nearest.date) if nearest else "—")
+                who=self.interviewee(), date=self.tr.date(nearest.date) if nearest else "—")
             out.append(Finding(f"“{e.span}”", text, e.status, "brics_timeline"))
         return out
 
@@ -286,8 +291,8 @@ class Words:
 
 
 METHOD_SHORT = {
-    "pct_change": N_("% change = interview figure ÷ each side's figure − 1, as a range its printed digits allow"),
-    "index_from_growth": N_("index = 100 + % growth"),
+    "pct_change": N_("change in % = (interview figure ÷ each side's figure − 1) × 100, as a range its printed digits allow"),
+    "index_from_growth": N_("index = 100 + growth in %"),
     "implied_rate": N_("rate = roubles ÷ the outlet's dollars"),
 }
 

@@ -74,10 +74,10 @@ def stop(proc: subprocess.Popen) -> None:
             pass
 
 
-def chromium_of(proc: subprocess.Popen) -> list[psutil.Process]:
-    """The Chromium processes a server started (its Kaleido export browser)."""
+def chromium_under(root: psutil.Process) -> list[psutil.Process]:
+    """The Chromium processes below a process."""
     try:
-        children = psutil.Process(proc.pid).children(recursive=True)
+        children = root.children(recursive=True)
     except psutil.NoSuchProcess:
         return []
     out = []
@@ -88,6 +88,38 @@ def chromium_of(proc: subprocess.Popen) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     return out
+
+
+def chromium_of(proc: subprocess.Popen) -> list[psutil.Process]:
+    """The Chromium processes a server started (its Kaleido export browser)."""
+    try:
+        return chromium_under(psutil.Process(proc.pid))
+    except psutil.NoSuchProcess:
+        return []
+
+
+def launched_browser():
+    """Playwright's Chromium: Debian's, never a download; for a module-scoped fixture to yield from."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def export_browsers(proc: subprocess.Popen) -> int:
+    """How many export browsers a server runs: Chromium processes whose parent is not a Chromium."""
+    roots = 0
+    for p in chromium_of(proc):
+        try:
+            if "chrom" not in psutil.Process(p.ppid()).name().lower():
+                roots += 1
+        except psutil.NoSuchProcess:
+            pass
+    return roots
 
 
 def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> None:

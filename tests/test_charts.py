@@ -102,7 +102,7 @@ def test_containers_keep_the_railways_earlier_period_apart(ds):
                          ("KTZ railway, against the same months of 2022", 49.0)]
     idx = build_chart(ds, "containers_index").figure
     assert [v for _l, v in bars(idx)] == [100, 163, 100, 165]
-    assert "index = 100 + % growth" in build_chart(ds, "containers_index").source
+    assert "index = 100 + growth in %" in build_chart(ds, "containers_index").source
 
 
 def test_brics_timeline_reads_top_to_bottom_with_the_claims_status(ds):

@@ -332,10 +332,11 @@ def test_an_unquoted_carriage_return_is_a_row_that_does_not_fit(data_copy, capsy
     path = data_copy / "figures.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Kazakhstan–Russia trade turnover,24.5", "Kazakhstan–Russia trade turnover\r=cmd,24.5", 1),
                     encoding="utf-8")
+    header = len(path.read_text(encoding="utf-8").splitlines()[0].split(","))
     code, lines = run_check(capsys, data_copy)
     assert code == 1
-    assert lines == ["figures.csv, row 8 (kz_turnover_2021): has 5 cells, the header has 30",
-                     "figures.csv, row 9 (=cmd): has 26 cells, the header has 30"]
+    assert lines == [f"figures.csv, row 8 (kz_turnover_2021): has 5 cells, the header has {header}",
+                     f"figures.csv, row 9 (=cmd): has {header - 4} cells, the header has {header}"]
 
 
 def test_turns_rebuild_the_interview_byte_for_byte():

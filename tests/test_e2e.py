@@ -14,14 +14,20 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from kztrade.cards import CARD_SIZES, quote_card
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose_height
 from kztrade.figures import load_dataset
+from kztrade.i18n import Tr
+from kztrade.statements import Words
+from kztrade.table import figures_table
+from kztrade.ui import TITLE
 from kztrade.views import VIEWS
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, WIDTHS, layout_faults, measure, open_page, scroll_width, streamlit_server
+from .browser import SHOTS, WIDTHS, launched_browser, layout_faults, measure, open_page, scroll_width, streamlit_server
 from .conftest import DATA_DIR, edit_cell
+from .test_i18n import english_fragments
 
 CHARTS_PER_VIEW = {"overview": 2, "turnover": 2, "containers": 2, "brics": 1, "interview": 0, "data": 0}
 
@@ -34,10 +40,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launched_browser()
 
 
 def new_page(browser, width: int = 1400, height: int = 1000):
@@ -70,13 +73,15 @@ def screenshot_full(page, path: Path) -> None:
     page.screenshot(path=str(path))
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("chart_id", list(CHARTS))
-def test_every_chart_reads_at_every_width(browser, server, chart_id, width):
-    """No text past the chart's edge, no two texts overlapping, a plot at least half as wide as the chart, no text under 11 px."""
+def test_every_chart_reads_at_every_width(browser, server, chart_id, width, lang):
+    """No text past the chart's edge, no two texts overlapping, a plot at least half as wide as the chart, no text
+    under 11 px; in Russian too, whose words are longer."""
     ctx, pg = new_page(browser, width, 900)
     try:
-        open_page(pg, server, f"view={chart_id}&lang=en", 1)
+        open_page(pg, server, f"view={chart_id}&lang={lang}", 1)
         (chart,) = measure(pg)
         assert len(chart["texts"]) >= 8
         assert layout_faults(chart) == []
@@ -87,18 +92,19 @@ def test_every_chart_reads_at_every_width(browser, server, chart_id, width):
         ctx.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, width):
+def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, width, lang):
     ctx, pg = new_page(browser, width, 900)
     try:
-        open_page(pg, server, f"view={view}&lang=en", CHARTS_PER_VIEW[view])
-        assert checked_view(pg) == VIEWS[view]
+        open_page(pg, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
+        assert checked_view(pg) == Tr(lang)._(VIEWS[view])
         sizes = scroll_width(pg)
         assert sizes["doc"] <= sizes["viewport"] and sizes["main"] <= sizes["viewport"], sizes
         for chart in measure(pg):
             assert layout_faults(chart) == []
-        screenshot_full(pg, SHOTS / f"{view}-{width}.png")
+        screenshot_full(pg, SHOTS / f"{view}-{width}{'' if lang == 'en' else '-' + lang}.png")
         assert pg.console_errors == []
     finally:
         ctx.close()
@@ -236,20 +242,24 @@ def test_quote_cards_download_in_both_shapes(page, server):
     assert page.console_errors == []
 
 
-def test_an_embedded_chart_stands_alone_and_links_back(browser, server):
-    ctx, pg = new_page(browser, 640, 900)
+@pytest.mark.parametrize("lang, chart_id, width, full_view", [("en", "containers_index", 640, "containers"),
+                                                              ("ru", "turnover_ytd", 390, "turnover")])
+def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browser, server, lang, chart_id, width, full_view):
+    ctx, pg = new_page(browser, width, 900)
     try:
-        pg.goto(f"{server}/?view=containers_index&lang=en&embed=true")
+        pg.goto(f"{server}/?view={chart_id}&lang={lang}&embed=true")
         pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=45000)
         pg.wait_for_timeout(800)
-        c = build_chart(load_dataset(), "containers_index")
+        ds = load_dataset()
+        c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
         expect(pg.locator("h2").first).to_have_text(c.title)
         assert pg.locator("[data-testid=stRadio]").count() == 0 and pg.locator("h1").count() == 0
         assert any(c.source in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
-        back = pg.get_by_role("link", name="Open this chart with its sources in kztrade")
-        assert back.get_attribute("href") == f"{server}/?view=containers&lang=en"
+        back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
+        assert back.get_attribute("href") == f"{server}/?view={full_view}&lang={lang}"
         height = pg.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().height")
-        assert height < c.figure.layout.height + 520, height
+        assert height < c.figure.layout.height + 520 + (200 if width < 400 else 0), height
+        assert scroll_width(pg)["doc"] <= width
     finally:
         ctx.close()
 
@@ -276,3 +286,115 @@ def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
             assert "[click](https://evil.example)" in shown and "www.evil.example" in shown  # shown as text, as written
         finally:
             ctx.close()
+
+
+@pytest.mark.parametrize("view", ["overview", "turnover", "containers", "brics", "data"] + list(CHARTS))
+def test_a_russian_page_in_the_browser_shows_none_of_our_english(browser, server, view):
+    """What the reader sees, chart SVG text included: no run of our English words, and Cyrillic throughout."""
+    ctx, pg = new_page(browser, 1400, 900)
+    try:
+        open_page(pg, server, f"view={view}&lang=ru", CHARTS_PER_VIEW.get(view, 1))
+        shown = pg.locator("[data-testid=stMain]").inner_text()
+        shown += "\n" + "\n".join(pg.locator(".js-plotly-plot svg text").all_text_contents())
+        shown = shown.replace("\u2060", "").replace("\u00a0", " ").replace("\u2009", " ")
+        assert re.search(r"[а-яА-Я]{4}", shown)
+        assert [f for f in english_fragments() if f in shown] == []
+        assert pg.console_errors == []
+    finally:
+        ctx.close()
+
+
+def test_a_russian_browser_gets_russian_and_the_link_says_so(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    try:
+        pg = ctx.new_page()
+        open_page(pg, server, "view=containers", 2)
+        expect(pg.locator("h1").first).to_have_text(Tr("ru")._(TITLE))
+        assert Tr("ru")._(TITLE) != TITLE
+        assert checked_view(pg) == Tr("ru")._(VIEWS["containers"])
+        pg.wait_for_url(re.compile(r".*view=containers&lang=ru.*"), timeout=15000)
+    finally:
+        ctx.close()
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+    try:
+        pg = ctx.new_page()
+        open_page(pg, server, "view=containers", 2)
+        expect(pg.locator("h1").first).to_have_text(TITLE)
+    finally:
+        ctx.close()
+
+
+def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
+    open_page(page, server, "view=overview&lang=ru", 2)
+    with page.expect_download(timeout=90000) as dl:
+        page.get_by_role("button", name="Карточка: +63 %").click()
+    assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.ru.png"
+    assert Image.open(dl.value.path()).size == (2400, 1350)
+    open_page(page, server, "view=turnover_ytd&lang=ru", 1)
+    with page.expect_download(timeout=90000) as dl:
+        page.get_by_role("button", name="PNG").click()
+    assert dl.value.suggested_filename == "turnover_ytd.ru.png"
+    path = tmp_path / "turnover_ytd.ru.png"
+    dl.value.save_as(path)
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copy(path, SHOTS / "download-turnover_ytd.ru.png")
+    ds = load_dataset()
+    ru = build_chart(ds, "turnover_ytd", Tr("ru", ds.translations["ru"]))
+    assert Image.open(path).size == (EXPORT_WIDTH * 2, compose_height(ru) * 2)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("size", list(CARD_SIZES))
+@pytest.mark.parametrize("figure_id", [f.figure_id for f in load_dataset().headline()])
+def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(browser, figure_id, size, lang):
+    """The card as Chromium draws it: no text past its edge, and no two texts (value, label, excerpt, attribution,
+    row labels and values, status, source) overlapping, in Russian too, whose words are longer."""
+    ds = load_dataset()
+    card = quote_card(ds, figure_id, Tr(lang, ds.translations.get(lang, {})), size)
+    width, height = card.figure.layout.width, card.figure.layout.height
+    ctx, pg = new_page(browser, width + 40, height + 40)
+    try:
+        pg.set_content(card.figure.to_html(include_plotlyjs=True, full_html=True, config={"staticPlot": True}))
+        pg.wait_for_selector(".js-plotly-plot .main-svg")
+        pg.wait_for_timeout(300)
+        (chart,) = measure(pg)
+        assert chart["width"] == width and len(chart["texts"]) >= 10
+        assert layout_faults(chart) == []
+        margin = 36  # the card keeps its 40 px padding on both sides (less a few px of text box)
+        assert [t["text"] for t in chart["texts"] if t["x"] < chart["x"] + margin or t["r"] > chart["r"] - margin] == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("width", [360, 1400])
+def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server, lang, width):
+    """On a phone, a table whose text wraps: every figure's value and status shown whole, inside the screen.
+    Wider, the full grid, and the phone's table hidden."""
+    ctx, pg = new_page(browser, width, 900)
+    try:
+        open_page(pg, server, f"view=data&lang={lang}", 0)
+        ds = load_dataset()
+        grid, table = pg.locator(".st-key-figures-grid"), pg.locator(".st-key-figures-list")
+        if width > 640:
+            expect(grid.locator("[data-testid=stDataFrame]")).to_be_visible()
+            expect(table).to_be_hidden()
+            return
+        expect(grid).to_be_hidden()
+        expect(table.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
+        cells = table.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
+            const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))""")
+        assert len(cells) == len(ds.figures) + len(ds.derived)
+        rows = state_rows(lang)
+        assert [[c["text"] for c in row] for row in cells] == [[r["figure"], r["value_as_printed"], r["status"]] for r in rows]
+        assert [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
+        assert scroll_width(pg)["doc"] <= width
+    finally:
+        ctx.close()
+
+
+def state_rows(lang: str) -> list[dict]:
+    """The figures table as the data view builds it, in a language."""
+    ds = load_dataset()
+    return figures_table(ds, Words(ds, Tr(lang, ds.translations.get(lang, {}))))

@@ -22,19 +22,13 @@ from kztrade.cards import CARD_SIZES, all_cards
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose
 from kztrade.figures import load_dataset
 
+from .browser import chromium_under
 from .conftest import ROOT
 
 
 def chromium_children() -> list[psutil.Process]:
     """Chromium processes started by this test process."""
-    out = []
-    for p in psutil.Process().children(recursive=True):
-        try:
-            if "chrom" in p.name().lower():
-                out.append(p)
-        except psutil.NoSuchProcess:
-            pass
-    return out
+    return chromium_under(psutil.Process())
 
 
 @pytest.fixture(scope="module")

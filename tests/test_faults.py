@@ -14,18 +14,15 @@ from pathlib import Path
 import psutil
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, chromium_of, open_page, streamlit_server
+from .browser import CHROMIUM, chromium_of, launched_browser, open_page, streamlit_server
 from .conftest import DATA_DIR, ROOT
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launched_browser()
 
 
 def page_of(browser, width: int = 1400):
@@ -56,6 +53,10 @@ def test_a_failed_export_is_told_to_the_session_that_clicked_and_the_next_one_wo
             a.get_by_role("button", name="PNG").click()
             warning = a.locator("[data-testid=stAlertContentWarning]")
             expect(warning).to_contain_text("The image could not be made. Click again", timeout=90000)
+            # The button's own answer reached the page too (a rerun started too early used to drop it, leaving
+            # the button spinning): it is usable again and says the file failed.
+            expect(a.get_by_role("button", name="PNG")).to_be_enabled(timeout=10000)
+            expect(a.locator("[data-testid=stDownloadButtonError]")).to_have_count(1, timeout=10000)
             # The other session clicked nothing and hears nothing, even after a rerun of its own.
             b.locator("[data-testid=stRadio] label", has_text="Trade turnover").click()
             b.wait_for_timeout(2500)

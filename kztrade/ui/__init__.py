@@ -11,7 +11,7 @@ from ..i18n import LANG_NAMES, LANGS, N_, Tr, plain
 from ..statements import Words
 from ..views import PASSTHROUGH, VIEWS, route
 from . import pages, state
-from .blocks import Page, base_url, link, md
+from .blocks import Page, base_url, link, md, nav_link
 
 LOG = logging.getLogger("kztrade")
 # A constant stylesheet: tighter top space so a phone's first screen reaches the findings, and smaller
@@ -20,11 +20,16 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 3rem; max-width: 1280px; }
 [data-testid="stMarkdownContainer"] blockquote { color: inherit; opacity: 1; border-left-color: #9AA0A8; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+/* a highlighted figure in a quote sits flush with the words and punctuation around it, even across a line break */
+[data-testid="stMarkdownContainer"] blockquote .stMarkdownColoredBackground { padding: 1px 0; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
 h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.2rem !important; }
 h4 { font-size: 1.02rem !important; }
+/* the data view's two forms of one table: a grid wider than a phone, a wrapping table on a phone */
+@media (max-width: 640px) { .st-key-figures-grid { display: none !important; } }
+@media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
   h1 { font-size: 1.5rem !important; }
@@ -111,7 +116,7 @@ def header(p: Page) -> None:
     st.title(_(TITLE))
     st.markdown(md(_("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
                      "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(
-        outlet=iv.outlet, interviewee=iv.interviewee, when=p.w.published())) + " " + link(_("Original interview"), iv.url))
+        outlet=iv.outlet, interviewee=p.w.interviewee(), when=p.w.published())) + " " + link(_("Original interview"), iv.url))
     st.segmented_control(_("Language"), list(LANGS), format_func=LANG_NAMES.get, key="lang", on_change=on_lang,
                          label_visibility="collapsed", selection_mode="single")
     st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
@@ -126,7 +131,7 @@ def footer(p: Page) -> None:
                     "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence. "
                     "Colours: blue, stated by Kazakh officials; vermillion, by Russian officials; orange, the interview's figure; "
                     "light blue, Kazakh railway data; grey, an outlet's own line.").format(outlet=p.ds.interview.outlet))
-               + f" [{md(_('Data and sources'))}]({p.href('data')})")
+               + " " + nav_link(_("Data and sources"), p.href("data")))
 
 
 def show_problems(problems, tr: Tr) -> None:

@@ -12,10 +12,10 @@ import streamlit as st
 
 from .. import export
 from ..charts import Chart, chart_for
-from ..i18n import Tr
+from ..i18n import Tr, sentence
 from ..model import Dataset, Figure
 from ..statements import Words
-from ..table import figures_table, safe_csv
+from ..table import safe_csv
 from ..wording import find_value
 from . import state
 
@@ -41,6 +41,16 @@ def link(label: str, url: str) -> str:
     if not url.startswith("https://"):
         return md(label)
     return f"[{md(label)}]({quote(url, safe=':/?&=#%~.-_+')})"
+
+
+def heading(level: int, text: str) -> None:
+    """A heading of our words (already translated)."""
+    st.markdown(f"{'#' * level} {md(text)}")
+
+
+def nav_link(label: str, href: str) -> str:
+    """A markdown link within the app, with an escaped label."""
+    return f"[{md(label)}]({href})"
 
 
 def badge(w: Words, status: str) -> str:
@@ -108,7 +118,7 @@ def chart_actions(p: Page, c: Chart) -> None:
         with st.popover(_("Embed"), icon=":material/share:"):
             embed_snippet(p, c)
     png_outcome(p, f"png-{c.chart_id}")
-    st.markdown(f"[{md(_('Link to this chart'))}]({p.href(c.chart_id)})")
+    st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
 
 
 def lang_suffix(tr: Tr) -> str:
@@ -118,24 +128,18 @@ def lang_suffix(tr: Tr) -> str:
 
 def png_button(p: Page, key: str, label: str, file_name: str, make, width: str = "stretch", outcome: bool = False) -> None:
     """A download button whose image is made on click; the clicking session hears if it could not be made."""
-    t = state.ticket(key)
-    st.download_button(label, data=lambda: state.guarded(t, make), file_name=file_name, mime="image/png", on_click=t.request,
+    t, who = state.ticket(key), state.caller()
+    st.download_button(label, data=lambda: state.guarded(t, who, make), file_name=file_name, mime="image/png", on_click="ignore",
                        key=key, icon=":material/image:", width=width)
     if outcome:
         png_outcome(p, key)
 
 
 def png_outcome(p: Page, key: str) -> None:
-    """After a click on a PNG button: wait for its export, and say so if it failed (this session only)."""
-    t = state.ticket(key)
-    if t.requested > t.seen:  # this run follows a click on this button: say how the export ended
-        with st.spinner(p.tr._("Drawing the image…")):
-            done = t.wait(state.TICKET_WAIT_S)
-        t.seen = t.requested
-        if not done:
-            st.warning(p.tr._("The image did not arrive in time. Try again; if it fails again, reload the page."), icon=":material/schedule:")
-        elif t.error:
-            st.warning(export_failure(p.tr, t.error), icon=":material/error:")
+    """Say so, in this session only, if this button's last export failed."""
+    kind = state.ticket(key).unseen_failure()
+    if kind:
+        st.warning(export_failure(p.tr, kind), icon=":material/error:")
 
 
 def export_failure(tr: Tr, kind: str) -> str:
@@ -150,7 +154,7 @@ def export_failure(tr: Tr, kind: str) -> str:
 
 def chart_csv(p: Page, c: Chart) -> bytes:
     """The rows of the figures table that a chart draws, as safe CSV."""
-    return safe_csv([r for r in figures_table(p.ds, p.w) if r["id"] in c.shown])
+    return safe_csv([r for r in state.table_rows(p.folder, p.stamp, p.tr.lang) if r["id"] in c.shown])
 
 
 def embed_snippet(p: Page, c: Chart) -> None:
@@ -217,8 +221,8 @@ def source_quote(p: Page, f: Figure) -> None:
                 f"{md(w.fig(f, 'stated_by'))} · {link(s.outlet, s.url)}{md(', ' + when) if when else ''}")
     if f.quote:
         st.markdown("> " + quote_markdown(f.quote, f.value))
-        if f.quote_lang != p.tr.lang and f.quote_lang != "en" and p.tr.lang == "en":
-            st.caption(md(_("Our translation: {text}").format(text=f.quote_en)))
+        if f.quote_lang not in ("en", p.tr.lang):  # a quote in neither English nor the reader's language: our translation beside it
+            st.caption(md(_("Our translation: {text}").format(text=w.fig(f, "quote_en"))))
         st.caption(md(_("Read in a stored copy of the page on {date}.").format(date=p.tr.date(s.accessed.isoformat()))))
     else:
         st.markdown(badge(w, "quote_not_verified"))
@@ -233,7 +237,7 @@ def sources_grid(p: Page, figures: list[Figure]) -> None:
     """What other sources say: each figure with its source's own sentence, two to a row on a wide screen."""
     if not figures:
         return
-    st.markdown(f"#### {md(p.tr._('What other sources say'))}")
+    heading(4, p.tr._("What other sources say"))
     for i in range(0, len(figures), 2):
         cols = st.columns(2, gap="medium")
         for col, f in zip(cols, figures[i:i + 2]):
@@ -246,9 +250,9 @@ def derived_list(p: Page, ids: tuple[str, ...]) -> None:
     derived = [p.ds.derived[i] for i in ids if i in p.ds.derived]
     if not derived:
         return
-    st.markdown(f"#### {md(p.tr._('Derived by kztrade'))}")
+    heading(4, p.tr._("Derived by kztrade"))
     for d in derived:
-        st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(p.w.derived_field(d, 'label'))}. {md(p.w.derived_method(d))} "
+        st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
                     f"{md(p.w.derived_field(d, 'note'))}")
 
 
@@ -263,7 +267,7 @@ def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
     tall = c.figure.layout.height > 700
     with right:
         if heads:
-            st.markdown(f"#### {md(p.tr._('In the interview'))}")
+            heading(4, p.tr._("In the interview"))
             interview_words(p, heads, shown)
         derived_list(p, c.shown)
         if tall:
@@ -275,7 +279,7 @@ def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
 def sources_list(p: Page, figures: list[Figure]) -> None:
     """What other sources say, one under another (beside a tall chart)."""
     if figures:
-        st.markdown(f"#### {md(p.tr._('What other sources say'))}")
+        heading(4, p.tr._("What other sources say"))
         for f in figures:
             with st.container(border=True):
                 source_quote(p, f)

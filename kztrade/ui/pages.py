@@ -6,12 +6,12 @@ import streamlit as st
 
 from ..cards import CARD_SIZES, card_id
 from ..charts import CHARTS
-from ..i18n import N_
-from ..table import COLUMNS, figures_table, safe_csv
+from ..i18n import N_, sentence
+from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
 from . import state
-from .blocks import (Page, badge, chart_block, chart_section, highlight, lang_suffix, link, md, png_button, source_quote,
-                     turn_spans, turn_text)
+from .blocks import (Page, badge, chart_block, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button,
+                     source_quote, turn_spans, turn_text)
 
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
@@ -19,10 +19,11 @@ CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")
 def findings(p: Page) -> None:
     """What we found, in plain words built from the data: one line per headline figure, claim and the year's end."""
     _ = p.tr._
-    st.markdown(f"## {md(_('What we found'))}")
+    heading(2, _("What we found"))
     for f in p.w.findings():
         with st.container(border=True):
-            st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} [{md(_('See the chart'))}]({p.href(f.target)})")
+            see = nav_link(_("See the chart"), p.href(f.target))
+            st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {see}")
 
 
 def question(p: Page, shown: set[str]) -> None:
@@ -31,7 +32,7 @@ def question(p: Page, shown: set[str]) -> None:
     turn_id = p.ds.headline()[0].turn_id
     shown.add(turn_id)
     turn = p.ds.turn(turn_id)
-    st.markdown(f"## {md(_('The question, verbatim'))}")
+    heading(2, _("The question, verbatim"))
     st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
     st.markdown("> " + highlight(turn_text(turn.text), turn_spans(p.ds, turn_id), p))
     if p.tr.lang != "en":
@@ -41,7 +42,7 @@ def question(p: Page, shown: set[str]) -> None:
 def cards(p: Page) -> None:
     """A quote card per headline figure, ready to post, in the shape a feed wants."""
     _ = p.tr._
-    st.markdown(f"## {md(_('Share a quote card'))}")
+    heading(2, _("Share a quote card"))
     st.caption(md(_("Each card carries the figure, the words that state it, its status and the citation.")))
     size = st.segmented_control(_("Card shape"), list(CARD_SIZES), format_func=lambda k: _(CARD_SHAPES[k]), default="landscape",
                                 key="card_shape") or "landscape"
@@ -60,9 +61,9 @@ def overview(p: Page) -> None:
     findings(p)
     question(p, shown)
     cards(p)
-    st.markdown(f"## {md(_('Trade turnover'))}")
+    heading(2, _("Trade turnover"))
     chart_section(p, "turnover_ytd", shown)
-    st.markdown(f"## {md(_('Container transit'))}")
+    heading(2, _("Container transit"))
     chart_section(p, "containers_growth", shown)
 
 
@@ -70,7 +71,7 @@ def turnover(p: Page) -> None:
     """Turnover: the same months each year, then every statement by period and side, then what is not on a chart."""
     _ = p.tr._
     shown: set[str] = set()
-    st.markdown(f"## {md(_(VIEWS['turnover']))}")
+    heading(2, _(VIEWS['turnover']))
     st.markdown(md(_("Kazakh and Russian officials give different totals for the same trade. Both are shown, never averaged; "
                      "each bar is one statement, as printed.")))
     chart_section(p, "turnover_ytd", shown)
@@ -84,13 +85,13 @@ def unplotted(p: Page) -> None:
     no_period = [f for f in p.ds.context("turnover") if not f.has_period]
     roubles = [f for f in p.ds.context("turnover") if f.has_period and f.unit in ("rub_trn", "rub_bn")]
     if no_period:
-        st.markdown(f"#### {md(_('Statements with no period'))}")
+        heading(4, _("Statements with no period"))
         st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
         for f in no_period:
             with st.container(border=True):
                 source_quote(p, f)
     if roubles:
-        st.markdown(f"#### {md(_('Totals given in roubles'))}")
+        heading(4, _("Totals given in roubles"))
         st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
                         "the day's rate, not the governments' own.")))
         rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
@@ -99,13 +100,13 @@ def unplotted(p: Page) -> None:
                 source_quote(p, f)
                 if f.figure_id in rates:
                     d = rates[f.figure_id]
-                    st.caption(md(f"{p.w.derived_field(d, 'label')}: {p.w.derived_value(d)}. {p.w.derived_method(d)}"))
+                    st.caption(md(f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"))
 
 
 def containers(p: Page) -> None:
     """Containers: growth rates and the index view."""
     shown: set[str] = set()
-    st.markdown(f"## {md(p.tr._(VIEWS['containers']))}")
+    heading(2, p.tr._(VIEWS['containers']))
     chart_section(p, "containers_growth", shown)
     chart_section(p, "containers_index", shown)
 
@@ -113,12 +114,12 @@ def containers(p: Page) -> None:
 def brics(p: Page) -> None:
     """The BRICS statements timeline, then each statement with its source's words."""
     _ = p.tr._
-    st.markdown(f"## {md(_(VIEWS['brics']))}")
+    heading(2, _(VIEWS['brics']))
     left, right = st.columns([3, 2], gap="large")
     with left:
         chart_block(p, "brics_timeline")
     with right:
-        st.markdown(f"#### {md(_('The statements'))}")
+        heading(4, _("The statements"))
         for e in p.ds.events:
             with st.container(border=True):
                 events_line(p, e)
@@ -163,32 +164,37 @@ def interview(p: Page) -> None:
 def data(p: Page) -> None:
     """Every figure with its value, status, who stated it and its source's words; CSV; sources; citations."""
     _ = p.tr._
-    st.markdown(f"## {md(_('All figures'))}")
+    heading(2, _("All figures"))
     st.markdown(md(_("Every figure on this dashboard: the interview's, what other sources state, and what kztrade derives.")))
-    rows = figures_table(p.ds, p.w)
+    rows = state.table_rows(p.folder, p.stamp, p.tr.lang)
     shown = ["figure", "value_as_printed", "status", "label", "stated_by", "source", "quote", "quote_translation", "note", "address", "id"]
     names = {"figure": _("Period · who"), "label": _("Figure"), "value_as_printed": _("Value"), "status": _("Status"), "period": _("Period"), "who": _("Who stated it"),
              "stated_by": _("Stated by"), "source": _("Source"), "quote": _("The source's words"), "quote_translation": _("Our translation"),
              "note": _("Note"), "address": _("Address"), "id": "id"}
     config = {c: st.column_config.TextColumn(names[c], width="medium") for c in shown}
-    # On a phone the pinned first column, the value and the status fit the screen; the rest scrolls inside the table.
-    config["figure"] = st.column_config.TextColumn(names["figure"], width=135, pinned=True)
-    config["value_as_printed"] = st.column_config.TextColumn(names["value_as_printed"], width=100)
-    config["status"] = st.column_config.TextColumn(names["status"], width=170)
+    config["figure"] = st.column_config.TextColumn(names["figure"], width=230, pinned=True)
+    config["value_as_printed"] = st.column_config.TextColumn(names["value_as_printed"], width=170)
+    config["status"] = st.column_config.TextColumn(names["status"], width=220)
     config["address"] = st.column_config.LinkColumn(names["address"], width="small")
-    st.dataframe([{c: r[c] for c in shown} for r in rows], hide_index=True, width="stretch", column_order=shown,
-                 column_config=config, height=420)
-    st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(figures_table(p.ds, p.w)),
+    # Wider than a phone: the whole table, in a grid that scrolls. On a phone (the stylesheet shows one or the other):
+    # which figure, its value and its status, in a table whose text wraps; the rest is in the CSV.
+    with st.container(key="figures-grid"):
+        st.dataframe([{c: r[c] for c in shown} for r in rows], hide_index=True, width="stretch", column_order=shown,
+                     column_config=config, height=420)
+    with st.container(key="figures-list"):
+        st.table([{names[c]: r[c] for c in ("figure", "value_as_printed", "status")} for r in rows], hide_index=True, border="horizontal")
+    st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
                        file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
                        icon=":material/table:")
     st.caption(md(_("The CSV has every column: {columns}.").format(columns=", ".join(COLUMNS))))
-    st.markdown(f"## {md(_('Sources'))}")
+    heading(2, _("Sources"))
     for s in p.ds.sources.values():
-        alt = f" ({md(_('also'))} {link(_('here'), s.url_alt)})" if s.url_alt else ""
+        alt = " (" + link(_("also here"), s.url_alt) + ")" if s.url_alt else ""
         when = p.tr.date(s.published) or _("no date on the page")
-        st.markdown(f"- {link(s.outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} "
-                    f"{md(_('Read on {date}.').format(date=p.tr.date(s.accessed.isoformat())))}")
-    st.markdown(f"## {md(_('Cite this'))}")
+        read = _("Read on {date}.").format(date=p.tr.date(s.accessed.isoformat()))
+        outlet = p.tr.d("sources", s.source_id, "outlet", s.outlet)
+        st.markdown(f"- {link(outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} {md(read)}")
+    heading(2, _("Cite this"))
     st.markdown(md(_("The dashboard:")))
     st.code(cite_text(p, _("Kazakhstan–Russia trade: one interview's numbers, checked"), p.absolute("overview")), language=None, wrap_lines=True)
     for chart_id in CHARTS:
@@ -208,8 +214,8 @@ def chart_view(p: Page, chart_id: str) -> None:
     """One chart on its own, as a shared link opens it."""
     _ = p.tr._
     view = CHARTS[chart_id].view
-    st.markdown(f"## {md(_(VIEWS[view]))}")
-    st.markdown(md(_("Showing one chart of this view.")) + f" [{md(_('See the whole view'))}]({p.href(view)})")
+    heading(2, _(VIEWS[view]))
+    st.markdown(md(_("Showing one chart of this view.")) + " " + nav_link(_("See the whole view"), p.href(view)))
     chart_section(p, chart_id, set())
 
 
@@ -218,7 +224,7 @@ def embed_view(p: Page, chart_id: str) -> None:
     _ = p.tr._
     chart_block(p, chart_id, actions=False, level=2)
     target = p.absolute(CHARTS[chart_id].view) if p.base_url else p.href(CHARTS[chart_id].view)
-    st.markdown(f"[{md(_('Open this chart with its sources in kztrade'))}]({target})")
+    st.markdown(nav_link(_("Open this chart with its sources in kztrade"), target))
 
 
 PAGES = {"overview": overview, "turnover": turnover, "containers": containers, "brics": brics, "interview": interview, "data": data}

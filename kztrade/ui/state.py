@@ -3,12 +3,16 @@ export tickets. Only the ui package imports Streamlit."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import DATA_DIR, REFERENCE_INTERVIEW, export
 from ..cards import CARD_SIZES, quote_card
@@ -16,9 +20,10 @@ from ..charts import EXPORT_WIDTH, Chart, build_chart, compose
 from ..figures import load_dataset
 from ..i18n import Tr
 from ..model import Dataset
+from ..statements import Words
+from ..table import figures_table
 
-# How long a run waits for the PNG its own click asked for, to tell that session what happened.
-TICKET_WAIT_S = export.Exporter().timeout * 2 + 15
+LOG = logging.getLogger("kztrade")
 
 
 def data_dir() -> Path:
@@ -44,13 +49,20 @@ def dataset(folder: str, stamp: tuple) -> Dataset:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def translator(folder: str, stamp: tuple, lang: str) -> Tr:
     """Our words and the data's text in one language."""
-    return Tr(lang, dataset(folder, stamp).translations)
+    return Tr(lang, dataset(folder, stamp).translations.get(lang, {}))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def chart(folder: str, stamp: tuple, chart_id: str, lang: str) -> Chart:
     """One built chart, shared by all sessions (figures are never mutated after building)."""
     return build_chart(dataset(folder, stamp), chart_id, translator(folder, stamp, lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def table_rows(folder: str, stamp: tuple, lang: str) -> list[dict]:
+    """The figures table in one language, built once per data stamp (the data view and every CSV use it)."""
+    ds = dataset(folder, stamp)
+    return figures_table(ds, Words(ds, translator(folder, stamp, lang)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -73,33 +85,38 @@ def html_bytes(c: Chart) -> bytes:
 
 @dataclass
 class Ticket:
-    """One session's record of the exports its clicks asked for, and how the last one ended.
+    """One session's record of how its exports from one button ended.
 
-    A deferred download runs on a thread of its own, with no session; the click's rerun waits on this
-    ticket, so the message about a failed export reaches the session that clicked, and no other."""
+    A deferred download runs on a thread of its own, with no session, and the click does not rerun the page:
+    a rerun at that moment would let another session's cleanup drop the very file the browser is asking for.
+    So the export records its outcome here and, only when it failed, asks the clicking session to rerun;
+    that run shows the message. No other session ever sees it."""
 
-    requested: int = 0
     completed: int = 0
     seen: int = 0
     error: str = ""  # "", or the kind of failure: "timeout", "missing" or "failed"
+    showing: bool = False  # the page shows this button's failure now
 
     def __post_init__(self) -> None:
-        self.cond = threading.Condition()
-
-    def request(self) -> None:
-        with self.cond:
-            self.requested += 1
+        self.lock = threading.Lock()
 
     def finish(self, error: str = "") -> None:
-        with self.cond:
+        with self.lock:
             self.completed += 1
             self.error = error
-            self.cond.notify_all()
 
-    def wait(self, timeout: float) -> bool:
-        """Wait until every requested export has finished; False if one did not in time."""
-        with self.cond:
-            return self.cond.wait_for(lambda: self.completed >= self.requested, timeout)
+    def unseen_failure(self) -> str:
+        """The kind of the last failure this session has not been told of yet, or ''."""
+        with self.lock:
+            fresh, self.seen = self.completed > self.seen, self.completed
+            self.showing = bool(fresh and self.error)
+            return self.error if self.showing else ""
+
+    def clear_after_success(self) -> bool:
+        """True once when an export succeeded while the page still shows an earlier failure."""
+        with self.lock:
+            was, self.showing = self.showing, False
+            return was
 
 
 def ticket(key: str) -> Ticket:
@@ -108,18 +125,68 @@ def ticket(key: str) -> Ticket:
     return tickets.setdefault(key, Ticket())
 
 
-def guarded(t: Ticket, make) -> bytes:
-    """Run a deferred export, recording on the clicking session's ticket how it ended."""
+@dataclass(frozen=True)
+class Caller:
+    """Who drew a button: the session, and the address it was showing (a rerun must keep the view)."""
+
+    session_id: str = ""
+    query_string: str = ""
+    page_script_hash: str = ""
+
+
+def caller() -> Caller:
+    """The session whose script is running, captured where a button is drawn."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return Caller()
+    return Caller(ctx.session_id, ctx.query_string, ctx.page_script_hash)
+
+
+REPLY_WAIT = 0.1  # seconds between looks at a session's outgoing queue
+REPLY_TRIES = 50  # at most 5 s of looking, then rerun anyway
+
+
+def reply_pending(session) -> bool:
+    """Whether the session's outgoing queue still holds an answer to a download request.
+
+    A rerun clears that queue when its script starts (Streamlit keeps only lifecycle messages), so an answer
+    still waiting there would be dropped, and the button would spin until the browser gives up (180 s)."""
+    queue = getattr(getattr(session, "_browser_queue", None), "_queue", [])
+    return any(m.WhichOneof("type") == "backend_operation_response" for m in list(queue))
+
+
+def rerun_session(who: Caller, delay: float = 0.0) -> None:
+    """Ask one session to run its script again, at the address it showed, on the server's event loop, once
+    the answer to its download request has gone out."""
+    try:
+        session = Runtime.instance().get_app_session(who.session_id) if who.session_id and Runtime.exists() else None
+        if session is None:
+            return
+        state = ClientState(query_string=who.query_string, page_script_hash=who.page_script_hash)
+        loop = session._event_loop
+
+        def when_sent(tries: int = 0) -> None:
+            if reply_pending(session) and tries < REPLY_TRIES:
+                loop.call_later(REPLY_WAIT, when_sent, tries + 1)
+            else:
+                session.request_rerun(state)
+
+        # The answer is queued just after this thread returns; give it that moment, then wait until it is sent.
+        loop.call_soon_threadsafe(loop.call_later, max(delay, 3 * REPLY_WAIT), when_sent)
+    except Exception:  # the message is lost, the export is not: the reader still saw the button's own error
+        LOG.exception("could not rerun session %s to report an export failure", who.session_id)
+
+
+def guarded(t: Ticket, who: Caller, make) -> bytes:
+    """Run a deferred export; if it fails, record how on the clicking session's ticket and let that session show it."""
     try:
         data = make()
-    except export.ExportTimeout:
-        t.finish("timeout")
-        raise
-    except export.BrowserMissing:
-        t.finish("missing")
-        raise
-    except Exception:  # an ExportError or a bug: the session hears of it, Streamlit's log has the trace
-        t.finish("failed")
+    except BaseException as e:
+        kind = "timeout" if isinstance(e, export.ExportTimeout) else "missing" if isinstance(e, export.BrowserMissing) else "failed"
+        t.finish(kind)
+        rerun_session(who)
         raise
     t.finish("")
+    if t.clear_after_success():  # a success after a shown failure: take the warning away once the file is delivered
+        rerun_session(who, delay=2.0)
     return data

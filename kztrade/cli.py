@@ -11,9 +11,17 @@ from .export_cli import add_parser, run_export
 from .figures import InvalidData, load_dataset
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument exits 1 like every other refusal of ours (argparse's own convention is 2)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for both commands."""
-    parser = argparse.ArgumentParser(prog="python -m kztrade", description=__doc__)
+    parser = Parser(prog="python -m kztrade", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate a data folder and print every problem")
     check.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")

@@ -241,7 +241,7 @@ def test_cli_portrait_cards_and_an_svg_subset(tmp_path):
                                             ("x", "'x' is not a number")])
 def test_cli_refuses_an_impossible_scale(tmp_path, scale, message):
     proc = run_cli("--out", str(tmp_path), "--scale", scale)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr  # argparse's usage error
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr  # a usage error exits 1, like every refusal
     assert f"argument --scale: {message}" in proc.stderr
     assert list(tmp_path.iterdir()) == []
 

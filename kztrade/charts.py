@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import copy
 import html
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
@@ -343,9 +344,12 @@ def last_day(text: str) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
+YEAR_MARK = re.compile(r"(\d) (?=гг?\.)")  # Russian typography: "2024 г." never splits
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, for plotly, which never wraps."""
-    return textwrap.wrap(text, width, break_long_words=False) or [""]
+    """Lines of at most `width` characters, for plotly, which never wraps. A year keeps its "г." ("2024 г.")."""
+    return textwrap.wrap(YEAR_MARK.sub("\\1\u00a0", text), width, break_long_words=False) or [""]
 
 
 def unbroken(text: str) -> str:

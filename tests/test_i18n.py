@@ -77,6 +77,16 @@ def test_russian_numbers_dates_and_periods_come_from_babel():
     assert Tr().period(date(2024, 1, 1), date(2024, 8, 31)) == "Jan\u2009–\u2009Aug 2024"
 
 
+def test_chart_and_card_text_never_splits_a_year_from_its_mark():
+    # the interview's Russian date is data text with a plain space: a plotly line must never start with "г."
+    from kztrade.charts import wrap
+    text = "вопрос 3 (собеседник: Магбат Спанов), октябрь 2024 г. (приблизительно), и 2023–2024 гг. подряд"
+    for width in range(8, 60):
+        lines = wrap(text, width)
+        assert not any(line.startswith("г") for line in lines), (width, lines)
+        assert " ".join(lines).replace("\u00a0", " ") == text
+
+
 def test_a_missing_russian_text_fails_check_with_file_row_and_field(data_copy, capsys):
     edit_cell(data_copy, "figures", "kz_turnover_2021", "label_ru", "")
     edit_cell(data_copy, "events", "brics_2024_10_16_uali", "short_label_ru", "")

@@ -70,6 +70,10 @@ class Words:
         """An event's data field in the reader's language."""
         return self.tr.d("events", e.event_id, name, getattr(e, name))
 
+    def outlet(self, source_id: str) -> str:
+        """A source's outlet as the reader's language writes it ("ТАСС" for TASS)."""
+        return self.tr.d("sources", source_id, "outlet", self.ds.sources[source_id].outlet)
+
     def source_about(self, source_id: str) -> str:
         """What a source is, in our words, in the reader's language."""
         s = self.ds.sources[source_id]
@@ -211,7 +215,7 @@ class Words:
         if f.kind == "headline":
             return self.cite_turn(f.turn_id)
         when = self.page_date(f.source_id, f.stated_on)
-        outlet = self.ds.sources[f.source_id].outlet
+        outlet = self.outlet(f.source_id)
         return f"{outlet}, {when}" if when else outlet
 
     def cite_event(self, e: Event) -> str:
@@ -219,7 +223,7 @@ class Words:
         if e.turn_id:
             return self.cite_turn(e.turn_id)
         when = self.page_date(e.source_id)
-        outlet = self.ds.sources[e.source_id].outlet
+        outlet = self.outlet(e.source_id)
         return f"{outlet}, {when}" if when else outlet
 
     def source_line(self, figures: list[Figure] = (), events: list[Event] = (), derived: list[Derived] = ()) -> str:

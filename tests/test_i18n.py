@@ -118,7 +118,19 @@ def english_fragments() -> list[str]:
             prose = [w for w in words if w.isalpha() and w.islower() and w != "kztrade"]  # not names such as "CC BY 4"
             if len(words) >= 3 and prose and " ".join(words) not in quoted:
                 out.add(" ".join(words))
-    return sorted(out)
+    return sorted(out | english_data_text(ds, quoted))
+
+
+def english_data_text(ds, quoted: str) -> set[str]:
+    """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also quoted."""
+    records = {"figures": ds.figures, "sources": ds.sources, "derivations": ds.derived,
+               "events": {e.event_id: e for e in ds.events}, "interview": {ds.interview.interview_id: ds.interview}}
+    out = set()
+    for (table, key, field), russian in ds.translations["ru"].items():
+        english = getattr(records[table][key], field)
+        if english != russian and re.search("[A-Za-z]", english) and english not in quoted:
+            out.add(english)
+    return out
 
 
 def shown_text(at: AppTest) -> str:

@@ -95,6 +95,15 @@ def test_a_source_line_prints_the_pages_date_never_the_events(ds, w):
     assert w.cite(ds.figures["ru_turnover_2022_rub"]) == "Caliber.az"
 
 
+def test_a_russian_source_line_names_each_outlet_as_russian_writes_it(ds):
+    ru = Words(ds, Tr("ru", ds.translations["ru"]))
+    events = [e for e in ds.events if e.source_id in ("tass_1861533", "efe_taraz_2023_08")]
+    line = ru.source_line(events=events)
+    assert "ТАСС, 24 окт. 2024\u202fг." in line and "EFE (перепечатка Taraz Novosti), 5 сент. 2023\u202fг." in line
+    assert "TASS" not in line and "republished" not in line
+    assert ru.cite(ds.figures["ru_turnover_2023"]).startswith("Вестник Кавказа, ")
+
+
 def test_derived_methods_say_what_was_read_as_what(ds, w):
     assert w.derived_method(ds.derived["turnover_change_vs_kz_base"]) == (
         "(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5, as their printed digits allow.")

@@ -218,7 +218,7 @@ def source_quote(p: Page, f: Figure) -> None:
     s = p.ds.sources[f.source_id]
     when = w.page_date(f.source_id, f.stated_on)
     st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
-                f"{md(w.fig(f, 'stated_by'))} · {link(s.outlet, s.url)}{md(', ' + when) if when else ''}")
+                f"{md(w.fig(f, 'stated_by'))} · {link(w.outlet(s.source_id), s.url)}{md(', ' + when) if when else ''}")
     if f.quote:
         st.markdown("> " + quote_markdown(f.quote, f.value))
         if f.quote_lang not in ("en", p.tr.lang):  # a quote in neither English nor the reader's language: our translation beside it

@@ -138,7 +138,7 @@ def events_line(p: Page, e) -> None:
     s = p.ds.sources[e.source_id]
     if e.quote:
         st.markdown("> " + md(e.quote))
-    st.caption(f"{link(s.outlet, s.url)}{md(', ' + w.page_date(e.source_id)) if w.page_date(e.source_id) else ''}")
+    st.caption(f"{link(w.outlet(e.source_id), s.url)}{md(', ' + w.page_date(e.source_id)) if w.page_date(e.source_id) else ''}")
 
 
 def interview(p: Page) -> None:
@@ -192,7 +192,7 @@ def data(p: Page) -> None:
         alt = " (" + link(_("also here"), s.url_alt) + ")" if s.url_alt else ""
         when = p.tr.date(s.published) or _("no date on the page")
         read = _("Read on {date}.").format(date=p.tr.date(s.accessed.isoformat()))
-        outlet = p.tr.d("sources", s.source_id, "outlet", s.outlet)
+        outlet = p.w.outlet(s.source_id)
         st.markdown(f"- {link(outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} {md(read)}")
     heading(2, _("Cite this"))
     st.markdown(md(_("The dashboard:")))

@@ -109,13 +109,22 @@ def status_text(ds: Dataset, w: Words, f: Figure) -> str:
 
 
 def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
-    """The card for one headline figure: its value, its words with the figure highlighted, its status, its chart, its citation."""
-    tr = tr or Tr()
+    """The card for one headline figure: its value, its words with the figure highlighted, its status, its chart, its citation.
+
+    Where the chart would run into the source line (a long translation, a source line that wraps), the card is drawn
+    again with the blocks above the chart set closer together."""
+    card, room = draw_card(ds, figure_id, tr or Tr(), size, tight=False)
+    return card if room >= 0 else draw_card(ds, figure_id, tr or Tr(), size, tight=True)[0]
+
+
+def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tuple[Chart, float]:
+    """A quote card, and the height left between its chart and its footer (negative: short of room)."""
     w, _ = Words(ds, tr), tr._
     f, cs = ds.figures[figure_id], CARD_SIZES[size]
     turn, iv = ds.turn(f.turn_id), ds.interview
     W, H, pad = cs.width, cs.height, 40
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
+    after_value, quote_line, after_quote, after_attribution = (16, 34, 4, 10) if tight else (30, 34, 10, 22)
     fig = go.Figure()
     ann = lambda **k: fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)  # noqa: E731
     px = lambda y: 1 - y / H  # noqa: E731  (card pixels from the top -> paper)
@@ -131,18 +140,18 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
     ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(value)}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
     label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
     ann(x=label_x, y=px(label_y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines), font=dict(size=label_size, color=INK), name="label")
-    y = (pad + value_px + 30) if cs.landscape else label_y + round(36 * k) * len(label_lines) + 30
+    y = (pad + value_px + after_value) if cs.landscape else label_y + round(36 * k) * len(label_lines) + after_value
     # The sentence that states it, verbatim, and whose words these are.
     quote_size = round(26 * k)
     quote = highlighted(f"“{excerpt(turn.text, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
-    y += round(34 * k) * len(quote) + 10
+    y += round(quote_line * k) * len(quote) + after_quote
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
         outlet=iv.outlet, n=turn.number, interviewee=w.interviewee(), when=w.published(), whose=w.not_spanov())
     small = round(24 * k)
     att = wrap(attribution, chars_for(W - 2 * pad, small))
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in att), font=dict(size=small, color=MUTED), name="attribution")
-    y += round(31 * k) * len(att) + 22
+    y += round(31 * k) * len(att) + after_attribution
     # Chart and status: side by side in landscape, stacked in portrait.
     rows = card_rows(ds, w, f)
     # In landscape the chart takes 55 % of the width, or up to 60 % where that keeps every row label on one line.
@@ -206,7 +215,7 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
     alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
         value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f))
     return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(), alt,
-                 (f.figure_id,), tr.lang)
+                 (f.figure_id,), tr.lang), room(chart_h, foot_px)
 
 
 def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> list[Chart]:

@@ -49,9 +49,8 @@ def bold_px(text: str, size: int) -> float:
 
 
 def excerpt(text: str, span: str) -> str:
-    """The sentence of a turn that contains the span, verbatim (the turn's '- ' marker dropped)."""
-    body = text[2:] if text.startswith("- ") else text
-    sentences = re.split(r"(?<=[.!?])\s+", body)
+    """The sentence of a turn's words (`Turn.words`) that contains the span, verbatim."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
     return next(s for s in sentences if span in s)
 
 
@@ -143,7 +142,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     y = (pad + value_px + after_value) if cs.landscape else label_y + round(36 * k) * len(label_lines) + after_value
     # The sentence that states it, verbatim, and whose words these are.
     quote_size = round(26 * k)
-    quote = highlighted(f"“{excerpt(turn.text, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
+    quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(quote_line * k) * len(quote) + after_quote
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
@@ -211,7 +210,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     ann(x=0, y=px(H - foot_px + 8), yanchor="top", text="<br>".join(esc(t) for t in source + credit), font=dict(size=small, color=MUTED), name="source")
     fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT),
                       barmode="overlay", showlegend=False)
-    sentence = excerpt(turn.text, f.span)
+    sentence = excerpt(turn.words, f.span)
     alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
         value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f))
     return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(), alt,

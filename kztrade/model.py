@@ -38,6 +38,11 @@ class Turn:
         """The turn's number within its kind ('3' for q3), or '' for the title and lead."""
         return self.turn_id[1:] if self.kind in ("question", "answer") else ""
 
+    @property
+    def words(self) -> str:
+        """The turn's words without the '- ' that opens a question or answer in our copy (the copy itself is unchanged)."""
+        return self.text[2:] if self.text.startswith("- ") else self.text
+
 
 @dataclass(frozen=True)
 class Source:

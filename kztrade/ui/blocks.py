@@ -13,7 +13,7 @@ import streamlit as st
 from .. import export
 from ..charts import Chart, chart_for
 from ..i18n import Tr, sentence
-from ..model import Dataset, Figure
+from ..model import Dataset, Figure, Turn
 from ..statements import Words
 from ..table import safe_csv
 from ..wording import find_value
@@ -182,11 +182,6 @@ def turn_spans(ds: Dataset, turn_id: str) -> dict[str, str]:
     return spans
 
 
-def turn_text(text: str) -> str:
-    """A turn's words without the '- ' that opens a question or answer in our copy (the copy itself is unchanged)."""
-    return text[2:] if text.startswith("- ") else text
-
-
 def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
     """The verbatim turn that states these headline figures, once per view, with whose words they are and their status."""
     _ = p.tr._
@@ -196,12 +191,23 @@ def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
             st.markdown(md(_("{turn}, quoted above on this page.").format(turn=p.w.turn_label(turn))))
         else:
             shown.add(turn_id)
-            st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
-            st.markdown("> " + highlight(turn_text(turn.text), turn_spans(p.ds, turn_id), p))
-            if p.tr.lang != "en":
-                st.caption(md(_("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+            verbatim(p, turn)
     for f in figures:
         st.markdown(f"{badge(p.w, f.status)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}")
+
+
+def verbatim(p: Page, turn: Turn) -> None:
+    """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they are the original."""
+    st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
+    st.markdown("> " + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p))
+    if p.tr.lang != "en":
+        st.caption(md(p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+
+
+def source_link(p: Page, source_id: str, stated_on: str = "") -> str:
+    """A source's outlet linked to its page, with the date a source line may print: 'TASS, 24 Oct 2024'."""
+    when = p.w.page_date(source_id, stated_on)
+    return link(p.w.outlet(source_id), p.ds.sources[source_id].url) + (md(", " + when) if when else "")
 
 
 def quote_markdown(text: str, value: float) -> str:
@@ -216,9 +222,8 @@ def source_quote(p: Page, f: Figure) -> None:
     """One context figure: its value, period and who stated it; the page it comes from; its sentence, verbatim."""
     _, w = p.tr._, p.w
     s = p.ds.sources[f.source_id]
-    when = w.page_date(f.source_id, f.stated_on)
     st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
-                f"{md(w.fig(f, 'stated_by'))} · {link(w.outlet(s.source_id), s.url)}{md(', ' + when) if when else ''}")
+                f"{md(w.fig(f, 'stated_by'))} · {source_link(p, f.source_id, f.stated_on)}")
     if f.quote:
         st.markdown("> " + quote_markdown(f.quote, f.value))
         if f.quote_lang not in ("en", p.tr.lang):  # a quote in neither English nor the reader's language: our translation beside it

@@ -11,7 +11,7 @@ from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
 from . import state
 from .blocks import (Page, badge, chart_block, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button,
-                     source_quote, turn_spans, turn_text)
+                     source_link, source_quote, turn_spans, verbatim)
 
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
@@ -29,14 +29,10 @@ def findings(p: Page) -> None:
 def question(p: Page, shown: set[str]) -> None:
     """The question that states the three headline figures, verbatim, once."""
     _ = p.tr._
-    turn_id = p.ds.headline()[0].turn_id
-    shown.add(turn_id)
-    turn = p.ds.turn(turn_id)
+    turn = p.ds.turn(p.ds.headline()[0].turn_id)
+    shown.add(turn.turn_id)
     heading(2, _("The question, verbatim"))
-    st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
-    st.markdown("> " + highlight(turn_text(turn.text), turn_spans(p.ds, turn_id), p))
-    if p.tr.lang != "en":
-        st.caption(md(_("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+    verbatim(p, turn)
 
 
 def cards(p: Page) -> None:
@@ -135,10 +131,9 @@ def events_line(p: Page, e) -> None:
         st.markdown(f"> {md('…' + e.span + '…')}")
         st.markdown(f"{badge(w, e.status)} {md(w.turn_label(turn))}. {md(w.event(e, 'status_note'))}")
         return
-    s = p.ds.sources[e.source_id]
     if e.quote:
         st.markdown("> " + md(e.quote))
-    st.caption(f"{link(w.outlet(e.source_id), s.url)}{md(', ' + w.page_date(e.source_id)) if w.page_date(e.source_id) else ''}")
+    st.caption(source_link(p, e.source_id))
 
 
 def interview(p: Page) -> None:
@@ -154,7 +149,7 @@ def interview(p: Page) -> None:
         with st.container(border=t.kind != "lead"):
             if t.kind != "lead":
                 st.markdown(f"**{md(w.turn_label(t))}**")
-            st.markdown(highlight(turn_text(t.text), turn_spans(p.ds, t.turn_id), p))
+            st.markdown(highlight(t.words, turn_spans(p.ds, t.turn_id), p))
             for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
                 st.markdown(f"{badge(w, f.status)} “{md(f.span)}”, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
             for e in (e for e in p.ds.events if e.turn_id == t.turn_id):

@@ -8,6 +8,8 @@ Texts here are plain (no markup); the page and the charts escape them for their 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .figures import printed_range
 from .i18n import N_, Tr
 from .model import Dataset, Derived, Event, Figure, Turn
 
@@ -132,20 +134,21 @@ class Words:
     def derived_method(self, d: Derived) -> str:
         """How a derived number was computed, and from which printed precision."""
         f = self.ds.figures[d.figure_id]
-        num = lambda x, p: self.tr.num(x, p)  # noqa: E731
-        half = lambda p: 0.5 * 10 ** -p  # noqa: E731
+        num = self.tr.num
+
+        def reading(value: float, places: int) -> tuple[str, str]:
+            """The range a printed number stands for, one digit finer than printed: 17 -> ('16.5', '17.5')."""
+            return tuple(num(x, places + 1) for x in printed_range(value, places))
+
         if d.method == "pct_change":
             b = self.ds.figures[d.base_id]
+            (a_lo, a_hi), (b_lo, b_hi) = reading(f.value, f.decimals), reading(b.value, b.decimals)
             return self._("({a} ÷ {b} − 1) × 100, reading {a} as {a_lo} to {a_hi} and {b} as {b_lo} to {b_hi}, as their printed digits allow.").format(
-                a=num(f.value, f.decimals), b=num(b.value, b.decimals),
-                a_lo=num(f.value - half(f.decimals), f.decimals + 1), a_hi=num(f.value + half(f.decimals), f.decimals + 1),
-                b_lo=num(b.value - half(b.decimals), b.decimals + 1), b_hi=num(b.value + half(b.decimals), b.decimals + 1))
+                a=num(f.value, f.decimals), b=num(b.value, b.decimals), a_lo=a_lo, a_hi=a_hi, b_lo=b_lo, b_hi=b_hi)
         if d.method == "implied_rate":
+            lo, hi = reading(f.converted_value, f.converted_decimals)
             return self._("{roubles} ÷ {dollars}, reading the dollar figure as {lo} to {hi}.").format(
-                roubles=self.amount(f),
-                dollars=self._(UNIT["usd_bn"]).format(value=num(f.converted_value, f.converted_decimals)),
-                lo=num(f.converted_value - half(f.converted_decimals), f.converted_decimals + 1),
-                hi=num(f.converted_value + half(f.converted_decimals), f.converted_decimals + 1))
+                roubles=self.amount(f), dollars=self._(UNIT["usd_bn"]).format(value=num(f.converted_value, f.converted_decimals)), lo=lo, hi=hi)
         return self._("100 + {growth}: the base period is 100.").format(growth=num(f.value, f.decimals))
 
     # --- who and what ----------------------------------------------------------------------------------

@@ -40,9 +40,11 @@ export: system-deps $(VENV)/.runtime
 bench: system-deps $(VENV)/.dev
 	$(PY) bench/export_bench.py
 	$(PY) bench/serve_bench.py
+	$(PY) bench/growth_bench.py
 
 bench-quick: system-deps $(VENV)/.dev
 	$(PY) bench/serve_bench.py --quick
+	$(PY) bench/growth_bench.py --quick
 
 # Our words: extract them from kztrade/, merge them into each catalogue, compile. Translate new msgids in
 # kztrade/locale/ru/LC_MESSAGES/kztrade.po, then run this again; the compiled .mo is committed (Streamlit Cloud has no build step).

@@ -13,14 +13,13 @@ Measured, for ours and the baseline, each started the same way (`streamlit run`,
                         idle/peak/after the sessions expire, CPU seconds per visit of server and browser, export browsers
 Ours only:
   PNG downloads         1, 4 and 8 simultaneous visitors: latency, and every file equal to the same chart alone
-  growth with rows      check (guard and full) and the data view at 1x, 10x, 100x, 1000x the figure rows
+(growth with the data is bench/growth_bench.py)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import os
 import shutil
@@ -234,45 +233,6 @@ def script_times(runs: int) -> dict:
     return out
 
 
-def growth(factors: list[int]) -> list[dict]:
-    """check (guard and full) and the data view's run time with the figure rows multiplied."""
-    from streamlit.testing.v1 import AppTest
-
-    from kztrade.check import check_data
-
-    out = []
-    check_data(ROOT / "data", None, full=True)  # warm: frictionless's import and first run are not growth
-    for factor in factors:
-        folder = Path(tempfile.mkdtemp(prefix="kztrade-growth-")) / "data"
-        shutil.copytree(ROOT / "data", folder)
-        path = folder / "figures.csv"
-        with open(path, encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        extra = [dict(r, figure_id=f"{r['figure_id']}_x{i}") for i in range(1, factor) for r in rows if r["kind"] == "context"]
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows + extra)
-        n = len(rows) + len(extra)
-        t0 = time.perf_counter()
-        problems = check_data(folder, None, full=False)
-        guard = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        check_data(folder, None, full=True)
-        full = time.perf_counter() - t0
-        os.environ["KZTRADE_DATA_DIR"] = str(folder)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        at.query_params["view"] = "data"
-        at.run()  # warm: loads and caches the dataset
-        t0 = time.perf_counter()
-        at.run()
-        view = time.perf_counter() - t0
-        del os.environ["KZTRADE_DATA_DIR"]
-        out.append(dict(factor=factor, rows=n, problems=len(problems), guard_s=guard, full_s=full, data_view_s=view))
-        shutil.rmtree(folder.parent, ignore_errors=True)
-    return out
-
-
 async def main_async(quick: bool) -> dict:
     from playwright.async_api import async_playwright
 
@@ -337,12 +297,6 @@ def report(res: dict) -> None:
     print("\nscript time per run (AppTest, ms):")
     for name, t in res["script"].items():
         print(f"  {name:12} p50 {t['p50']:7.1f}  p95 {t['p95']:7.1f}  ({ratio(t['p50'], res['script']['baseline']['p50']):.1f}x baseline p50)")
-    print("\ngrowth with figure rows:")
-    base = res["growth"][0]
-    for g in res["growth"]:
-        print(f"  {g['factor']:5d}x {g['rows']:6d} rows: guard {g['guard_s']:.3f} s ({g['guard_s'] / base['guard_s']:.0f}x), "
-              f"check {g['full_s']:.3f} s ({g['full_s'] / base['full_s']:.0f}x), data view rerun {g['data_view_s']:.3f} s "
-              f"({g['data_view_s'] / base['data_view_s']:.0f}x); {g['problems']} problem(s)")
 
 
 def main() -> int:
@@ -351,7 +305,6 @@ def main() -> int:
     args = parser.parse_args()
     res = asyncio.run(main_async(args.quick))
     res["script"] = script_times(5 if args.quick else 20)
-    res["growth"] = growth([1, 10, 100] if args.quick else [1, 10, 100, 1000])
     for d in res["downloads"]:
         d.pop("files", None)
     report(res)

@@ -135,11 +135,20 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     value_w = bold_px(value, value_px) + 28
     label_w = W - 2 * pad - (value_w if cs.landscape else 0)
     label_size = round(28 * k)
-    label_lines = wrap(label, chars_for(label_w, label_size))[:2]
+    # The label is never cut: where it needs more than two lines, its type steps down (not below MIN_FONT), and
+    # where it still needs more, the blocks below move down to make room.
+    label_lines = wrap(label, chars_for(label_w, label_size))
+    while len(label_lines) > 2 and label_size > MIN_FONT:
+        label_size -= 2
+        label_lines = wrap(label, chars_for(label_w, label_size))
+    label_line_px = round(label_size * 1.3)
     ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(value)}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
     label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
     ann(x=label_x, y=px(label_y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines), font=dict(size=label_size, color=INK), name="label")
-    y = (pad + value_px + after_value) if cs.landscape else label_y + round(36 * k) * len(label_lines) + after_value
+    if cs.landscape:
+        y = max(pad + value_px, label_y + label_line_px * len(label_lines)) + after_value
+    else:
+        y = label_y + label_line_px * len(label_lines) + after_value
     # The sentence that states it, verbatim, and whose words these are.
     quote_size = round(26 * k)
     quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
@@ -159,7 +168,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     status_x = chart_frac + 0.03
     chart_w = (W - 2 * pad) * chart_frac
     status_lines = wrap(status_text(ds, w, f), chars_for((W - 2 * pad) * (1 - status_x) if cs.landscape else W - 2 * pad, small))
-    credit = wrap(w.credit(), chars_for(W - 2 * pad, small))
+    credit = wrap(w.credit(chart_for(f)), chars_for(W - 2 * pad, small))
     line_px, label_px, bar_px, row_gap = round(31 * k), round(30 * k), round(24 * k), round(8 * k)
     status_px = line_px * len(status_lines)
 
@@ -179,9 +188,12 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
         return H - foot_px - 16 - y - used
 
     labels, tops, chart_h, source, foot_px = layout(rows)
-    # Where the card is short of room (Russian words are longer), leave out the context rows after the figure's own year.
-    while room(chart_h, foot_px) < 0 and rows[-1][6] is not f and rows[-1][6].period_start.year > f.period_start.year:
-        rows = rows[:-1]
+    # Where the card is short of room (Russian words are longer, or the data has grown), leave out context rows,
+    # latest first, then earliest: the figure's own row always stays, so this ends.
+    while room(chart_h, foot_px) < 0 and len(rows) > 1:
+        later = [r for r in rows if r[6] is not f and r[6].period_start >= f.period_start]
+        drop = later[-1] if later else next(r for r in rows if r[6] is not f)
+        rows = [r for r in rows if r is not drop]
         labels, tops, chart_h, source, foot_px = layout(rows)
     if not cs.landscape:
         spare = max(0.0, room(chart_h, foot_px) - 30)  # spread the leftover height between the blocks
@@ -193,7 +205,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
         chart_top = y
         ann(x=status_x, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
             font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
-    top_frac, bottom_frac = px(chart_top), px(chart_top + chart_h)
+    top_frac, bottom_frac = px(chart_top), max(0.0, px(chart_top + chart_h))
     x_max = max(r[1] for r in rows) * 1.4
     for (label_text, v, vtext, series, marked, bound, _fig), lines, top in zip(rows, labels, tops):
         yy = top + label_px * len(lines) + bar_px / 2
@@ -213,7 +225,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     sentence = excerpt(turn.words, f.span)
     alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
         value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f))
-    return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(), alt,
+    return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(chart_for(f)), alt,
                  (f.figure_id,), tr.lang), room(chart_h, foot_px)
 
 

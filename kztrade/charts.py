@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import copy
+from datetime import date
 import html
 import re
 import textwrap
@@ -55,6 +56,14 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+HOVER_WRAP = 40  # characters per tooltip line: a 13 px tooltip of 40 characters fits a 360 px phone
+
+
+def hover_text(lines: tuple[str, ...]) -> str:
+    """A tooltip: each plain line escaped and wrapped, the line breaks ours (escaping the joined text printed '<br>')."""
+    return "<br>".join(esc(part) for line in lines for part in wrap(line, HOVER_WRAP))
+
+
 @dataclass(frozen=True)
 class Chart:
     """A built chart: the plot, the words around it, a text alternative and the ids of every record it draws."""
@@ -96,7 +105,7 @@ class Row:
     bound: str = "exact"
     highlight: bool = False
     muted: bool = False
-    hover: str = ""
+    hover: tuple[str, ...] = ()  # plain lines of the tooltip; the bar's text when empty
     colour: str = ""
 
 
@@ -148,7 +157,7 @@ def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
         pattern = dict(shape="/", fgcolor="#FFFFFF", size=6, solidity=0.35) if r.bound == "approximate" else None
         traces.append(dict(type="bar", x=[r.value], y=[y], orientation="h", width=ROW["bar"], marker=dict(
             color=r.colour or fill, line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
-            pattern=pattern), hovertemplate="%{customdata}<extra></extra>", customdata=[esc(r.hover or r.text)], showlegend=False))
+            pattern=pattern), hovertemplate="%{customdata}<extra></extra>", customdata=[hover_text(r.hover or (r.text,))], showlegend=False))
         if r.bound == "lower_bound":  # an open end: the bar may run further than the words allow
             traces.append(dict(type="scatter", x=[r.value], y=[y], mode="markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
                                marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0))))
@@ -176,13 +185,47 @@ def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
 
 def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:
     """A bar for one figure, named by who stated it, with its hover citation."""
-    hover = "<br>".join([w.value(f), w.period(f), w.fig(f, "stated_by"), w.cite(f)])
+    hover = (w.value(f), w.period(f), w.fig(f, "stated_by"), w.cite(f))
     return Row("bar", label, f.value, f.series, w.number(f), f.bound, highlight, muted, hover)
+
+
+def grouped(items: list, key: Callable) -> dict:
+    """Items by key, keys in first-seen order, in one pass (a list scan per key was quadratic on grown data)."""
+    out: dict = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
 
 
 def x_limit(values: list[float]) -> float:
     """Room on the right for the widest value label ('nearly 28.5') at 360 px."""
     return max(values) * 1.42
+
+
+# Bars one chart draws at most. 40 rows keep the tallest chart near 2,000 px on screen and its PNG (at scale 2,
+# with title and source) under export.MAX_SIDE_PX; a grown dataset shows a note saying how many are not drawn.
+MAX_BARS = 40
+
+
+def capped(figs: list[Figure], limit: int = MAX_BARS) -> tuple[list[Figure], int]:
+    """At most `limit` figures, in their order: every headline figure, then the most recent statements; and how
+    many were left out."""
+    if len(figs) <= limit:
+        return figs, 0
+    keep = {f.figure_id for f in figs if f.kind == "headline"}
+    rest = sorted((f for f in figs if f.figure_id not in keep), key=lambda f: (f.period_end or date.min, f.stated_on), reverse=True)
+    keep.update(f.figure_id for f in rest[: max(0, limit - len(keep))])
+    return [f for f in figs if f.figure_id in keep], len(figs) - len(keep)
+
+
+def not_drawn(tr: Tr, n: int) -> tuple[str, ...]:
+    """The note a chart carries, on screen and in its PNG, when it leaves statements out."""
+    if not n:
+        return ()
+    return (tr.n_("{n} earlier statement is not drawn here, to keep the chart readable; it is listed, with its source, "
+                  "under Data and sources.",
+                  "{n} earlier statements are not drawn here, to keep the chart readable; every one is listed, with its source, "
+                  "under Data and sources.", n).format(n=tr.num(n)),)
 
 
 def same_months(ds: Dataset, head: Figure) -> list[Figure]:
@@ -202,10 +245,9 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     w, _ = Words(ds, tr), tr._
     derivs = turnover_bases(ds)
     head = ds.figures[derivs[0].figure_id]
-    figs = sorted(same_months(ds, head), key=lambda f: (f.period_start, f.kind != "headline", f.series))
+    figs, left_out = capped(sorted(same_months(ds, head), key=lambda f: (f.period_start, f.kind != "headline", f.series)))
     rows: list[Row] = []
-    for year in dict.fromkeys(f.period_start.year for f in figs):
-        group = [f for f in figs if f.period_start.year == year]
+    for group in grouped(figs, lambda f: f.period_start.year).values():
         rows.append(Row("group", w.period(group[0])))
         for f in group:
             rows.append(figure_row(w, f, w.who(f), highlight=f.kind == "headline"))
@@ -224,21 +266,22 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     alt = _("Bar chart of trade in {months}.").format(months=months) + " " + " ".join(
         f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in figs) + " " + " ".join(
         f"{w.derived_field(d, 'label')}: {w.derived_value(d)}." for d in derivs)
-    return Chart("turnover_ytd", fig, title, subtitle, w.source_line(figs, derived=derivs), w.credit(), alt, shown, tr.lang)
+    return Chart("turnover_ytd", fig, title, subtitle, w.source_line(figs, derived=derivs), w.credit("turnover_ytd"), alt, shown, tr.lang,
+                 not_drawn(tr, left_out))
 
 
 def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     """Every dollar total stated for the trade, by period and by who stated it: whole years, then part-years."""
     w, _ = Words(ds, tr), tr._
-    figs = [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period]
+    figs, left_out = capped([f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period])
     sections = [(_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
                 (_("Part-years, from January"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
     rows: list[Row] = []
     for name, group_figs in sections:
         rows.append(Row("section", name))
-        for period in dict.fromkeys(w.period(f) for f in group_figs):
+        for period, same in grouped(group_figs, w.period).items():
             rows.append(Row("group", period))
-            rows += [figure_row(w, f, w.who(f), highlight=f.kind == "headline") for f in group_figs if w.period(f) == period]
+            rows += [figure_row(w, f, w.who(f), highlight=f.kind == "headline") for f in same]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     years = sorted({f.period_start.year for f in figs})
     title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
@@ -248,7 +291,7 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     alt = _("Bar chart of trade by period and by who stated it.") + " " + " ".join(
         f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in ordered)
     return Chart("turnover_series", fig, title, subtitle, w.source_line(sorted(ordered, key=lambda f: f.kind != "headline")),
-                 w.credit(), alt, tuple(f.figure_id for f in ordered), tr.lang)
+                 w.credit("turnover_series"), alt, tuple(f.figure_id for f in ordered), tr.lang, not_drawn(tr, left_out))
 
 
 ROUTE = {
@@ -292,7 +335,7 @@ def container_rows(w: Words, heads: list[Figure], context: list[Figure], focus: 
 def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
     """Container growth rates: the interview's, the report they match, and the railway's earlier ones apart."""
     w, _ = Words(ds, tr), tr._
-    figs = [f for f in ds.figures.values() if f.topic == "containers" and f.unit == "pct"]
+    figs, left_out = capped([f for f in ds.figures.values() if f.topic == "containers" and f.unit == "pct"])
     heads = [f for f in figs if f.kind == "headline"]
     context = [f for f in figs if f.kind == "context"]
     rows = container_rows(w, heads, context, focus)
@@ -306,7 +349,8 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
     alt = _("Bar chart of container growth rates.") + " " + " ".join(
         f"{_(ROUTE[f.measure])}, {w.series(f.series)}, {w.period(f)}: {w.value(f)}." for f in figs)
     shown = tuple(f.figure_id for f in heads + context)
-    return Chart("containers_growth", fig, title, subtitle, w.source_line(heads + context), w.credit(), alt, shown, tr.lang)
+    return Chart("containers_growth", fig, title, subtitle, w.source_line(heads + context), w.credit("containers_growth"), alt, shown, tr.lang,
+                 not_drawn(tr, left_out))
 
 
 def containers_index(ds: Dataset, tr: Tr) -> Chart:
@@ -321,16 +365,17 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
         rows.append(Row("group", _(ROUTE[h.measure])))
-        rows.append(Row("bar", _("{period} = 100 (the base)").format(period=base_period), 100, "base", tr.num(100), hover=_("base = 100")))
+        base_label = _("{period} = 100 (the base)").format(period=base_period)
+        rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, _("base = 100"))))
         rows.append(Row("bar", _("{period}, at the interview's {growth}").format(period=period, growth=w.value(h)), d.value, "interview",
-                        w.derived_value(d), highlight=True, hover=w.derived_method(d)))
+                        w.derived_value(d), highlight=True, hover=(w.derived_value(d), w.derived_method(d))))
     fig = bar_figure(rows, x_limit([d.value for d in derivs]))
     title = _("Container volumes as an index: the base made explicit")
     subtitle = _("{base} = 100. The interview says “this year”; the Kazakh government's report gives {period}.").format(base=base_period, period=period)
     alt = _("Bar chart: index with {base} = 100.").format(base=base_period) + " " + " ".join(
         f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
     shown = (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned))
-    return Chart("containers_index", fig, title, subtitle, w.source_line(heads + pinned, derived=derivs), w.credit(), alt, shown, tr.lang)
+    return Chart("containers_index", fig, title, subtitle, w.source_line(heads + pinned, derived=derivs), w.credit("containers_index"), alt, shown, tr.lang)
 
 
 def last_day(text: str) -> str:
@@ -387,7 +432,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         e = by_id.get(key)
         marks[key] = y
         colour = {"event": COLOURS["KZ"], "claim": STATUS_COLOURS["no_source_found"], "published": COLOURS["interview"]}[kind]
-        hover = esc(w.event(e, "description") + " — " + w.cite_event(e)) if e else esc(w.published())
+        hover = hover_text((w.event(e, "description"), w.cite_event(e)) if e else (w.published(),))
         symbol = {"event": "circle", "claim": "diamond-open", "published": "square"}[kind]
         fig.add_scatter(x=[0.035], y=[y], mode="markers", showlegend=False, hovertemplate="%{customdata}<extra></extra>",
                         customdata=[hover], marker=dict(symbol=symbol, size=15 if kind == "claim" else 13, color=colour,
@@ -421,7 +466,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         f"{tr.date(e.date)}: {w.event(e, 'description')}" + (" " + _("Status: no source found; nearest {date}.").format(
             date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))) if e.status == "no_source_found" else "")
         for e in events)
-    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit(), alt, tuple(e.event_id for e in events), tr.lang)
+    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit("brics_timeline"), alt, tuple(e.event_id for e in events), tr.lang)
 
 
 CHARTS: dict[str, ChartSpec] = {

@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import threading
+import time
 from typing import Any
 
 import plotly.graph_objects as go
@@ -36,6 +37,20 @@ RELOAD_EVERY = 50
 # decompression-bomb limit, and a 0, negative or non-finite size is a mistake, not an image.
 MAX_SCALE = 4.0
 MAX_SIDE_PX = 6000
+# An export browser holds about 150 MiB. After this many seconds without an export it is closed; the next
+# click starts a new one (about 2 s). KZTRADE_EXPORT_IDLE_CLOSE sets it; 0 keeps the browser open for good.
+def idle_close_setting(text: str | None, default: float = 600.0) -> float | None:
+    """KZTRADE_EXPORT_IDLE_CLOSE as seconds; 0 means never; a value that is no finite number >= 0 gives the default."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    if not math.isfinite(value) or value < 0:
+        return default
+    return value or None
+
+
+IDLE_CLOSE = idle_close_setting(os.environ.get("KZTRADE_EXPORT_IDLE_CLOSE"))
 
 
 class ExportError(RuntimeError):
@@ -59,6 +74,12 @@ def check_size(scale: float, width: float, height: float) -> None:
             raise ValueError(f"the image's {name} would be {px * scale:g} px; it must be above 0 and at most {MAX_SIDE_PX} px")
 
 
+def fit_scale(wanted: float, width: float, height: float) -> float:
+    """The scale to export at: the one asked for, or less where that would pass MAX_SIDE_PX (a very tall chart
+    comes out at lower resolution rather than not at all)."""
+    return min(wanted, MAX_SIDE_PX / max(width, height, 1))
+
+
 def browser_path() -> str | None:
     """The browser Kaleido will use: BROWSER_PATH if set (and executable), else Chromium on PATH."""
     env = os.environ.get("BROWSER_PATH")
@@ -77,10 +98,13 @@ def missing_browser_message() -> str:
 class Exporter:
     """A lazily started, reusable, lock-guarded Kaleido browser with per-call timeouts."""
 
-    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0, tabs: int = 1):
+    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0, tabs: int = 1, idle_close: float | None = IDLE_CLOSE):
         self.timeout = timeout
         self.tabs = tabs  # render_many uses them in parallel; one Chromium either way
         self.start_timeout = start_timeout
+        self.idle_close = idle_close  # seconds without an export after which the browser is closed (None: never)
+        self._idle_timer: threading.Timer | None = None
+        self._last_used = 0.0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -142,7 +166,9 @@ class Exporter:
                     self._start()
                 future = asyncio.run_coroutine_threadsafe(self._gather(specs), self._loop)
                 try:
-                    return future.result(timeout)
+                    out = future.result(timeout)
+                    self._arm_idle_close()
+                    return out
                 except concurrent.futures.TimeoutError as e:
                     future.cancel()
                     self._reset()
@@ -154,6 +180,27 @@ class Exporter:
                         continue  # the browser died since the last call: start a new one and try once more
                     raise ExportError(f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. {FALLBACK}") from e
         raise AssertionError("unreachable")
+
+    def _arm_idle_close(self) -> None:
+        """(Re)start the countdown after which an unused browser is closed, giving its memory back."""
+        self._last_used = time.monotonic()
+        if self.idle_close is None:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = threading.Timer(self.idle_close, self._close_if_idle)
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _close_if_idle(self) -> None:
+        """Close the browser if nothing was exported since the countdown started; an export under way keeps it."""
+        if not self._lock.acquire(blocking=False):
+            return  # an export holds the browser; it will arm a new countdown when it ends
+        try:
+            if self._kaleido is not None and time.monotonic() - self._last_used >= self.idle_close - 0.05:
+                self._close_locked()
+        finally:
+            self._lock.release()
 
     def _browser_alive(self) -> bool:
         """True while the browser process exists and is not a zombie."""
@@ -181,12 +228,19 @@ class Exporter:
     def close(self) -> None:
         """Close the browser politely, or kill it if it does not answer."""
         with self._lock:
-            if self._kaleido is not None and self._loop is not None:
-                try:
-                    asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(10)
-                except Exception:
-                    pass  # killed below either way
-            self._reset()
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        """close(), for a caller that holds the lock."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if self._kaleido is not None and self._loop is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(10)
+            except Exception:
+                pass  # killed below either way
+        self._reset()
 
     def kill(self) -> None:
         """At process exit: kill the browser and its children now, without waiting for an export to finish."""

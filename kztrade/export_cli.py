@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
-from .cards import CARD_SIZES, all_cards
-from .charts import CHARTS, EXPORT_WIDTH, Chart, build_chart, compose
+from .cards import CARD_SIZES, card_id, quote_card
+from .charts import CHARTS, EXPORT_WIDTH, build_chart, compose
 from .export import MAX_SCALE, ExportError, exporter
 from .figures import InvalidData, load_dataset
+from .guard import printable
 from .i18n import LANGS, Tr
 
 
@@ -33,24 +36,66 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("exports"), help="output folder (default: exports/)")
     p.add_argument("--format", choices=("png", "svg"), default="png")
     p.add_argument("--scale", type=scale_arg, default=2.0, help=f"PNG scale factor, above 0 and at most {MAX_SCALE:g} (default 2)")
-    p.add_argument("--only", default="", help="comma-separated chart or card ids (default: all)")
+    p.add_argument("--only", default=None, help="comma-separated chart or card ids (default: all)")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of every chart and card (default en); Russian files end .ru.<ext>")
     p.add_argument("--card-size", choices=list(CARD_SIZES), default="landscape",
                    help="quote card shape: landscape 16:9 (1200×675) or portrait 4:5 (1080×1350), before --scale")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
 
 
-def items(ds, only: list[str], tr: Tr, card_size: str) -> list[tuple[Chart, object, int]]:
-    """(chart, figure to render, width) for each chart and card to write; unknown ids raise ValueError naming the known ones."""
-    every = [(c, compose(c), EXPORT_WIDTH) for c in (build_chart(ds, cid, tr) for cid in CHARTS)]
-    every += [(c, c.figure, CARD_SIZES[card_size].width) for c in all_cards(ds, tr, card_size)]
-    if not only:
-        return every
-    known = {c.chart_id for c, _f, _w in every}
-    unknown = [i for i in only if i not in known]
+def only_ids(text: str) -> list[str]:
+    """--only as a list of ids; an empty list (such as ',,,') is refused rather than read as 'everything'."""
+    ids = [i.strip() for i in text.split(",") if i.strip()]
+    if not ids:
+        raise ValueError("--only names no id; give one or more chart or card ids, or leave --only out to export everything")
+    return ids
+
+
+def known_ids(ds, card_size: str) -> dict[str, str]:
+    """Every id `export` writes: chart id -> 'chart', card id -> the figure it shows."""
+    out = {cid: "chart" for cid in CHARTS}
+    out.update({card_id(f, card_size): f.figure_id for f in ds.headline()})
+    return out
+
+
+def items(ds, only: list[str] | None, tr: Tr, card_size: str) -> list[tuple[str, object, int]]:
+    """(id, figure to render, width) for each chart and card to write; only the ones asked for are built.
+
+    Unknown ids raise ValueError naming the known ones, with each refused id cut short and escaped."""
+    known = known_ids(ds, card_size)
+    wanted = list(known) if only is None else only
+    unknown = [i for i in wanted if i not in known]
     if unknown:
-        raise ValueError(f"unknown id(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}")
-    return [x for x in every if x[0].chart_id in only]
+        shown = ", ".join(f"'{printable(i, 40)}'" for i in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"unknown id(s): {shown}. Known: {', '.join(sorted(known))}")
+    out = []
+    for i in dict.fromkeys(wanted):
+        if known[i] == "chart":
+            out.append((i, compose(build_chart(ds, i, tr)), EXPORT_WIDTH))
+        else:
+            out.append((i, quote_card(ds, known[i], tr, card_size).figure, CARD_SIZES[card_size].width))
+    return out
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: into a temporary file in the same folder, then renamed over the path.
+
+    The rename replaces a link planted at the path instead of writing through it, and a full disk leaves
+    the old file (or none), never a truncated image; the temporary file is removed on any failure."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -62,7 +107,7 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     tr = Tr(args.lang, ds.translations.get(args.lang, {}))
     try:
-        todo = items(ds, [i for i in args.only.split(",") if i], tr, args.card_size)
+        todo = items(ds, only_ids(args.only) if args.only is not None else None, tr, args.card_size)
     except ValueError as e:
         print(f"kztrade export: {e}", file=sys.stderr)
         return 1
@@ -75,10 +120,10 @@ def run_export(args: argparse.Namespace) -> int:
     ex = exporter()
     start = time.perf_counter()
     try:
-        jobs = [(fig, args.format, args.scale if args.format == "png" else 1, width) for _c, fig, width in todo]
-        for (c, _f, _w), data in zip(todo, ex.render_many(jobs)):
-            path = args.out / f"{c.chart_id}{suffix}.{args.format}"
-            path.write_bytes(data)
+        jobs = [(fig, args.format, args.scale if args.format == "png" else 1, width) for _i, fig, width in todo]
+        for (item_id, _f, _w), data in zip(todo, ex.render_many(jobs)):
+            path = args.out / f"{item_id}{suffix}.{args.format}"
+            write_atomically(path, data)
             print(f"wrote {path} ({len(data):,} bytes)")
     except (ExportError, ValueError) as e:
         print(f"kztrade export: {e}", file=sys.stderr)

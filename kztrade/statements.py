@@ -238,9 +238,12 @@ class Words:
             text += " " + self._("Derived by kztrade: {methods}.").format(methods="; ".join(methods))
         return text
 
-    def credit(self) -> str:
-        """The credit line of every chart and card."""
-        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them")
+    def credit(self, view: str = "") -> str:
+        """The credit line of every chart and card, ending with the address of its view where the dashboard is hosted."""
+        from .views import image_address  # views imports the chart registry, which imports this module
+
+        address = image_address(view, self.tr.lang) if view else ""
+        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them") + (f" · {address}" if address else "")
 
     # --- findings ---------------------------------------------------------------------------------------
 

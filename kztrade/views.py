@@ -6,11 +6,15 @@ A refused value is never echoed: the notice says what kind of thing was wrong, n
 
 from __future__ import annotations
 
+import html
+import os
+import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
+from urllib.parse import urlencode, urlsplit
 
 from .charts import CHARTS
-from .i18n import LANGS, N_
+from .i18n import LANG_NAMES, LANGS, N_
 
 VIEWS = {
     "overview": N_("Overview"),
@@ -79,3 +83,72 @@ def route(params: Mapping[str, Sequence[str]]) -> Route:
     if view in CHARTS:
         return Route(CHARTS[view].view, view, lang, tuple(notices))
     return Route(view, None, lang, tuple(notices))
+
+
+# What an address of ours may be made of: a host name or IPv4 address, an optional port, and our own path.
+HOST = re.compile(r"(?i)[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*")
+PATH_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def own_path(base_path: str) -> str:
+    """The app's own path ('/' or '/<server.baseUrlPath>/'), from the server's setting, never from a request."""
+    segments = [p for p in (base_path or "").split("/") if p]
+    if not all(PATH_SEGMENT.fullmatch(p) and p not in (".", "..") for p in segments):
+        return "/"
+    return "/" + "".join(p + "/" for p in segments)
+
+
+def safe_origin(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """'scheme://host[:port]' of an address whose parts are all plain, else ''. Nothing else of it is kept."""
+    try:
+        parts = urlsplit(url or "")
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is no number, a bracket left open
+        return ""
+    if parts.scheme not in schemes or not HOST.fullmatch(host) or parts.username or parts.password:
+        return ""
+    return f"{parts.scheme}://{host.lower()}" + (f":{port}" if port else "")
+
+
+def public_base(setting: str, request_url: str, base_path: str) -> str:
+    """The address links, embeds and citations are built from: the configured public address when it is a plain
+    https one, else the origin the browser used plus the app's own configured path; '' when neither is usable.
+
+    The request's path is never used: Streamlit serves the app at any path, so a path is text a stranger wrote."""
+    configured = safe_origin(setting, ("https",))
+    if configured:
+        return configured + own_path(urlsplit(setting).path)
+    origin = safe_origin(request_url)
+    return origin + own_path(base_path) if origin else ""
+
+
+def language_nav(view: str, current: str, label: str) -> str:
+    """The language switch as markup: one link per language to the same view, the current one marked.
+
+    A link, which the browser loads afresh, and not a widget: on a rerun the buttons drawn for the old language
+    stayed clickable until the page was drawn again, and a click then gave the old language's file. Built only
+    from allowlisted values (a known view, our languages and their names) and our own label, each escaped."""
+    if view not in known_ids() or current not in LANGS:
+        raise ValueError("language_nav takes a known view and language")
+    links = []
+    for lang in LANGS:
+        href = html.escape("?" + urlencode({"view": view, "lang": lang}))
+        mark = ' aria-current="true" class="kz-current"' if lang == current else ""
+        links.append(f'<a href="{href}" hreflang="{lang}" lang="{lang}"{mark}>{html.escape(LANG_NAMES[lang])}</a>')
+    return f'<nav class="kz-lang" aria-label="{html.escape(label)}">{"".join(links)}</nav>'
+
+
+def public_setting() -> str:
+    """The one setting that names where the dashboard is hosted: KZTRADE_PUBLIC_URL, an https address."""
+    return os.environ.get("KZTRADE_PUBLIC_URL", "")
+
+
+def image_address(view: str, lang: str = "en", setting: str | None = None) -> str:
+    """The address an exported image carries back to its view ('kztrade.example.org/?view=turnover_ytd'), from
+    the public address setting only: an image is cached for every reader, so no request's address goes into it.
+    '' when the setting is unset or not a plain https address."""
+    base = public_base(public_setting() if setting is None else setting, "", "")
+    if not base or view not in known_ids():
+        return ""
+    query = {"view": view} if lang == "en" or lang not in LANGS else {"view": view, "lang": lang}
+    return base.split("://", 1)[1] + "?" + urlencode(query)

@@ -50,11 +50,23 @@ def test_data_layer_imports_no_streamlit_or_plotly():
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path
 
 
-def test_the_only_html_the_page_renders_is_the_constant_stylesheet():
-    """st.html gets one constant: a <style> block with no data in it."""
+def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switch():
+    """st.html gets a constant <style> block and the language switch, which is built from allowlisted values only."""
     calls = []
     for path in ROOT.glob("kztrade/ui/*.py"):
-        calls += re.findall(r"st\.html\(([^)]*)\)", path.read_text(encoding="utf-8"))
-    assert calls == ["STYLE"]
+        calls += re.findall(r"st\.html\((\w+)", path.read_text(encoding="utf-8"))
+    assert sorted(calls) == ["STYLE", "language_nav"]
+    from kztrade.i18n import LANGS
+    from kztrade.views import known_ids, language_nav
+    link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" class="kz-current")?>[^<>&"]+</a>'
+    for view in known_ids():
+        for lang in LANGS:
+            nav = language_nav(view, lang, "Language")
+            assert re.fullmatch(rf'<nav class="kz-lang" aria-label="Language">({link}){{{len(LANGS)}}}</nav>', nav), nav
+            assert nav.count('aria-current="true"') == 1 and f'lang="{lang}" aria-current' in nav
+    assert "&lt;script&gt;" in language_nav("overview", "en", "<script>")  # our own label, escaped all the same
+    import pytest
+    with pytest.raises(ValueError):
+        language_nav("x\"><script>", "en", "Language")
     from kztrade.ui import STYLE
     assert STYLE.startswith("<style>") and STYLE.endswith("</style>") and "{" in STYLE and "<script" not in STYLE

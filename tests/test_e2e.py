@@ -168,9 +168,12 @@ def test_moving_between_views_updates_the_link(page, server):
 
 def test_the_language_switch_travels_with_the_link(page, server):
     open_page(page, server, "view=brics&lang=en", 1)
-    page.get_by_role("radio", name="Русский").click()
+    switch = page.get_by_role("navigation", name="Language")
+    expect(switch.locator("a[aria-current=true]")).to_have_text("English")
+    switch.get_by_role("link", name="Русский").click()
     page.wait_for_url(re.compile(r".*lang=ru.*"), timeout=15000)
     assert "view=brics" in page.url
+    expect(page.get_by_role("navigation", name="Язык").locator("a[aria-current=true]")).to_have_text("Русский", timeout=30000)
     page.reload()
     page.wait_for_selector(".js-plotly-plot .main-svg")
     assert "lang=ru" in page.url
@@ -230,13 +233,11 @@ def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
 def test_quote_cards_download_in_both_shapes(page, server):
     open_page(page, server, "view=overview&lang=en", 2)
     with page.expect_download(timeout=90000) as dl:
-        page.get_by_role("button", name="Card: +63%").click()
+        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-landscape button").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.png"
     assert Image.open(dl.value.path()).size == (2400, 1350)
-    page.get_by_role("radio", name="Portrait 4:5").click()
-    page.wait_for_timeout(1500)
     with page.expect_download(timeout=90000) as dl:
-        page.get_by_role("button", name="Card: +63%").click()
+        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-portrait button").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card-portrait.png"
     assert Image.open(dl.value.path()).size == (2160, 2700)
     assert page.console_errors == []
@@ -327,7 +328,7 @@ def test_a_russian_browser_gets_russian_and_the_link_says_so(browser, server):
 def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
     open_page(page, server, "view=overview&lang=ru", 2)
     with page.expect_download(timeout=90000) as dl:
-        page.get_by_role("button", name="Карточка: +63 %").click()
+        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-landscape button").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.ru.png"
     assert Image.open(dl.value.path()).size == (2400, 1350)
     open_page(page, server, "view=turnover_ytd&lang=ru", 1)
@@ -347,9 +348,12 @@ def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
 @pytest.mark.parametrize("lang", ["en", "ru"])
 @pytest.mark.parametrize("size", list(CARD_SIZES))
 @pytest.mark.parametrize("figure_id", [f.figure_id for f in load_dataset().headline()])
-def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(browser, figure_id, size, lang):
+@pytest.mark.parametrize("public_url", ["", "https://kztrade-fact-check.streamlit.app"])
+def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(browser, figure_id, size, lang, public_url, monkeypatch):
     """The card as Chromium draws it: no text past its edge, and no two texts (value, label, excerpt, attribution,
-    row labels and values, status, source) overlapping, in Russian too, whose words are longer."""
+    row labels and values, status, source) overlapping, in Russian too, whose words are longer; with and without
+    the hosted address in its credit line."""
+    monkeypatch.setenv("KZTRADE_PUBLIC_URL", public_url)
     ds = load_dataset()
     card = quote_card(ds, figure_id, Tr(lang, ds.translations.get(lang, {})), size)
     width, height = card.figure.layout.width, card.figure.layout.height
@@ -398,3 +402,30 @@ def state_rows(lang: str) -> list[dict]:
     """The figures table as the data view builds it, in a language."""
     ds = load_dataset()
     return figures_table(ds, Words(ds, Tr(lang, ds.translations.get(lang, {}))))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("width", [390, 1400])
+def test_hovering_a_mark_on_every_chart_shows_a_rendered_tooltip_inside_the_screen(browser, server, width, lang):
+    """Line breaks are ours and rendered; data text is escaped once: no '<br>' or '&lt;' on screen, at any width."""
+    ctx, pg = new_page(browser, width, 844 if width < 500 else 900)
+    try:
+        for chart_id in CHARTS:
+            open_page(pg, server, f"view={chart_id}&lang={lang}", 1)
+            plot = pg.locator(".js-plotly-plot").first
+            plot.scroll_into_view_if_needed()
+            marks = plot.locator(".barlayer .point path, .scatterlayer .point")
+            assert marks.count() > 0, chart_id
+            box = marks.first.bounding_box()
+            pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tip = plot.locator(".hoverlayer .hovertext")
+            expect(tip).to_have_count(1, timeout=5000)
+            shown = tip.text_content()
+            assert shown.strip() and "<" not in shown and "&lt;" not in shown and "&amp;" not in shown, (chart_id, shown)
+            assert tip.locator("tspan.line").count() >= 2, (chart_id, shown)  # our <br> became line breaks
+            r = tip.bounding_box()
+            assert r["x"] >= 0 and r["x"] + r["width"] <= width + 0.5, (chart_id, r)
+            SHOTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(SHOTS / f"hover-{chart_id}-{width}-{lang}.png"))
+    finally:
+        ctx.close()

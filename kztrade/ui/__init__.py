@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 
+# plotly and Streamlit import pandas lazily, the first time a chart is sent. On a fresh server two quick view
+# switches could then run that import on two script threads at once, and one of them saw a partially
+# initialised pandas ("This view could not be drawn"). Importing it here, when the first run imports this
+# package and under Python's import lock, finishes it before any chart is drawn.
+import pandas  # noqa: F401
 import streamlit as st
 
 from ..figures import InvalidData
-from ..i18n import LANG_NAMES, LANGS, N_, Tr, plain
+from ..i18n import N_, Tr, plain
 from ..statements import Words
-from ..views import PASSTHROUGH, VIEWS, route
+from ..views import PASSTHROUGH, VIEWS, language_nav, route
 from . import pages, state
 from .blocks import Page, base_url, link, md, nav_link
 
@@ -27,6 +32,12 @@ h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom:
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.2rem !important; }
 h4 { font-size: 1.02rem !important; }
+/* the language switch: two links that look like one control; the current language is marked, not linked twice */
+.kz-lang { display: inline-flex; border: 1px solid #C9CDD3; border-radius: 0.5rem; overflow: hidden; margin: 0.1rem 0 0.2rem 0; }
+.kz-lang a { padding: 0.3rem 0.85rem; color: #1F2328; text-decoration: none; font-size: 0.95rem; line-height: 1.4; }
+.kz-lang a + a { border-left: 1px solid #C9CDD3; }
+.kz-lang a:hover, .kz-lang a:focus-visible { background: #F3F4F6; text-decoration: underline; }
+.kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
 /* the data view's two forms of one table: a grid wider than a phone, a wrapping table on a phone */
 @media (max-width: 640px) { .st-key-figures-grid { display: none !important; } }
 @media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
@@ -55,13 +66,6 @@ def go_to(view: str, lang: str) -> None:
 def on_nav() -> None:
     """Navigation changed: the address bar follows, so a copied link reopens this view."""
     go_to(st.session_state["nav"], st.session_state["lang"])
-
-
-def on_lang() -> None:
-    """The language switch changed: the address bar keeps it, with the view."""
-    if st.session_state.get("lang") not in LANGS:  # clicking the chosen language again clears the control
-        st.session_state["lang"] = st.query_params.get("lang") if st.query_params.get("lang") in LANGS else "en"
-    go_to(st.session_state.get("nav", "overview"), st.session_state["lang"])
 
 
 def browser_lang() -> str:
@@ -96,7 +100,7 @@ def main() -> None:
         if st.context.is_embedded and where.chart:
             pages.embed_view(p, where.chart)
             return
-        header(p)
+        header(p, where.chart or st.session_state["nav"])
         for notice in where.notices:
             st.info(tr._(notice), icon=":material/info:")
         view = st.session_state["nav"]
@@ -110,15 +114,14 @@ def main() -> None:
         LOG.exception("view %s failed", st.session_state.get("nav"))
 
 
-def header(p: Page) -> None:
+def header(p: Page, view: str) -> None:
     """Title, what the page is about in one line, the language switch and the navigation."""
     _, iv = p.tr._, p.ds.interview
     st.title(_(TITLE))
     st.markdown(md(_("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
                      "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(
         outlet=iv.outlet, interviewee=p.w.interviewee(), when=p.w.published())) + " " + link(_("Original interview"), iv.url))
-    st.segmented_control(_("Language"), list(LANGS), format_func=LANG_NAMES.get, key="lang", on_change=on_lang,
-                         label_visibility="collapsed", selection_mode="single")
+    st.html(language_nav(view, p.tr.lang, _("Language")))
     st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
              label_visibility="collapsed")
 

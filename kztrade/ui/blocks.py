@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -16,6 +16,7 @@ from ..i18n import Tr, sentence
 from ..model import Dataset, Figure, Turn
 from ..statements import Words
 from ..table import safe_csv
+from ..views import public_base, public_setting
 from ..wording import find_value
 from . import state
 
@@ -49,8 +50,8 @@ def heading(level: int, text: str) -> None:
 
 
 def nav_link(label: str, href: str) -> str:
-    """A markdown link within the app, with an escaped label."""
-    return f"[{md(label)}]({href})"
+    """A markdown link within the app, with an escaped label and an address that cannot close the link."""
+    return f"[{md(label)}]({quote(href, safe=':/?&=#%~.-_+')})"
 
 
 def badge(w: Words, status: str) -> str:
@@ -66,7 +67,7 @@ class Page:
     tr: Tr
     w: Words
     folder: str
-    stamp: tuple
+    stamp: str
     base_url: str
 
     def href(self, view: str) -> str:
@@ -79,10 +80,8 @@ class Page:
 
 
 def base_url() -> str:
-    """The app's address without its query string ('' when Streamlit does not know it)."""
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}" if parts.scheme in ("http", "https") and parts.netloc else ""
+    """The app's address for links, embeds and citations (see views.public_base); '' when none is usable."""
+    return public_base(public_setting(), st.context.url or "", st.get_option("server.baseUrlPath") or "")
 
 
 def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) -> Chart:
@@ -91,6 +90,8 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
     c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
     st.markdown(f"{'#' * level} {md(c.title)}")
     st.caption(md(c.subtitle))
+    for note in c.notes:
+        st.caption(md(note))
     st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
     st.caption(md(c.source) + "  \n" + md(c.credit))
     if actions:
@@ -238,11 +239,25 @@ def source_quote(p: Page, f: Figure) -> None:
         st.caption(md(note))
 
 
+# Source cards one chart section draws at most; a grown dataset lists the rest in the data view, and says so.
+MAX_SOURCE_CARDS = 24
+
+
+def capped_cards(p: Page, figures: list[Figure]) -> list[Figure]:
+    """The first MAX_SOURCE_CARDS figures, with a line saying how many more the data view lists."""
+    if len(figures) > MAX_SOURCE_CARDS:
+        more = len(figures) - MAX_SOURCE_CARDS
+        st.caption(md(p.tr.n_("{n} more statement is listed under Data and sources.", "{n} more statements are listed under Data and sources.",
+                              more).format(n=p.tr.num(more))) + " " + nav_link(p.tr._("Data and sources"), p.href("data")))
+    return figures[:MAX_SOURCE_CARDS]
+
+
 def sources_grid(p: Page, figures: list[Figure]) -> None:
     """What other sources say: each figure with its source's own sentence, two to a row on a wide screen."""
     if not figures:
         return
     heading(4, p.tr._("What other sources say"))
+    figures = capped_cards(p, figures)
     for i in range(0, len(figures), 2):
         cols = st.columns(2, gap="medium")
         for col, f in zip(cols, figures[i:i + 2]):
@@ -285,6 +300,6 @@ def sources_list(p: Page, figures: list[Figure]) -> None:
     """What other sources say, one under another (beside a tall chart)."""
     if figures:
         heading(4, p.tr._("What other sources say"))
-        for f in figures:
+        for f in capped_cards(p, figures):
             with st.container(border=True):
                 source_quote(p, f)

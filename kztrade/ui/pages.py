@@ -10,9 +10,10 @@ from ..i18n import N_, sentence
 from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
 from . import state
-from .blocks import (Page, badge, chart_block, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button,
+from .blocks import (Page, badge, capped_cards, chart_block, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
                      source_link, source_quote, turn_spans, verbatim)
 
+MAX_PHONE_ROWS = 200  # rows of the phone's static table; the grid (virtual) and the CSV hold every row
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
 
@@ -36,18 +37,22 @@ def question(p: Page, shown: set[str]) -> None:
 
 
 def cards(p: Page) -> None:
-    """A quote card per headline figure, ready to post, in the shape a feed wants."""
+    """A quote card per headline figure, ready to post: one button per shape, so a click always gets the shape it names."""
     _ = p.tr._
     heading(2, _("Share a quote card"))
     st.caption(md(_("Each card carries the figure, the words that state it, its status and the citation.")))
-    size = st.segmented_control(_("Card shape"), list(CARD_SIZES), format_func=lambda k: _(CARD_SHAPES[k]), default="landscape",
-                                key="card_shape") or "landscape"
     cols = st.columns(len(p.ds.headline()))
     for col, f in zip(cols, p.ds.headline()):
         with col:
-            name = f"{card_id(f, size)}{lang_suffix(p.tr)}.png"
-            png_button(p, f"card-{f.figure_id}-{size}", _("Card: {value}").format(value=p.w.value(f)), name,
-                       lambda f=f: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size), outcome=True)
+            st.markdown(md(_("Card: {value}").format(value=p.w.value(f))))
+            keys = [f"card-{f.figure_id}-{size}" for size in CARD_SIZES]
+            with st.container(horizontal=True, gap="small"):
+                for key, size in zip(keys, CARD_SIZES):
+                    name = f"{card_id(f, size)}{lang_suffix(p.tr)}.png"
+                    png_button(p, key, _(CARD_SHAPES[size]), name,
+                               lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size), width="content")
+            for key in keys:
+                png_outcome(p, key)
 
 
 def overview(p: Page) -> None:
@@ -83,7 +88,7 @@ def unplotted(p: Page) -> None:
     if no_period:
         heading(4, _("Statements with no period"))
         st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
-        for f in no_period:
+        for f in capped_cards(p, no_period):
             with st.container(border=True):
                 source_quote(p, f)
     if roubles:
@@ -91,7 +96,7 @@ def unplotted(p: Page) -> None:
         st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
                         "the day's rate, not the governments' own.")))
         rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
-        for f in roubles:
+        for f in capped_cards(p, roubles):
             with st.container(border=True):
                 source_quote(p, f)
                 if f.figure_id in rates:
@@ -177,7 +182,11 @@ def data(p: Page) -> None:
         st.dataframe([{c: r[c] for c in shown} for r in rows], hide_index=True, width="stretch", column_order=shown,
                      column_config=config, height=420)
     with st.container(key="figures-list"):
-        st.table([{names[c]: r[c] for c in ("figure", "value_as_printed", "status")} for r in rows], hide_index=True, border="horizontal")
+        st.table([{names[c]: r[c] for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_PHONE_ROWS]], hide_index=True,
+                 border="horizontal")
+        if len(rows) > MAX_PHONE_ROWS:  # a static table is all in the page: past this, a phone would hold it all in memory
+            st.caption(md(_("The first {shown} of {total} rows; the CSV below has every row.").format(
+                shown=p.tr.num(MAX_PHONE_ROWS), total=p.tr.num(len(rows)))))
     st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
                        file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
                        icon=":material/table:")

@@ -18,6 +18,7 @@ from .. import DATA_DIR, REFERENCE_INTERVIEW, export
 from ..cards import CARD_SIZES, quote_card
 from ..charts import EXPORT_WIDTH, Chart, build_chart, compose
 from ..figures import load_dataset
+from ..guard import content_stamp
 from ..i18n import Tr
 from ..model import Dataset
 from ..statements import Words
@@ -31,48 +32,45 @@ def data_dir() -> Path:
     return Path(os.environ.get("KZTRADE_DATA_DIR") or DATA_DIR)
 
 
-def data_stamp(folder: str) -> tuple:
-    """Name, size and modification time of every file in the data folder: a cheap key that changes with the data."""
-    try:
-        with os.scandir(folder) as entries:
-            return tuple(sorted((e.name, e.stat(follow_symlinks=False).st_size, e.stat(follow_symlinks=False).st_mtime_ns) for e in entries))
-    except OSError:
-        return ()
+def data_stamp(folder: str) -> str:
+    """A digest of the data folder's contents: the caches' key, so any edit is seen on the next run."""
+    return content_stamp(Path(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def dataset(folder: str, stamp: tuple) -> Dataset:
+def dataset(folder: str, stamp: str) -> Dataset:
     """The checked dataset for this stamp of the folder; InvalidData is raised, never cached."""
     return load_dataset(Path(folder), REFERENCE_INTERVIEW)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def translator(folder: str, stamp: tuple, lang: str) -> Tr:
+def translator(folder: str, stamp: str, lang: str) -> Tr:
     """Our words and the data's text in one language."""
     return Tr(lang, dataset(folder, stamp).translations.get(lang, {}))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def chart(folder: str, stamp: tuple, chart_id: str, lang: str) -> Chart:
+def chart(folder: str, stamp: str, chart_id: str, lang: str) -> Chart:
     """One built chart, shared by all sessions (figures are never mutated after building)."""
     return build_chart(dataset(folder, stamp), chart_id, translator(folder, stamp, lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def table_rows(folder: str, stamp: tuple, lang: str) -> list[dict]:
+def table_rows(folder: str, stamp: str, lang: str) -> list[dict]:
     """The figures table in one language, built once per data stamp (the data view and every CSV use it)."""
     ds = dataset(folder, stamp)
     return figures_table(ds, Words(ds, translator(folder, stamp, lang)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def png_bytes(folder: str, stamp: tuple, chart_id: str, lang: str) -> bytes:
+def png_bytes(folder: str, stamp: str, chart_id: str, lang: str) -> bytes:
     """A chart's PNG as its download gives it (title, source line inside); made on the first click, then cached."""
-    return export.exporter().render(compose(chart(folder, stamp, chart_id, lang)), "png", scale=2, width=EXPORT_WIDTH)
+    fig = compose(chart(folder, stamp, chart_id, lang))
+    return export.exporter().render(fig, "png", scale=export.fit_scale(2, EXPORT_WIDTH, fig.layout.height), width=EXPORT_WIDTH)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def card_bytes(folder: str, stamp: tuple, figure_id: str, lang: str, size: str) -> bytes:
+def card_bytes(folder: str, stamp: str, figure_id: str, lang: str, size: str) -> bytes:
     """A headline figure's quote card; made on the first click, then cached."""
     card = quote_card(dataset(folder, stamp), figure_id, translator(folder, stamp, lang), size)
     return export.exporter().render(card.figure, "png", scale=2, width=CARD_SIZES[size].width)
@@ -177,12 +175,21 @@ def rerun_session(who: Caller, delay: float = 0.0) -> None:
         LOG.exception("could not rerun session %s to report an export failure", who.session_id)
 
 
+def failure_kind(e: BaseException) -> str:
+    """How an export failed, in the words the page has a message for."""
+    if isinstance(e, export.ExportTimeout):
+        return "timeout"
+    if isinstance(e, export.BrowserMissing):
+        return "missing"
+    return "failed"
+
+
 def guarded(t: Ticket, who: Caller, make) -> bytes:
     """Run a deferred export; if it fails, record how on the clicking session's ticket and let that session show it."""
     try:
         data = make()
     except BaseException as e:
-        kind = "timeout" if isinstance(e, export.ExportTimeout) else "missing" if isinstance(e, export.BrowserMissing) else "failed"
+        kind = failure_kind(e)
         t.finish(kind)
         rerun_session(who)
         raise

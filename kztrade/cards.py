@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from .charts import (COLOURS, FONT, INK, MUTED, ROUTE_SHORT, STATUS_COLOURS, TEMPLATE, TEXT_COLOURS, Chart, chart_for, esc,
                      same_months, turnover_bases, wrap)
-from .i18n import Tr
+from .i18n import Tr, typeset
 from .model import Dataset, Figure
 from .statements import Words
 
@@ -142,7 +142,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
         label_size -= 2
         label_lines = wrap(label, chars_for(label_w, label_size))
     label_line_px = round(label_size * 1.3)
-    ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(value)}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
+    ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(typeset(value))}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
     label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
     ann(x=label_x, y=px(label_y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines), font=dict(size=label_size, color=INK), name="label")
     if cs.landscape:

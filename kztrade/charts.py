@@ -12,27 +12,26 @@ from __future__ import annotations
 
 import calendar
 import copy
-from datetime import date
 import html
 import re
 import textwrap
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .i18n import N_, Tr
+from .i18n import N_, Tr, typeset
 from .model import Dataset, Derived, Event, Figure
-from .statements import Words
+from .statements import STATUSES, Words
 
 # Okabe–Ito fills, distinguishable with the common colour-vision deficiencies; every bar is also named.
 COLOURS = {"KZ": "#0072B2", "RU": "#D55E00", "interview": "#E69F00", "KZ_rail": "#56B4E9", "outlet": "#999999", "base": "#BBBBBB"}
 # Darker shades for text and outlines: each at least 5:1 on white (WCAG AA asks 4.5:1).
 TEXT_COLOURS = {"KZ": "#0072B2", "RU": "#B54A00", "interview": "#8C5C00", "KZ_rail": "#2A6F97", "outlet": "#595959", "base": "#595959"}
 # Statuses never reuse a series colour.
-STATUS_COLOURS = {"no_independent_source": "#882255", "no_source_found": "#882255", "quote_not_verified": "#882255",
-                  "matches_report": "#117733", "reported": "#1F2328", "documented": "#1F2328", "derived": "#5E3C99"}
+STATUS_COLOURS = {key: s.text_colour for key, s in STATUSES.items()}
 INK, MUTED, GRID = "#1F2328", "#59606B", "#E5E7EB"
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', Helvetica, sans-serif"
 EXPORT_WIDTH = 600  # a PNG seen 500 px wide in a feed keeps its 12 px text at 10 px
@@ -393,8 +392,9 @@ YEAR_MARK = re.compile(r"(\d) (?=гг?\.)")  # Russian typography: "2024 г." ne
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, for plotly, which never wraps. A year keeps its "г." ("2024 г.")."""
-    return textwrap.wrap(YEAR_MARK.sub("\\1\u00a0", text), width, break_long_words=False) or [""]
+    """Lines of at most `width` characters, for plotly, which never wraps, typeset by the locales' rules: a year keeps
+    its "г.", a number its unit, and no line starts with a dash. textwrap breaks only at ASCII spaces."""
+    return textwrap.wrap(typeset(YEAR_MARK.sub("\\1\u00a0", text)), width, break_long_words=False) or [""]
 
 
 def unbroken(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gettext
+import re
 import string
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +52,29 @@ class Message(str):
             field = "{0" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             out += str.format(field, args[int(name)] if name.isdigit() else kwargs[name])
         return out
+
+
+# Line-breaking rules, by locale: where a space may not break. Each rule is written in its language's words, so
+# running every locale's rules over any text changes only text of that language. Verbatim quotes are never typeset.
+TYPOGRAPHY: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (
+        (r"(?<=\d) (?=(?:billion|million|trillion|thousand|bn|TEU)\b)", "\u00a0"),  # "17.2 billion" stays together
+        (r"\u2009([–—])\u2009", "\u202f\\1\u202f"),  # Babel's "Jan – Aug": no line starts with its dash
+    ),
+    "ru": (
+        (r"(?<=\d) (?=(?:млрд|млн|трлн|тыс\.|долл|руб|ДФЭ|TEU|%|гг?\.))", "\u00a0"),  # «27 млрд», «2024 г.», «63 %»
+        (r"(?<=\S) ([—–]) ", "\u00a0\\1 "),  # «янв. — авг.»: the dash ends a line, never starts one
+        (r"(?<=долл\.) (?=США)", "\u00a0"),  # «долл. США»
+    ),
+}
+_TYPO_RULES = [(re.compile(pattern), repl) for rules in TYPOGRAPHY.values() for pattern, repl in rules]
+
+
+def typeset(text: str) -> str:
+    """Our text with no-break spaces where the locales' rules forbid a line break."""
+    for pattern, repl in _TYPO_RULES:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def sentence(text: str) -> str:

@@ -27,15 +27,37 @@ SERIES_SHORT = {
     "outlet": N_("An outlet's own line"),
     "interview": N_("The interview"),
 }
-STATUS = {
-    "no_independent_source": N_("No other source found"),
-    "matches_report": N_("Matches one report"),
-    "reported": N_("Quote read in the source"),
-    "quote_not_verified": N_("Quote not verified"),
-    "documented": N_("Documented"),
-    "no_source_found": N_("No source found"),
-    "derived": N_("Derived by kztrade"),
+@dataclass(frozen=True)
+class Status:
+    """One status a figure or statement can have: its name, what it means, and how a badge shows it.
+
+    badge is a Streamlit badge colour, or '' where a badge would tell the reader nothing (a quote we read in its
+    source is the normal case, not news). No status reads as "verified": green is used by none."""
+
+    name: str
+    definition: str
+    badge: str
+    text_colour: str  # for the status line drawn in a card; each at least 4.5:1 on white
+
+
+STATUSES = {
+    "no_independent_source": Status(N_("No other source found"), N_("No source other than the interview gives this number for this "
+                                                                     "period."), "violet", "#882255"),
+    "matches_report": Status(N_("Matches one report"), N_("One report gives the same number. It is not an independent check: "
+                                                          "the interview may rest on it."), "orange", "#8A4B00"),
+    "no_source_found": Status(N_("No source found"), N_("No source we found supports the claim; the nearest statement we found "
+                                                        "is named."), "violet", "#882255"),
+    "quote_not_verified": Status(N_("Quote not verified"), N_("We could not read the source's own sentence in a stored copy of "
+                                                              "its page."), "red", "#A51C30"),
+    "reported": Status(N_("Quote read in the source"), N_("The source's own sentence, read in a stored copy of its page, states "
+                                                          "this number."), "", "#1F2328"),
+    "documented": Status(N_("Documented"), N_("The statement is quoted from its source's page."), "", "#1F2328"),
+    "derived": Status(N_("Derived by kztrade"), N_("Computed by kztrade from the figures named, as the range their printed digits "
+                                                   "allow."), "blue", "#5E3C99"),
 }
+STATUS = {key: s.name for key, s in STATUSES.items()}  # the names alone, for code that needs only them
+
+
 BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("nearly {value}"), "exact": "{value}"}
 UNIT = {
     "usd_bn": N_("US${value} billion"),
@@ -174,7 +196,11 @@ class Words:
 
     def status(self, status: str) -> str:
         """A status's name."""
-        return self._(STATUS[status])
+        return self._(STATUSES[status].name)
+
+    def status_definition(self, status: str) -> str:
+        """What a status means, in one sentence."""
+        return self._(STATUSES[status].definition)
 
     def unit_axis(self, unit: str) -> str:
         """A unit for an axis or a subtitle."""
@@ -232,7 +258,7 @@ class Words:
     def source_line(self, figures: list[Figure] = (), events: list[Event] = (), derived: list[Derived] = ()) -> str:
         """The source line drawn under a chart and inside its PNG: every page once, then how kztrade derived."""
         cites = list(dict.fromkeys([self.cite(f) for f in figures] + [self.cite_event(e) for e in events]))
-        text = self._("Source: {sources}.").format(sources="; ".join(cites))
+        text = self.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))
         methods = list(dict.fromkeys(self._(METHOD_SHORT[d.method]) for d in derived))
         if methods:
             text += " " + self._("Derived by kztrade: {methods}.").format(methods="; ".join(methods))

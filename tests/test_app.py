@@ -89,8 +89,8 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
     assert plain(markdown[first_heading]) == "## What we found"
     findings = markdown[first_heading + 1: first_heading + 6]
-    assert [plain(f).split(" :")[0] for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
-    assert ":violet-badge[No other source found]" in findings[0] and ":green-badge[Matches one report]" in findings[1]
+    assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
+    assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
     q3 = load_dataset().turn("q3").text[2:60]
@@ -128,7 +128,11 @@ def test_interview_view_labels_every_turn_and_links_every_span():
 def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     at = run_app({"view": "data"})
     ds = load_dataset()
-    assert len(at.dataframe[0].value) == len(ds.figures) + len(ds.derived)
+    wide, phone = at.table[0].value, at.table[1].value
+    assert len(wide) == len(phone) == len(ds.figures) + len(ds.derived)
+    assert list(wide.columns) == ["Period · who", "Figure", "Value", "Status", "Stated by", "Source", "The source's words"]
+    # st.table renders Markdown in its cells: data text is escaped there as everywhere
+    assert "Kazinform\\, 30 Sept 2021" in wide["Source"].tolist()
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
     assert len(at.code) == 1 + len(CHARTS)
     titles = [build_chart(ds, cid).title for cid in CHARTS]

@@ -24,7 +24,7 @@ def ds():
 
 def spaced(text: str) -> str:
     """Babel sets thin spaces around the dash of a period ('Jan\u2009–\u2009Aug'); compare with plain ones."""
-    return text.replace("\u2009", " ").replace("\u00a0", " ")
+    return text.replace("\u2009", " ").replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def bars(fig) -> list[tuple[str, float]]:
@@ -47,7 +47,7 @@ def all_font_sizes(fig) -> list[float]:
 @pytest.mark.parametrize("chart_id", list(CHARTS))
 def test_every_chart_has_its_words_and_draws_them_into_the_png(ds, chart_id):
     c = build_chart(ds, chart_id)
-    assert c.title and c.subtitle and c.source.startswith("Source: ") and c.credit.startswith("Chart: kztrade")
+    assert c.title and c.subtitle and c.source.startswith(("Source: ", "Sources: ")) and c.credit.startswith("Chart: kztrade")
     composed = compose(c)
     drawn = " ".join(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " "))) for a in composed.layout.annotations
                      if a.name in ("title", "subtitle", "source"))

@@ -150,7 +150,8 @@ def shown_text(at: AppTest) -> str:
     parts += [" ".join(map(str, r.options)) for r in at.radio]
     parts += [c.proto.spec + " " + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
-    parts += [" ".join(map(str, d.value.columns)) for d in at.dataframe]
+    parts += [" ".join(map(str, t.value.columns)) + " " + " ".join(map(str, t.value.drop(columns=t.value.columns[-1:]).to_numpy().ravel()))
+              for t in at.table]  # every cell but the quotes, which stay in their source's language
     return re.sub(r"\\([^\w\s])", r"\1", "\n".join(parts)).replace("\u2009", " ").replace("\u00a0", " ")
 
 

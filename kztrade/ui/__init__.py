@@ -40,6 +40,8 @@ h4 { font-size: 1.02rem !important; }
 .kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
 /* the data view's two forms of one table: a grid wider than a phone, a wrapping table on a phone */
 @media (max-width: 640px) { .st-key-figures-grid { display: none !important; } }
+.st-key-figures-grid td, .st-key-figures-grid th { vertical-align: top; overflow-wrap: anywhere; }
+.st-key-figures-grid td:last-child { min-width: 22rem; font-size: 0.92rem; }
 @media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }

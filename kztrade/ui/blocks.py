@@ -12,9 +12,9 @@ import streamlit as st
 
 from .. import export
 from ..charts import Chart, chart_for
-from ..i18n import Tr, sentence
+from ..i18n import Tr, sentence, typeset
 from ..model import Dataset, Figure, Turn
-from ..statements import Words
+from ..statements import STATUSES, Words
 from ..table import safe_csv
 from ..views import public_base, public_setting
 from ..wording import find_value
@@ -26,14 +26,14 @@ from . import state
 MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 JOINER = "\u2060"
 AUTOLINK_STARTS = re.compile(r"(?i)(https?:|ftp:|mailto:)(?=/)|(www)(?=\.)|(@)")
-BADGE = {"no_independent_source": "violet", "no_source_found": "violet", "quote_not_verified": "violet", "matches_report": "green",
-         "reported": "gray", "documented": "gray", "derived": "blue"}
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False, "responsive": True}
 
 
-def md(text: str) -> str:
-    """Data text made literal for Streamlit markdown: no formatting, no links or autolinks, no directives, no HTML."""
-    unlinked = AUTOLINK_STARTS.sub(lambda m: m.group(0) + JOINER, text)
+def md(text: str, verbatim: bool = False) -> str:
+    """Text made literal for Streamlit markdown: no formatting, no links or autolinks, no directives, no HTML.
+
+    Our text is typeset (no-break spaces where a line may not break); verbatim words (a quote) are left as written."""
+    unlinked = AUTOLINK_STARTS.sub(lambda m: m.group(0) + JOINER, text if verbatim else typeset(text))
     return MD_SPECIAL.sub(r"\\\1", unlinked).replace("\n", "  \n")
 
 
@@ -55,8 +55,9 @@ def nav_link(label: str, href: str) -> str:
 
 
 def badge(w: Words, status: str) -> str:
-    """A coloured markdown badge for a status (our words only)."""
-    return f":{BADGE[status]}-badge[{md(w.status(status))}]"
+    """A coloured markdown badge for a status (our words only), or '' for a status whose badge would tell nothing."""
+    colour = STATUSES[status].badge
+    return f":{colour}-badge[{md(w.status(status))}]" if colour else ""
 
 
 @dataclass
@@ -169,10 +170,10 @@ def embed_snippet(p: Page, c: Chart) -> None:
 
 
 def highlight(text: str, spans: dict[str, str], p: Page) -> str:
-    """Turn text as markdown, each span bold, highlighted and linked to its chart (span -> chart id)."""
-    out = md(text)
+    """Turn text as markdown, verbatim, each span bold, highlighted and linked to its chart (span -> chart id)."""
+    out = md(text, verbatim=True)
     for span, target in spans.items():
-        out = out.replace(md(span), f"[:orange-background[**{md(span)}**]]({p.href(target)})", 1)
+        out = out.replace(md(span, verbatim=True), f"[:orange-background[**{md(span, verbatim=True)}**]]({p.href(target)})", 1)
     return out
 
 
@@ -215,8 +216,9 @@ def quote_markdown(text: str, value: float) -> str:
     """A source's sentence as markdown, verbatim, with the number we took from it in bold."""
     found = find_value(text, value)
     if found is None:
-        return md(text)
-    return md(text[:found.start]) + f"**{md(text[found.start:found.end])}**" + md(text[found.end:])
+        return md(text, verbatim=True)
+    return (md(text[:found.start], verbatim=True) + f"**{md(text[found.start:found.end], verbatim=True)}**"
+            + md(text[found.end:], verbatim=True))
 
 
 def source_quote(p: Page, f: Figure) -> None:

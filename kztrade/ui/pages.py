@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from ..cards import CARD_SIZES, card_id
 from ..charts import CHARTS
 from ..i18n import N_, sentence
+from ..statements import STATUSES
 from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
 from . import state
@@ -133,11 +136,11 @@ def events_line(p: Page, e) -> None:
     st.markdown(f"**{md(when)}** · {md(w.event(e, 'actor'))}  \n{md(w.event(e, 'description'))}")
     if e.turn_id:
         turn = p.ds.turn(e.turn_id)
-        st.markdown(f"> {md('…' + e.span + '…')}")
+        st.markdown(f"> {md('…' + e.span + '…', verbatim=True)}")
         st.markdown(f"{badge(w, e.status)} {md(w.turn_label(turn))}. {md(w.event(e, 'status_note'))}")
         return
     if e.quote:
-        st.markdown("> " + md(e.quote))
+        st.markdown("> " + md(e.quote, verbatim=True))
     st.caption(source_link(p, e.source_id))
 
 
@@ -167,30 +170,27 @@ def data(p: Page) -> None:
     heading(2, _("All figures"))
     st.markdown(md(_("Every figure on this dashboard: the interview's, what other sources state, and what kztrade derives.")))
     rows = state.table_rows(p.folder, p.stamp, p.tr.lang)
-    shown = ["figure", "value_as_printed", "status", "label", "stated_by", "source", "quote", "quote_translation", "note", "address", "id"]
     names = {"figure": _("Period · who"), "label": _("Figure"), "value_as_printed": _("Value"), "status": _("Status"), "period": _("Period"), "who": _("Who stated it"),
              "stated_by": _("Stated by"), "source": _("Source"), "quote": _("The source's words"), "quote_translation": _("Our translation"),
              "note": _("Note"), "address": _("Address"), "id": "id"}
-    config = {c: st.column_config.TextColumn(names[c], width="medium") for c in shown}
-    config["figure"] = st.column_config.TextColumn(names["figure"], width=230, pinned=True)
-    config["value_as_printed"] = st.column_config.TextColumn(names["value_as_printed"], width=170)
-    config["status"] = st.column_config.TextColumn(names["status"], width=220)
-    config["address"] = st.column_config.LinkColumn(names["address"], width="small")
-    # Wider than a phone: the whole table, in a grid that scrolls. On a phone (the stylesheet shows one or the other):
-    # which figure, its value and its status, in a table whose text wraps; the rest is in the CSV.
+    # Wider than a phone: every row in a table whose text wraps, so no cell is cut (a scrolling grid showed 11 rows
+    # and truncated the quotes). On a phone (the stylesheet shows one or the other): which figure, its value and its
+    # status. The CSV has every column.
+    # st.table renders Markdown in its cells, so every cell is made literal with md(), like all data text.
+    wide = ["figure", "label", "value_as_printed", "status", "stated_by", "source", "quote"]
     with st.container(key="figures-grid"):
-        st.dataframe([{c: r[c] for c in shown} for r in rows], hide_index=True, width="stretch", column_order=shown,
-                     column_config=config, height=420)
+        st.table([{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_PHONE_ROWS]], hide_index=True, border="horizontal")
     with st.container(key="figures-list"):
-        st.table([{names[c]: r[c] for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_PHONE_ROWS]], hide_index=True,
-                 border="horizontal")
-        if len(rows) > MAX_PHONE_ROWS:  # a static table is all in the page: past this, a phone would hold it all in memory
-            st.caption(md(_("The first {shown} of {total} rows; the CSV below has every row.").format(
-                shown=p.tr.num(MAX_PHONE_ROWS), total=p.tr.num(len(rows)))))
+        st.table([{names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_PHONE_ROWS]],
+                 hide_index=True, border="horizontal")
+    if len(rows) > MAX_PHONE_ROWS:  # a static table is all in the page: past this, a browser would hold it all in memory
+        st.caption(md(_("The first {shown} of {total} rows; the CSV below has every row.").format(
+            shown=p.tr.num(MAX_PHONE_ROWS), total=p.tr.num(len(rows)))))
     st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
                        file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
                        icon=":material/table:")
     st.caption(md(_("The CSV has every column: {columns}.").format(columns=", ".join(COLUMNS))))
+    status_legend(p)
     heading(2, _("Sources"))
     for s in p.ds.sources.values():
         alt = " (" + link(_("also here"), s.url_alt) + ")" if s.url_alt else ""
@@ -207,11 +207,23 @@ def data(p: Page) -> None:
         st.code(cite_text(p, c.title, p.absolute(chart_id)), language=None, wrap_lines=True)
 
 
+def status_legend(p: Page) -> None:
+    """What each status means, with the badge the page shows for it (a status with no badge says so)."""
+    _ = p.tr._
+    heading(3, _("What the statuses mean"))
+    for key in STATUSES:
+        shown = badge(p.w, key) or f"**{md(p.w.status(key))}**"
+        note = "" if STATUSES[key].badge else " " + md(_("(no badge: this is the usual case)"))
+        st.markdown(f"- {shown}{note}: {md(p.w.status_definition(key))}")
+
+
 def cite_text(p: Page, title: str, url: str) -> str:
-    """A plain citation for the dashboard or one chart."""
+    """A plain citation for the dashboard or one chart, with the date it was read (today, in the reader's language)."""
     iv = p.ds.interview
-    return p.tr._("kztrade, “{title}”. Figures from {outlet}, “{interview}” ({when}), and the sources listed in the kztrade data package. {url}").format(
-        title=title, outlet=iv.outlet, interview=p.ds.turn("title").text, when=p.w.published(), url=url)
+    return p.tr._("kztrade, “{title}”, with figures from {outlet}, “{interview}”, {when}, and the sources listed in the kztrade "
+                  "data package. {url}, accessed {accessed}.").format(
+        title=title, outlet=iv.outlet, interview=p.ds.turn("title").text, when=p.w.published(), url=url,
+        accessed=p.tr.date(date.today().isoformat()))
 
 
 def chart_view(p: Page, chart_id: str) -> None:

@@ -1,0 +1,127 @@
+"""What a reader sees, as an editor would check it: statuses that do not overstate, a legend of them, and
+citations that read cleanly, in both languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from kztrade.charts import STATUS_COLOURS
+from kztrade.figures import load_dataset
+from kztrade.i18n import LANGS, Tr
+from kztrade.statements import STATUSES, Words
+
+from .test_app import page_text, plain, run_app
+
+
+def contrast(hex_colour: str) -> float:
+    """WCAG contrast of a colour against white."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_no_status_is_drawn_in_green_and_every_status_text_reads_on_white():
+    assert all(s.badge != "green" for s in STATUSES.values())  # green reads as "verified"; nothing here is
+    assert STATUSES["matches_report"].badge not in ("green", STATUSES["derived"].badge)
+    assert all(contrast(c) >= 4.5 for c in STATUS_COLOURS.values()), STATUS_COLOURS
+    assert int(STATUS_COLOURS["matches_report"][3:5], 16) < int(STATUS_COLOURS["matches_report"][1:3], 16)  # not a green hue
+
+
+def test_a_badge_that_would_tell_the_reader_nothing_is_not_drawn():
+    at = run_app({"view": "turnover", "lang": "en"})
+    text = page_text(at)
+    assert "Quote read in the source" not in text  # the usual case, once on nearly every source card before
+    overview = page_text(run_app({"view": "overview", "lang": "en"}))
+    assert ":orange-badge[Matches one report]" in overview and ":violet-badge[No other source found]" in overview
+    assert "-badge[Quote read in the source]" not in overview
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_data_view_explains_every_status_once(lang):
+    ds = load_dataset()
+    w = Words(ds, Tr(lang, ds.translations.get(lang, {})))
+    text = plain(page_text(run_app({"view": "data", "lang": lang})))
+    for key, status in STATUSES.items():
+        definition = " ".join(w.status_definition(key).replace("\u00a0", " ").split())
+        assert text.count(definition) == 1, (key, definition)
+        if status.badge:
+            assert f":{status.badge}-badge[{w.status(key)}]: {definition}" in text, key
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cite_this_has_no_nested_brackets_and_says_when_it_was_read(lang):
+    at = run_app({"view": "data", "lang": lang})
+    cites = [c.value for c in at.code if c.value.startswith("kztrade, ")]
+    assert len(cites) >= 6
+    today = Tr(lang).date(date.today().isoformat())
+    for cite in cites:
+        depth, deepest = 0, 0
+        for ch in cite:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            deepest = max(deepest, depth)
+        assert deepest <= 1, cite
+        assert today in cite and ("accessed" in cite if lang == "en" else "дата обращения" in cite)
+        assert re.search(r"\?view=[a-z_]+&lang=" + lang, cite)
+
+
+# Where a Russian line may not break: between a number and its unit or scale word, before a dash, before «г.».
+BREAKABLE = "[ \u2009]"
+NO_BREAK_FAULTS = [re.compile(rf"\d{BREAKABLE}(?=млрд|млн|трлн|тыс\.|долл|руб|%|гг?\.)"), re.compile(rf"\S{BREAKABLE}[—–]{BREAKABLE}"),
+                   re.compile(rf"долл\.{BREAKABLE}США")]
+
+
+def breakable_faults(text: str) -> list[str]:
+    return [text[max(0, m.start() - 15): m.end() + 15] for rule in NO_BREAK_FAULTS for m in rule.finditer(text)]
+
+
+def chart_texts(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations] + [str(t.customdata) for t in fig.data if t.customdata is not None]
+
+
+def test_russian_chart_and_card_text_never_breaks_where_russian_forbids():
+    from kztrade.cards import CARD_SIZES, quote_card
+    from kztrade.charts import CHARTS, build_chart, compose
+
+    ds = load_dataset()
+    tr = Tr("ru", ds.translations["ru"])
+    texts = []
+    for chart_id in CHARTS:
+        texts += chart_texts(compose(build_chart(ds, chart_id, tr)))
+    for f in ds.headline():
+        for size in CARD_SIZES:
+            card = quote_card(ds, f.figure_id, tr, size)
+            texts += chart_texts(card.figure)
+    faults = [fault for t in texts for fault in breakable_faults(t)]
+    assert faults == []
+    assert any("млрд" in t for t in texts) and any("\u00a0— " in t or "\u00a0– " in t for t in texts)  # the rules had work to do
+
+
+@pytest.mark.parametrize("view", ["overview", "turnover", "containers", "brics", "interview", "data"])
+def test_russian_page_text_of_ours_never_breaks_where_russian_forbids(view):
+    at = run_app({"view": view, "lang": "ru"})
+    ds = load_dataset()
+    verbatim = [t.words[:30] for t in ds.turns if len(t.words) > 30]  # the interview is shown as printed, never typeset
+    shown = [re.sub(r"\\([^\w\s])", r"\1", e.value) for kind in ("markdown", "caption") for e in getattr(at, kind)]
+    ours = [t for t in shown if not t.startswith("> ") and not any(v in t for v in verbatim)]
+    faults = [fault for t in ours for fault in breakable_faults(t)]
+    assert faults == [], faults
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_source_line_is_sentences_each_ending_in_a_full_stop(lang):
+    from kztrade.charts import CHARTS, build_chart
+
+    ds = load_dataset()
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    derived = tr._("Derived by kztrade: {methods}.").split("{")[0].strip()
+    for chart_id in CHARTS:
+        line = build_chart(ds, chart_id, tr).source
+        assert line.endswith(".") and not line.endswith(".."), (chart_id, line)
+        if derived in line:
+            assert f". {derived}" in line, (chart_id, line)  # the sources' sentence ends before kztrade's begins
+    one = build_chart(ds, "brics_timeline", tr).source
+    assert one.startswith(tr.n_("Source: {sources}.", "Sources: {sources}.", 5).split("{")[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import copy
+import functools
 import html
 import re
 import textwrap
@@ -53,6 +54,27 @@ TEMPLATE.layout.hoverlabel = dict(font=dict(family=FONT, size=13))
 def esc(text: str) -> str:
     """Data text made literal for plotly, which reads <, > and & as markup in every text and hover field."""
     return html.escape(text, quote=False)
+
+
+FONT_FILES = {False: "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+              True: "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"}  # Arial's metrics; packages.txt installs them
+
+
+@functools.lru_cache(maxsize=64)
+def font(size: int, bold: bool):
+    """The font Chromium draws chart text in (Liberation Sans, metric-compatible with Arial), or None if it is missing."""
+    try:
+        from PIL import ImageFont
+
+        return ImageFont.truetype(FONT_FILES[bold], size)
+    except (OSError, ImportError):
+        return None
+
+
+def text_px(text: str, size: int, bold: bool = False) -> float:
+    """A line's width in pixels, measured in the real font (an overestimate of 0.62 em a character without it)."""
+    f = font(size, bold)
+    return f.getlength(text) if f is not None else len(text) * size * 0.62
 
 
 HOVER_WRAP = 40  # characters per tooltip line: a 13 px tooltip of 40 characters fits a 360 px phone
@@ -140,12 +162,56 @@ def place(rows: list[Row]) -> Layout:
     return out
 
 
-def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
+PANEL_GAP = 44  # px between two panels: the upper panel's tick labels, then air before the next panel's heading
+
+
+def panels_of(rows: list[Row]) -> list[list[Row]]:
+    """Rows split at each section heading: one panel per section, each with an x axis of its own."""
+    out: list[list[Row]] = []
+    for r in rows:
+        if r.kind == "section" or not out:
+            out.append([])
+        out[-1].append(r)
+    return out
+
+
+def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False) -> go.Figure:
     """Horizontal bars with a label line above each, values at the bar ends, headings between groups.
 
-    Traces and annotations are collected first and handed to plotly once: add_bar and add_annotation
+    With panels=True each section is a panel with its own x axis and range, so figures of different periods are
+    never read off one scale. Each axis runs to its largest bar; the value labels sit in a right margin measured
+    in pixels, so the bars use the width the chart is drawn at (a range padded for a phone left a desktop's plot
+    half empty). Traces and annotations are collected first and handed to plotly once: add_bar and add_annotation
     re-validate the whole figure on every call, which made a chart of n rows cost n² (seen at 1,000 rows)."""
-    lay = place(rows)
+    groups = panels_of(rows) if panels else [rows]
+    lays = [place(g) for g in groups]
+    plot_h = sum(lay.height for lay in lays) + PANEL_GAP * (len(lays) - 1)
+    traces: list[dict] = []
+    notes: list[dict] = []
+    axes: dict = {}
+    top = 0.0
+    right = 12 + max((text_px(r.value_text, SIZES["value"], r.highlight) + (12 if r.bound == "lower_bound" else 5)
+                      for r in rows if r.kind == "bar"), default=0)
+    for k, (group, lay) in enumerate(zip(groups, lays), start=1):
+        xa, ya = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
+        values = [r.value for r in group if r.kind == "bar"]
+        high = (x_max if x_max and not panels else max(values, default=1)) or 1
+        domain = [1 - (top + lay.height) / plot_h, 1 - top / plot_h]
+        axes["yaxis" if k == 1 else f"yaxis{k}"] = dict(range=[lay.height, 0], visible=False, fixedrange=True, domain=domain)
+        axes["xaxis" if k == 1 else f"xaxis{k}"] = dict(
+            range=[0, high * 1.02], showgrid=True, zeroline=True, zerolinecolor="#9AA0A8", anchor=ya, nticks=5, fixedrange=True,
+            side="bottom", ticks="", tickfont=dict(size=SIZES["tick"], color=MUTED), automargin=False)
+        traces_k, notes_k = panel_marks(group, lay, xa, ya)
+        traces += traces_k
+        notes += notes_k
+        top += lay.height + PANEL_GAP
+    return go.Figure(data=traces, layout=dict(
+        template=TEMPLATE, height=int(plot_h + MARGIN["t"] + MARGIN["b"]), margin=dict(MARGIN, r=int(right)), barmode="overlay",
+        showlegend=False, dragmode=False, hovermode="closest", annotations=notes, **axes))
+
+
+def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[dict], list[dict]]:
+    """The bars, open ends, value labels, bar labels and headings of one panel."""
     traces: list[dict] = []
     notes: list[dict] = []
     for r, y in zip(rows, lay.y):
@@ -154,16 +220,16 @@ def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
         fill = COLOURS[r.series] if not r.muted else "#DADDE1"
         line = TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6"
         pattern = dict(shape="/", fgcolor="#FFFFFF", size=6, solidity=0.35) if r.bound == "approximate" else None
-        traces.append(dict(type="bar", x=[r.value], y=[y], orientation="h", width=ROW["bar"], marker=dict(
+        traces.append(dict(type="bar", x=[r.value], y=[y], xaxis=xa, yaxis=ya, orientation="h", width=ROW["bar"], marker=dict(
             color=r.colour or fill, line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
             pattern=pattern), hovertemplate="%{customdata}<extra></extra>", customdata=[hover_text(r.hover or (r.text,))], showlegend=False))
         if r.bound == "lower_bound":  # an open end: the bar may run further than the words allow
-            traces.append(dict(type="scatter", x=[r.value], y=[y], mode="markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
-                               marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0))))
+            traces.append(dict(type="scatter", x=[r.value], y=[y], xaxis=xa, yaxis=ya, mode="markers", showlegend=False, hoverinfo="skip",
+                               cliponaxis=False, marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0))))
         weight = "<b>{}</b>" if r.highlight else "{}"
-        notes.append(dict(x=r.value, y=y, xref="x", yref="y", xanchor="left", yanchor="middle", xshift=12 if r.bound == "lower_bound" else 5,
+        notes.append(dict(x=r.value, y=y, xref=xa, yref=ya, xanchor="left", yanchor="middle", xshift=12 if r.bound == "lower_bound" else 5,
                           showarrow=False, text=weight.format(esc(r.value_text)), font=dict(size=SIZES["value"], color=INK), name="value"))
-        notes.append(dict(x=0, y=y - ROW["bar"] / 2 - 2, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
+        notes.append(dict(x=0, y=y - ROW["bar"] / 2 - 2, xref="paper", yref=ya, xanchor="left", yanchor="bottom", showarrow=False,
                           align="left", text="<br>".join(weight.format(esc(t)) for t in lines_of(r)),
                           font=dict(size=SIZES["label"], color=MUTED if r.muted else TEXT_COLOURS.get(r.series, INK)), name="label"))
     for r, y in zip(rows, lay.y):
@@ -172,14 +238,9 @@ def bar_figure(rows: list[Row], x_max: float) -> go.Figure:
         style = {"section": dict(size=SIZES["section"], color=MUTED), "group": dict(size=SIZES["group"], color=INK),
                  "note": dict(size=SIZES["note"], color=r.colour or STATUS_COLOURS["derived"])}[r.kind]
         text = esc(r.text) if r.kind == "note" else "<br>".join(f"<b>{esc(t)}</b>" for t in lines_of(r))
-        notes.append(dict(x=0, y=y, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False, text=text,
+        notes.append(dict(x=0, y=y, xref="paper", yref=ya, xanchor="left", yanchor="bottom", showarrow=False, text=text,
                           align="left", font=style, name=r.kind))
-    return go.Figure(data=traces, layout=dict(
-        template=TEMPLATE, height=int(lay.height + MARGIN["t"] + MARGIN["b"]), margin=MARGIN, barmode="overlay", showlegend=False,
-        dragmode=False, hovermode="closest", annotations=notes,
-        yaxis=dict(range=[lay.height, 0], visible=False, fixedrange=True),
-        xaxis=dict(range=[0, x_max], showgrid=True, zeroline=True, zerolinecolor="#9AA0A8", tickfont=dict(size=SIZES["tick"], color=MUTED),
-                   nticks=5, fixedrange=True, side="bottom", ticks="")))
+    return traces, notes
 
 
 def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:
@@ -197,8 +258,8 @@ def grouped(items: list, key: Callable) -> dict:
 
 
 def x_limit(values: list[float]) -> float:
-    """Room on the right for the widest value label ('nearly 28.5') at 360 px."""
-    return max(values) * 1.42
+    """The axis's end: the largest value (its label sits in the right margin, measured in pixels)."""
+    return max(values)
 
 
 # Bars one chart draws at most. 40 rows keep the tallest chart near 2,000 px on screen and its PNG (at scale 2,
@@ -341,7 +402,7 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
     for r in rows:
         if r.kind == "bar":
             r.value_text = tr.pct(r.value, 0, signed=True)
-    fig = bar_figure(rows, x_limit([f.value for f in figs]))
+    fig = bar_figure(rows, panels=True)  # one panel, and one axis, per period: never one shared scale
     title = _("Container transit through Kazakhstan: growth rates")
     subtitle = _("Percent change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover different periods; "
                  "do not compare them.")

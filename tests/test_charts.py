@@ -29,9 +29,14 @@ def spaced(text: str) -> str:
 
 def bars(fig) -> list[tuple[str, float]]:
     """(label above the bar, value) for every bar, top to bottom."""
-    labels = sorted((a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " "))) for a in fig.layout.annotations if a.name == "label")
-    values = sorted((t.y[0], t.x[0]) for t in fig.data if t.type == "bar")
-    return [(spaced(html.unescape(lab)), v) for (_y, lab), (_y2, v) in zip(labels, values)]
+    labels = sorted((panel(a.yref), a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " "))) for a in fig.layout.annotations if a.name == "label")
+    values = sorted((panel(t.yaxis), t.y[0], t.x[0]) for t in fig.data if t.type == "bar")
+    return [(spaced(html.unescape(lab)), v) for (_p, _y, lab), (_p2, _y2, v) in zip(labels, values)]
+
+
+def panel(ref: str | None) -> int:
+    """Which panel an axis reference is in: 'y' is the first, 'y2' the second."""
+    return int((ref or "y")[1:] or 1)
 
 
 def notes(fig, name: str) -> list[str]:
@@ -198,3 +203,15 @@ def test_literal_scan_would_catch_a_figure(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text('"""Docstring 17.2 is fine."""\nTITLE = "Trade of 17.2 billion"\nBASE = 18.9\n', encoding="utf-8")
     assert code_constants(bad) == ["Trade of 17.2 billion", 18.9]
+
+
+def test_containers_draw_each_period_in_a_panel_of_its_own(ds):
+    """The 2024 rates and KTZ's Jan–Nov 2023 rates are never read off one axis: two panels, each with its axis."""
+    fig = build_chart(ds, "containers_growth").figure
+    assert {t.xaxis for t in fig.data if t.type == "bar"} == {"x", "x2"}
+    top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
+    assert bottom[1] < top[0]  # stacked, apart
+    assert fig.layout.xaxis2.anchor == "y2" and fig.layout.xaxis.anchor == "y"
+    by_axis = {ax: [t.x[0] for t in fig.data if t.type == "bar" and t.xaxis == ax] for ax in ("x", "x2")}
+    assert by_axis == {"x": [63.0, 63.0, 65.0, 65.0], "x2": [69.0, 49.0]}
+    assert fig.layout.xaxis.range[1] == pytest.approx(65 * 1.02) and fig.layout.xaxis2.range[1] == pytest.approx(69 * 1.02)

@@ -96,20 +96,19 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
     st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
     st.caption(md(c.source) + "  \n" + md(c.credit))
     if actions:
-        with st.expander(_("Chart description (text)")):
-            st.markdown(md(c.alt))
         chart_actions(p, c)
     return c
 
 
 def chart_actions(p: Page, c: Chart) -> None:
-    """Download PNG (made on click, cached), CSV and HTML; the embed snippet and the chart's own link."""
+    """One row under the chart: its downloads (PNG made on click and cached, CSV, HTML), the embed snippet and the
+    text description each in a popover, and the chart's own link."""
     _ = p.tr._
     if export.browser_path() is None:
         st.info(_("PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
                   "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML download "
                   "carries the chart with its title and source."), icon=":material/image:")
-    with st.container(horizontal=True, gap="small"):
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if export.browser_path() is not None:
             png_button(p, f"png-{c.chart_id}", _("PNG"), f"{c.chart_id}{lang_suffix(p.tr)}.png",
                        lambda: state.png_bytes(p.folder, p.stamp, c.chart_id, p.tr.lang), width="content")
@@ -119,8 +118,10 @@ def chart_actions(p: Page, c: Chart) -> None:
                            mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
         with st.popover(_("Embed"), icon=":material/share:"):
             embed_snippet(p, c)
+        with st.popover(_("Chart description (text)"), icon=":material/description:"):
+            st.markdown(md(c.alt))
+        st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
     png_outcome(p, f"png-{c.chart_id}")
-    st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
 
 
 def lang_suffix(tr: Tr) -> str:
@@ -255,15 +256,13 @@ def capped_cards(p: Page, figures: list[Figure]) -> list[Figure]:
 
 
 def sources_grid(p: Page, figures: list[Figure]) -> None:
-    """What other sources say: each figure with its source's own sentence, two to a row on a wide screen."""
+    """What other sources say: each figure with its source's own sentence, behind an expander that names how many
+    there are (the page stays short on a phone; one click shows every quote)."""
     if not figures:
         return
-    heading(4, p.tr._("What other sources say"))
-    figures = capped_cards(p, figures)
-    for i in range(0, len(figures), 2):
-        cols = st.columns(2, gap="medium")
-        for col, f in zip(cols, figures[i:i + 2]):
-            with col, st.container(border=True):
+    with st.expander(p.tr._("What other sources say ({n})").format(n=p.tr.num(len(figures))), icon=":material/format_quote:"):
+        for f in capped_cards(p, figures):
+            with st.container(border=True):
                 source_quote(p, f)
 
 
@@ -272,36 +271,24 @@ def derived_list(p: Page, ids: tuple[str, ...]) -> None:
     derived = [p.ds.derived[i] for i in ids if i in p.ds.derived]
     if not derived:
         return
-    heading(4, p.tr._("Derived by kztrade"))
-    for d in derived:
-        st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
-                    f"{md(p.w.derived_field(d, 'note'))}")
+    with st.expander(p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), icon=":material/calculate:"):
+        for d in derived:
+            st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
+                        f"{md(p.w.derived_field(d, 'note'))}")
 
 
 def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
-    """A chart beside the interview's words, with the derived numbers; what other sources say below it."""
+    """A chart beside the interview's words; under them, behind expanders, the derived numbers and what other
+    sources say, each with its source's sentence."""
     left, right = st.columns([3, 2], gap="large")
     with left:
         c = chart_block(p, chart_id)
     figs = [p.ds.figures[i] for i in c.shown if i in p.ds.figures]
     heads = [f for f in figs if f.kind == "headline"]
     context = [f for f in figs if f.kind == "context"]
-    tall = c.figure.layout.height > 700
     with right:
         if heads:
             heading(4, p.tr._("In the interview"))
             interview_words(p, heads, shown)
         derived_list(p, c.shown)
-        if tall:
-            sources_list(p, context)
-    if not tall:
         sources_grid(p, context)
-
-
-def sources_list(p: Page, figures: list[Figure]) -> None:
-    """What other sources say, one under another (beside a tall chart)."""
-    if figures:
-        heading(4, p.tr._("What other sources say"))
-        for f in capped_cards(p, figures):
-            with st.container(border=True):
-                source_quote(p, f)

@@ -20,14 +20,27 @@ MAX_PHONE_ROWS = 200  # rows of the phone's static table; the grid (virtual) and
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
 
+def finding_box(p: Page, f) -> None:
+    """One line of what we found: its lead, its status, the sentence, and a link to the chart that shows it."""
+    _ = p.tr._
+    with st.container(border=True):
+        see = nav_link(_("See the chart"), p.href(f.target))
+        st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {see}")
+
+
 def findings(p: Page) -> None:
-    """What we found, in plain words built from the data: one line per headline figure, claim and the year's end."""
+    """What we found, each headline finding followed by the chart that shows it, so a chart is on the first screen;
+    then the claims no source supports and how the year ended."""
     _ = p.tr._
     heading(2, _("What we found"))
-    for f in p.w.findings():
-        with st.container(border=True):
-            see = nav_link(_("See the chart"), p.href(f.target))
-            st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {see}")
+    charted: set[str] = set()
+    found = p.w.findings()
+    for i, f in enumerate(found):
+        finding_box(p, f)
+        later = [g.target for g in found[i + 1:]]
+        if f.target in ("turnover_ytd", "containers_growth") and f.target not in charted and f.target not in later:
+            charted.add(f.target)
+            chart_block(p, f.target)
 
 
 def question(p: Page, shown: set[str]) -> None:
@@ -59,16 +72,15 @@ def cards(p: Page) -> None:
 
 
 def overview(p: Page) -> None:
-    """What we found first, then the question, the cards and the two charts of the headline figures."""
+    """What we found, each finding beside the chart that shows it; then the question, once, and the quote cards.
+    The sources' own words are a click away, on each topic's view."""
     _ = p.tr._
     shown: set[str] = set()
     findings(p)
     question(p, shown)
     cards(p)
-    heading(2, _("Trade turnover"))
-    chart_section(p, "turnover_ytd", shown)
-    heading(2, _("Container transit"))
-    chart_section(p, "containers_growth", shown)
+    st.markdown(md(_("Every source's own words, and how kztrade derived each number, are on the topic views:")) + " "
+                + " · ".join(nav_link(_(VIEWS[v]), p.href(v)) for v in ("turnover", "containers", "brics", "data")))
 
 
 def turnover(p: Page) -> None:
@@ -84,27 +96,27 @@ def turnover(p: Page) -> None:
 
 
 def unplotted(p: Page) -> None:
-    """Statements the charts leave out, each in its own place: no stated period, and totals in roubles."""
+    """Statements the charts leave out, each kind behind its own expander: no stated period, and totals in roubles."""
     _ = p.tr._
     no_period = [f for f in p.ds.context("turnover") if not f.has_period]
     roubles = [f for f in p.ds.context("turnover") if f.has_period and f.unit in ("rub_trn", "rub_bn")]
     if no_period:
-        heading(4, _("Statements with no period"))
-        st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
-        for f in capped_cards(p, no_period):
-            with st.container(border=True):
-                source_quote(p, f)
+        with st.expander(_("Statements with no period ({n})").format(n=p.tr.num(len(no_period))), icon=":material/event_busy:"):
+            st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
+            for f in capped_cards(p, no_period):
+                with st.container(border=True):
+                    source_quote(p, f)
     if roubles:
-        heading(4, _("Totals given in roubles"))
-        st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
-                        "the day's rate, not the governments' own.")))
-        rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
-        for f in capped_cards(p, roubles):
-            with st.container(border=True):
-                source_quote(p, f)
-                if f.figure_id in rates:
-                    d = rates[f.figure_id]
-                    st.caption(md(f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"))
+        with st.expander(_("Totals given in roubles ({n})").format(n=p.tr.num(len(roubles))), icon=":material/currency_ruble:"):
+            st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
+                            "the day's rate, not the governments' own.")))
+            rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
+            for f in capped_cards(p, roubles):
+                with st.container(border=True):
+                    source_quote(p, f)
+                    if f.figure_id in rates:
+                        d = rates[f.figure_id]
+                        st.caption(md(f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"))
 
 
 def containers(p: Page) -> None:

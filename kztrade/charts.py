@@ -467,67 +467,127 @@ TIMELINE_WRAP = 44  # characters per line of 13 px text: fits a 360 px phone
 NOTE_WRAP = 46  # characters per line of a 12 px note inside a chart
 
 
+PX_PER_DAY = 1.25  # the timeline's scale: a year is 456 px, so a month's gap shows and 15 days still separate two dots
+TIMELINE_TOP = 14
+
+
+def first_day(text: str) -> date:
+    """The first day a YYYY[-MM[-DD]] date can mean."""
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    return date(parts[0], parts[1], parts[2])
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole calendar months from one date's month to another's: 24 Aug 2023 to Aug 2024 is 12."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
 def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
-    """The BRICS statements the interview refers to, top to bottom, with its 'August 2024' claim and that claim's status."""
+    """The BRICS statements the interview refers to, top to bottom and to scale in time, with its 'August 2024' claim,
+    that claim's status, and the gap to the nearest statement we found, in months.
+
+    Each mark sits at its date (a span of days or a month is drawn as a band); its words sit beside it, pushed down
+    where two dates are close, with a leader line back to the mark."""
     w, _ = Words(ds, tr), tr._
     events = sorted(ds.events, key=lambda e: last_day(e.date_end or e.date))
     iv = ds.interview
-    items: list[tuple[str, str, str, list[str], int]] = []  # (kind, key, date text, lines, of which status lines)
+    # (kind, key, date text, start, end, lines, of which status lines)
+    items: list[tuple[str, str, str, date, date, list[str], int]] = []
     for e in events:
         claim = e.status == "no_source_found"
-        when = tr.date_range(e.date, e.date_end)
         lines, status = wrap(w.event(e, "short_label"), TIMELINE_WRAP), []
         if claim:
             nearest = next(n for n in events if n.event_id == e.nearest_event_id)
             status = wrap(_("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), TIMELINE_WRAP)
-        items.append(("claim" if claim else "event", e.event_id, when, lines + status, len(status)))
-    # The interview's date is known to the month: place it after everything that month can hold.
-    published = ("published", "published", tr.date(iv.published), wrap(_("The interview is published, {when}").format(when=w.published()), TIMELINE_WRAP), 0)
-    at = sum(1 for e in events if last_day(e.date_end or e.date) <= last_day(iv.published))
-    items.insert(at, published)
+        items.append(("claim" if claim else "event", e.event_id, tr.date_range(e.date, e.date_end), first_day(e.date),
+                      date.fromisoformat(last_day(e.date_end or e.date)), lines + status, len(status)))
+    items.append(("published", "published", tr.date(iv.published), first_day(iv.published), date.fromisoformat(last_day(iv.published)),
+                  wrap(_("The interview is published, {when}").format(when=w.published()), TIMELINE_WRAP), 0))
+    items.sort(key=lambda it: (it[4], it[0] == "published"))
+    t0 = min(it[3] for it in items)
+
+    def at(d: date) -> float:
+        return TIMELINE_TOP + (d - t0).days * PX_PER_DAY
+
     by_id = {e.event_id: e for e in events}
-    fig = go.Figure()
-    y, marks = 14.0, {}
-    line_px, date_px, gap = 17, 19, 16
-    for kind, key, when, lines, n_status in items:
-        e = by_id.get(key)
-        marks[key] = y
+    traces: list[dict] = []
+    notes: list[dict] = []
+    shapes: list[dict] = []
+    line_px, date_px, gap, axis_x, text_x = 17, 19, 14, 0.035, 0.09
+    marks: dict[str, tuple[float, float]] = {}
+    bottom = 0.0
+    claim = next((e for e in events if e.status == "no_source_found"), None)
+    gap_item = None
+    if claim is not None:
+        nearest = next(n for n in events if n.event_id == claim.nearest_event_id)
+        n = months_between(first_day(nearest.date), first_day(claim.date))
+        gap_item = (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2, wrap(tr.n_(
+            "{n} month between the nearest statement we found and the claimed announcement",
+            "{n} months between the nearest statement we found and the claimed announcement", n).format(n=tr.num(n)), TIMELINE_WRAP)
+    for kind, key, when, start, end, lines, n_status in items:
+        y0, y1 = at(start), at(end)
+        y = (y0 + y1) / 2
+        marks[key] = (y0, y1)
         colour = {"event": COLOURS["KZ"], "claim": STATUS_COLOURS["no_source_found"], "published": COLOURS["interview"]}[kind]
+        if y1 - y0 > 3:  # a span: the days or the month it covers, as a band on the axis
+            shapes.append(dict(type="rect", xref="paper", yref="y", x0=axis_x - 0.006, x1=axis_x + 0.006, y0=y0, y1=y1, line=dict(width=0),
+                               fillcolor=colour, opacity=0.35, layer="below"))
+        e = by_id.get(key)
         hover = hover_text((w.event(e, "description"), w.cite_event(e)) if e else (w.published(),))
         symbol = {"event": "circle", "claim": "diamond-open", "published": "square"}[kind]
-        fig.add_scatter(x=[0.035], y=[y], mode="markers", showlegend=False, hovertemplate="%{customdata}<extra></extra>",
-                        customdata=[hover], marker=dict(symbol=symbol, size=15 if kind == "claim" else 13, color=colour,
-                                                        line=dict(color=colour, width=3 if kind == "claim" else 1)))
-        fig.add_annotation(x=0.09, y=y, xref="paper", yref="y", xanchor="left", yanchor="middle", showarrow=False, name="date",
-                           text=f"<b>{esc(when)}</b>", font=dict(size=13, color=STATUS_COLOURS["no_source_found"] if kind == "claim" else INK))
+        traces.append(dict(type="scatter", x=[axis_x], y=[y], mode="markers", showlegend=False, hovertemplate="%{customdata}<extra></extra>",
+                           customdata=[hover], marker=dict(symbol=symbol, size=15 if kind == "claim" else 13, color=colour,
+                                                           line=dict(color=colour, width=3 if kind == "claim" else 1))))
+        if gap_item is not None and kind == "claim":  # the gap's note sits in the text column, in the empty months
+            gy, glines = gap_item
+            top = max(gy - len(glines) * line_px / 2, bottom + gap)
+            notes.append(dict(x=text_x, y=top, xref="paper", yref="y", xanchor="left", yanchor="top", align="left", showarrow=False,
+                              name="gap", text="<br>".join(f"<i>{esc(t)}</i>" for t in glines),
+                              font=dict(size=12, color=STATUS_COLOURS["no_source_found"])))
+            bottom = top + len(glines) * line_px
+        top = max(y - date_px / 2, bottom + gap)
+        if top - (y - date_px / 2) > 2:  # pushed down by the words above: a leader line back to the mark
+            shapes.append(dict(type="line", xref="paper", yref="y", x0=axis_x + 0.012, x1=text_x - 0.008, y0=y, y1=top + date_px / 2,
+                               line=dict(color="#9AA0A8", width=1)))
+        notes.append(dict(x=text_x, y=top + date_px / 2, xref="paper", yref="y", xanchor="left", yanchor="middle", showarrow=False, name="date",
+                          text=f"<b>{esc(when)}</b>", font=dict(size=13, color=STATUS_COLOURS["no_source_found"] if kind == "claim" else INK)))
         body = [esc(t) for t in lines]
         for i in range(len(body) - n_status, len(body)):  # the claim's status, in the status colour
             body[i] = f"<span style='color:{STATUS_COLOURS['no_source_found']}'><b>{body[i]}</b></span>"
-        fig.add_annotation(x=0.09, y=y + date_px / 2, xref="paper", yref="y", xanchor="left", yanchor="top", align="left",
-                           showarrow=False, name="text", text="<br>".join(body), font=dict(size=13, color=INK))
-        y += date_px / 2 + len(lines) * line_px + gap + 10
-    claim = next((e for e in events if e.status == "no_source_found"), None)
-    if claim is not None:  # a bracket in the marker column from the claim to the nearest statement we found
-        nearest = next(n for n in events if n.event_id == claim.nearest_event_id)
-        y0, y1 = marks[nearest.event_id], marks[claim.event_id]
-        fig.add_shape(type="line", xref="x", yref="y", x0=0.012, x1=0.012, y0=y0, y1=y1, line=dict(color=STATUS_COLOURS["no_source_found"], width=2, dash="dot"))
+        notes.append(dict(x=text_x, y=top + date_px, xref="paper", yref="y", xanchor="left", yanchor="top", align="left",
+                          showarrow=False, name="text", text="<br>".join(body), font=dict(size=13, color=INK)))
+        bottom = top + date_px + len(lines) * line_px
+    for year in range(t0.year + 1, max(it[4] for it in items).year + 1):  # where each year begins, on the time axis
+        y = at(date(year, 1, 1))
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=axis_x + 0.02, y0=y, y1=y, line=dict(color="#9AA0A8", width=1)))
+        notes.append(dict(x=0, y=y, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False, name="year",
+                          text=str(year), font=dict(size=12, color=MUTED)))
+    if claim is not None:  # a bracket in the marker column from the nearest statement we found to the claim
+        y0, y1 = marks[claim.nearest_event_id][0], marks[claim.event_id][0]
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0.012, x1=0.012, y0=y0, y1=y1,
+                           line=dict(color=STATUS_COLOURS["no_source_found"], width=2, dash="dot")))
         for yy in (y0, y1):
-            fig.add_shape(type="line", xref="x", yref="y", x0=0.012, x1=0.024, y0=yy, y1=yy, line=dict(color=STATUS_COLOURS["no_source_found"], width=2))
-    height = y - gap
-    fig.add_shape(type="line", xref="x", yref="y", x0=0.035, x1=0.035, y0=0, y1=height, line=dict(color=GRID, width=2), layer="below")
-    fig.update_xaxes(range=[0, 1], visible=False, fixedrange=True)
-    fig.update_yaxes(range=[height, 0], visible=False, fixedrange=True)
-    fig.update_layout(template=TEMPLATE, height=int(height + 12), margin=dict(l=10, r=10, t=6, b=6), showlegend=False, dragmode=False)
+            shapes.append(dict(type="line", xref="paper", yref="y", x0=0.012, x1=0.024, y0=yy, y1=yy,
+                               line=dict(color=STATUS_COLOURS["no_source_found"], width=2)))
+    height = max(bottom, max(y1 for _y0, y1 in marks.values())) + 8
+    shapes.append(dict(type="line", xref="paper", yref="y", x0=axis_x, x1=axis_x, y0=0, y1=height, line=dict(color=GRID, width=2), layer="below"))
+    fig = go.Figure(data=traces, layout=dict(
+        template=TEMPLATE, height=int(height + 12), margin=dict(l=10, r=10, t=6, b=6), showlegend=False, dragmode=False,
+        annotations=notes, shapes=shapes, xaxis=dict(range=[0, 1], visible=False, fixedrange=True),
+        yaxis=dict(range=[height, 0], visible=False, fixedrange=True)))
     title = _("Kazakhstan and BRICS: what was said, and when")
     claims = [e for e in events if e.status == "no_source_found"]
-    subtitle = _("Blue dots: statements with a source. Open diamond: the interview's claim of an announcement in “{span}”, "
-                 "which no source we found supports; the dotted bracket joins it to the nearest statement we found.").format(
-        span=", ".join(e.span for e in claims))
+    subtitle = _("Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
+                 "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; the "
+                 "dotted bracket joins it to the nearest statement we found.").format(span=", ".join(e.span for e in claims))
     alt = _("Timeline.") + " " + " ".join(
         f"{tr.date(e.date)}: {w.event(e, 'description')}" + (" " + _("Status: no source found; nearest {date}.").format(
             date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))) if e.status == "no_source_found" else "")
         for e in events)
-    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit("brics_timeline"), alt, tuple(e.event_id for e in events), tr.lang)
+    if gap_item is not None:
+        alt += " " + " ".join(gap_item[1]) + "."
+    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit("brics_timeline"), alt,
+                 tuple(e.event_id for e in events), tr.lang)
 
 
 CHARTS: dict[str, ChartSpec] = {

@@ -124,6 +124,25 @@ def test_brics_timeline_reads_top_to_bottom_with_the_claims_status(ds):
     assert "TASS, 24 Oct 2024" in c.source and "News.Az, 22 Oct" not in c.source
 
 
+def test_brics_timeline_is_drawn_to_scale_in_time_and_labels_the_gap_in_months(ds):
+    from datetime import date
+
+    from kztrade.charts import PX_PER_DAY
+
+    fig = build_chart(ds, "brics_timeline").figure
+    marks = {t.marker.symbol: t.y[0] for t in fig.data}  # circle: the last event drawn; diamond: the claim
+    dots = sorted(t.y[0] for t in fig.data if t.marker.symbol == "circle")
+    first, johannesburg = dots[0], dots[1]
+    assert johannesburg - first == pytest.approx((date(2023, 8, 24) - date(2023, 8, 9)).days * PX_PER_DAY)
+    # the claim's month is a band, its mark at mid-month: a year after Johannesburg, and drawn so
+    claim_mid = (date(2024, 8, 1) - date(2023, 8, 9)).days * PX_PER_DAY + first + 30 * PX_PER_DAY / 2
+    assert marks["diamond-open"] == pytest.approx(claim_mid)
+    assert notes(fig, "gap") == ["12 months between the nearest statement we found and the claimed announcement"]
+    assert notes(fig, "year") == ["2024"]
+    ru = build_chart(ds, "brics_timeline", Tr("ru", ds.translations["ru"])).figure
+    assert notes(ru, "gap")[0].startswith("12 месяцев")
+
+
 def test_data_text_is_never_markup_in_a_chart(data_copy):
     hostile = '<a href="https://evil.example">Trend</a> & <b>bold</b>'
     edit_cell(data_copy, "sources", "trend_3823078", "outlet", hostile)

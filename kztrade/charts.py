@@ -614,18 +614,28 @@ def build_chart(ds: Dataset, chart_id: str, tr: Tr | None = None) -> Chart:
 
 # --- the export figure: the same strings as the page, drawn into the image -----------------------------
 
-CHAR_PX = {20: 10.6, 14: 7.4, 12: 6.4}  # average advance of a character at these sizes (Arial/Liberation), with room to spare
+def wrap_px(text: str, size: int, width_px: float, bold: bool = False) -> list[str]:
+    """Lines that fit a pixel width in the font Chromium draws with, measured word by word (a per-character guess
+    cut a Russian title mid-word). Typeset first, so a no-break space keeps its words on one line."""
+    words = typeset(YEAR_MARK.sub("\\1\u00a0", text)).split(" ")
+    lines: list[str] = []
+    for word in words:
+        if lines and text_px(f"{lines[-1]} {word}", size, bold) <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
-def lines_for(text: str, size: int, width: int) -> list[str]:
-    """A text wrapped for a given font size and pixel width."""
-    return wrap(text, max(20, int((width - 24) / CHAR_PX[size])))
+def lines_for(text: str, size: int, width: int, bold: bool = False) -> list[str]:
+    """A text wrapped for a given font size and the image's width, inside its side margins."""
+    return wrap_px(text, size, width - 28, bold)
 
 
 def compose(chart: Chart, width: int = EXPORT_WIDTH) -> go.Figure:
     """The figure as a PNG or SVG shows it: title, subtitle and notes above the plot, source and credit below."""
     fig = go.Figure(copy.deepcopy(chart.figure.to_dict()))
-    title = lines_for(chart.title, 20, width)
+    title = lines_for(chart.title, 20, width, bold=True)
     sub = lines_for(chart.subtitle, 14, width) + [line for n in chart.notes for line in lines_for(n, 14, width)]
     foot = lines_for(chart.source, 12, width) + lines_for(chart.credit, 12, width)
     head_px = 16 + 25 * len(title) + 6 + 18 * len(sub) + 12

@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from kztrade.cards import CARD_SIZES, quote_card
-from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose_height
+from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose, compose_height
 from kztrade.figures import load_dataset
 from kztrade.i18n import Tr
 from kztrade.statements import Words
@@ -433,5 +433,35 @@ def test_hovering_a_mark_on_every_chart_shows_a_rendered_tooltip_inside_the_scre
             assert r["x"] >= 0 and r["x"] + r["width"] <= width + 0.5, (chart_id, r)
             SHOTS.mkdir(exist_ok=True)
             pg.screenshot(path=str(SHOTS / f"hover-{chart_id}-{width}-{lang}.png"))
+    finally:
+        ctx.close()
+
+
+SVG_TEXTS = """() => { const svg = document.querySelector('svg'); const box = svg.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect(); return {text: t.textContent, x: r.left, y: r.top, r: r.right, b: r.bottom}; });
+  return {x: box.left, y: box.top, r: box.right, b: box.bottom, texts}; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, monkeypatch):
+    """The images themselves, as Kaleido exports them and Chromium draws them: every title, note, label and source
+    line inside the image (a Russian title was once cut mid-word), for every chart and every card in both shapes."""
+    from kztrade.export import exporter
+
+    monkeypatch.setenv("KZTRADE_PUBLIC_URL", "https://kztrade-fact-check.streamlit.app")
+    ds = load_dataset()
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    figs = {cid: compose(build_chart(ds, cid, tr)) for cid in CHARTS}
+    figs.update({f"{f.figure_id}-{size}": quote_card(ds, f.figure_id, tr, size).figure for f in ds.headline() for size in CARD_SIZES})
+    svgs = exporter().render_many([(fig, "svg", 1, fig.layout.width or EXPORT_WIDTH) for fig in figs.values()])
+    ctx, pg = new_page(browser, 1300, 1400)
+    try:
+        for name, svg in zip(figs, svgs):
+            pg.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
+            m = pg.evaluate(SVG_TEXTS)
+            assert len(m["texts"]) >= 8, name
+            outside = [t["text"] for t in m["texts"] if t["x"] < m["x"] - 0.5 or t["r"] > m["r"] + 0.5 or t["y"] < m["y"] - 0.5 or t["b"] > m["b"] + 0.5]
+            assert outside == [], (name, outside)
     finally:
         ctx.close()

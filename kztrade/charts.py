@@ -653,6 +653,27 @@ def compose(chart: Chart, width: int = EXPORT_WIDTH) -> go.Figure:
     return fig
 
 
+# The embed page at its narrowest (360 px): its text column, and each block's type as the page draws it (a Streamlit
+# h2 and captions in Source Sans). Widths are measured in Liberation Sans, which runs a little wider, so the estimate
+# errs on the side of room; tests/test_e2e.py checks it against the rendered page in both languages.
+EMBED_TEXT_WIDTH = 360 - 2 * 13.6
+EMBED_BLOCKS = {"title": (21, 25.0, True), "caption": (14, 22.4, False), "link": (16, 25.6, False)}  # size, line height, bold
+EMBED_GAPS = 16 * 5 + 2 * 9.6 + 8 + 24  # between the page's blocks, its padding above and below, and 24 px to spare
+
+
+def embed_height(charts: list[Chart], back_link: list[str]) -> int:
+    """The iframe height that shows an embedded chart whole at 360 px in every language: its tallest version."""
+    def lines(text: str, block: str) -> float:
+        size, line_px, bold = EMBED_BLOCKS[block]
+        return sum(len(wrap_px(part, size, EMBED_TEXT_WIDTH, bold)) for part in text.split("\n")) * line_px
+
+    def one(c: Chart, link: str) -> float:
+        captions = [c.subtitle, *c.notes, c.source, c.credit]
+        return c.figure.layout.height + lines(c.title, "title") + sum(lines(t, "caption") for t in captions) + lines(link, "link")
+
+    return int(max(one(c, link) for c, link in zip(charts, back_link)) + EMBED_GAPS + 0.5)
+
+
 def compose_height(chart: Chart, width: int = EXPORT_WIDTH) -> int:
     """The exported image's height in CSS pixels."""
     return int(compose(chart, width).layout.height)

@@ -55,7 +55,9 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
     calls = []
     for path in ROOT.glob("kztrade/ui/*.py"):
         calls += re.findall(r"st\.html\((\w+)", path.read_text(encoding="utf-8"))
-    assert sorted(calls) == ["STYLE", "language_nav"]
+    assert sorted(calls) == ["EMBED_STYLE", "STYLE", "language_nav"]
+    from kztrade.ui import EMBED_STYLE
+    assert EMBED_STYLE.startswith("<style>") and EMBED_STYLE.endswith("</style>") and "<script" not in EMBED_STYLE
     from kztrade.i18n import LANGS
     from kztrade.views import known_ids, language_nav
     link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" class="kz-current")?>[^<>&"]+</a>'

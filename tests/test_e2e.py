@@ -465,3 +465,44 @@ def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, 
             assert outside == [], (name, outside)
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, server, lang):
+    """The snippet the page offers, pasted into a host page 360 and 1400 px wide: the embed starts at its title and
+    its source line and link back are inside the frame, with no band of empty frame below them at 360 px."""
+    snippets = {}
+    ctx, pg = new_page(browser, 1400, 900)
+    try:
+        for chart_id in CHARTS:
+            open_page(pg, server, f"view={chart_id}&lang={lang}", 1)
+            pg.locator("[data-testid=stPopover] button").first.click()
+            snippets[chart_id] = pg.locator("[data-testid=stPopoverBody] code").first.inner_text()
+            pg.keyboard.press("Escape")
+    finally:
+        ctx.close()
+    for width in (360, 1400):
+        ctx, host = new_page(browser, width, 900)
+        try:
+            for chart_id, snippet in snippets.items():
+                frame_height = int(re.search(r'height="(\d+)"', snippet).group(1))
+                eager = snippet.replace('loading="lazy"', "")
+                host.set_content(f"<!doctype html><html><body style='margin:0'>{eager}</body></html>")
+                frame = host.frame_locator("iframe")
+                expect(frame.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=45000)
+                expect(frame.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))).to_be_visible()
+                host.wait_for_timeout(500)
+                inner = host.frames[1]
+                m = inner.evaluate("""() => { const links = [...document.querySelectorAll('a')]; const back = links[links.length - 1];
+                    const caps = [...document.querySelectorAll('[data-testid=stCaptionContainer]')];
+                    return {h: window.innerHeight, title: document.querySelector('h2').getBoundingClientRect().top,
+                            back: back.getBoundingClientRect().bottom, source: caps[caps.length - 1].getBoundingClientRect().bottom}; }""")
+                assert m["h"] == frame_height, (chart_id, m)
+                assert m["title"] < 24, (chart_id, width, m)  # no empty band above the title
+                assert m["source"] <= m["h"] and m["back"] <= m["h"], (chart_id, width, m)
+                if width == 360:
+                    assert m["h"] - m["back"] < 120, (chart_id, m)  # fits, without a tall empty band below
+                SHOTS.mkdir(exist_ok=True)
+                host.screenshot(path=str(SHOTS / f"embed-{chart_id}-{width}-{lang}.png"), full_page=True)
+        finally:
+            ctx.close()

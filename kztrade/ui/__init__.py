@@ -50,6 +50,11 @@ h4 { font-size: 1.02rem !important; }
   h3 { font-size: 1.1rem !important; }
 }
 </style>"""
+# An embedded chart starts at its title: no room kept for the app's header, which an embed does not show.
+EMBED_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 0.6rem !important; padding-bottom: 0.6rem !important; }
+[data-testid="stHeader"] { display: none; }
+</style>"""
 TITLE = N_("Kazakhstan–Russia trade: one interview's numbers, checked")
 
 
@@ -100,6 +105,7 @@ def main() -> None:
         go_to(where.chart or st.session_state["nav"], lang)  # the address bar holds view and language; refused values leave it
     try:
         if st.context.is_embedded and where.chart:
+            st.html(EMBED_STYLE)
             pages.embed_view(p, where.chart)
             return
         header(p, where.chart or st.session_state["nav"])

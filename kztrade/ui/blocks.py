@@ -163,7 +163,7 @@ def chart_csv(p: Page, c: Chart) -> bytes:
 def embed_snippet(p: Page, c: Chart) -> None:
     """The <iframe> that embeds this chart alone, built from the app's own address."""
     _ = p.tr._
-    height = int(c.figure.layout.height) + 260
+    height = state.embed_height(p.folder, p.stamp, c.chart_id, p.tr.lang)  # the whole chart at 360 px, in this language
     src = p.absolute(c.chart_id, embed="true") if p.base_url else p.href(c.chart_id) + "&embed=true"
     st.caption(_("Paste this into an article to embed the chart, with its title, source line and a link back."))
     st.code(f'<iframe src="{html.escape(src)}" title="{html.escape(c.title)}" width="100%" height="{height}" '

@@ -14,7 +14,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .. import DATA_DIR, REFERENCE_INTERVIEW, export
+from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
 from ..cards import CARD_SIZES, quote_card
 from ..charts import EXPORT_WIDTH, Chart, build_chart, compose
 from ..figures import load_dataset
@@ -53,6 +53,13 @@ def translator(folder: str, stamp: str, lang: str) -> Tr:
 def chart(folder: str, stamp: str, chart_id: str, lang: str) -> Chart:
     """One built chart, shared by all sessions (figures are never mutated after building)."""
     return build_chart(dataset(folder, stamp), chart_id, translator(folder, stamp, lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def embed_height(folder: str, stamp: str, chart_id: str, lang: str) -> int:
+    """The embed snippet's height: the chart in the snippet's language (its address names it), as a 360 px page draws it."""
+    t = translator(folder, stamp, lang)
+    return charts.embed_height([chart(folder, stamp, chart_id, lang)], [t._("Open this chart with its sources in kztrade")])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

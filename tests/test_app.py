@@ -35,12 +35,13 @@ def page_text(at: AppTest) -> str:
     parts += [" ".join(map(str, r.options)) for r in at.radio]
     parts += [c.proto.spec + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
+    parts += [e.label for e in at.expander]
     return "\n".join(parts)
 
 
 def plain(text: str) -> str:
     """Markdown escapes removed, thin spaces made plain: what a reader sees."""
-    return re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ")
+    return re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def plotted(at: AppTest) -> list[str]:
@@ -88,14 +89,18 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     markdown = [m.value for m in at.markdown]
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
     assert plain(markdown[first_heading]) == "## What we found"
-    findings = markdown[first_heading + 1: first_heading + 6]
+    findings = [m for m in markdown if "[See the chart]" in m]
     assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
+    # each headline finding is followed by its chart: the turnover chart's title comes right after the first finding
+    assert markdown.index(findings[0]) == first_heading + 1 and markdown[first_heading + 2].startswith("### Trade in")
+    assert markdown.index(findings[2]) < next(i for i, m in enumerate(markdown) if m.startswith("### Container transit")) < markdown.index(findings[3])
+    assert plotted(at) == ["turnover_ytd", "containers_growth"]
     assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
     q3 = load_dataset().turn("q3").text[2:60]
     assert plain(text).count(plain(q3)) == 1
-    assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 2
+    assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 0  # the overview has no source panels
     assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)
     # One button per card and shape: the button names the shape it makes, so no choice elsewhere can go stale.
     cards = {b.key: b.label for b in at.get("download_button") if b.key and b.key.startswith("card-")}

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from kztrade.cards import CARD_SIZES, quote_card
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose, compose_height
 from kztrade.figures import load_dataset
-from kztrade.i18n import Tr
+from kztrade.i18n import Tr, typeset
 from kztrade.statements import Words
 from kztrade.table import figures_table
 from kztrade.ui import TITLE
@@ -154,7 +154,7 @@ def test_deep_link_to_one_chart_shows_its_words_beside_it(page, server, chart_id
     c = build_chart(load_dataset(), chart_id)
     expect(page.locator("h3").first).to_have_text(c.title)
     captions = page.locator("[data-testid=stCaptionContainer]").all_inner_texts()
-    assert any(c.source in t for t in captions) and any(c.subtitle in t for t in captions)
+    assert any(typeset(c.source) in t for t in captions) and any(typeset(c.subtitle) in t for t in captions)
 
 
 def test_moving_between_views_updates_the_link(page, server):
@@ -284,6 +284,9 @@ def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
         ctx, pg = new_page(browser)
         try:
             open_page(pg, url, "view=turnover&lang=en", 2)
+            for summary in pg.locator("[data-testid=stExpander] summary").all():  # the source cards sit behind expanders
+                summary.click()
+            expect(pg.locator("[data-testid=stMain]")).to_contain_text(re.compile("www\u2060?\\.evil\\.example"), timeout=15000)
             assert pg.locator("a[href*='evil']").count() == 0
             shown = pg.locator("[data-testid=stMain]").inner_text().replace("\u2060", "")
             assert "[click](https://evil.example)" in shown and "www.evil.example" in shown  # shown as text, as written
@@ -397,7 +400,7 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
             const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))""")
         assert len(cells) == len(ds.figures) + len(ds.derived)
         rows = state_rows(lang)
-        assert [[c["text"] for c in row] for row in cells] == [[r["figure"], r["value_as_printed"], r["status"]] for r in rows]
+        assert [[c["text"] for c in row] for row in cells] == [[typeset(r["figure"]), typeset(r["value_as_printed"]), typeset(r["status"])] for r in rows]
         assert [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
         assert scroll_width(pg)["doc"] <= width
     finally:

@@ -99,8 +99,7 @@ def status_text(ds: Dataset, w: Words, f: Figure) -> str:
     """The card's status sentence."""
     _ = w.tr._
     if f.topic == "turnover":
-        parts = "; ".join(_("{value} on the figure of {who}").format(value=w.derived_value(d), who=w.series_short(ds.figures[d.base_id].series))
-                          for d in turnover_bases(ds))
+        parts = "; ".join(w.against(d) for d in turnover_bases(ds))
         return _("{status}. Against the same months of 2023: {parts}.").format(status=w.status(f.status), parts=parts)
     other = ds.figures.get(f.matches)
     period = w.period(other) if other else ""
@@ -155,7 +154,8 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(quote_line * k) * len(quote) + after_quote
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
-        outlet=iv.outlet, n=turn.number, interviewee=w.interviewee(), when=w.published(), whose=w.not_spanov())
+        outlet=iv.outlet, n=turn.number, interviewee=w.interviewee(), interviewee_gen=w.interviewee_gen(), when=w.published(),
+        whose=w.not_spanov())
     small = round(24 * k)
     att = wrap(attribution, chars_for(W - 2 * pad, small))
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in att), font=dict(size=small, color=MUTED), name="attribution")

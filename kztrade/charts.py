@@ -313,9 +313,7 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
             rows.append(figure_row(w, f, w.who(f), highlight=f.kind == "headline"))
             if f.kind == "headline":
                 for d in derivs:
-                    base = ds.figures[d.base_id]
-                    note = _("{value} on the {period} figure of {who}").format(value=w.derived_value(d), period=w.period(base),
-                                                                             who=w.series_short(base.series))
+                    note = w.against_period(d)
                     rows += [Row("note", line) for line in wrap(note, NOTE_WRAP)]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     shown = (*[f.figure_id for f in figs], *[d.derived_id for d in derivs])

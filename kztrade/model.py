@@ -20,6 +20,7 @@ class Interview:
     date_reason: str
     completeness: str
     completeness_note: str
+    interviewee_genitive: str = ""  # the name as a language that declines it needs it after "not" ("Магбата Спанова")
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,15 @@ STATUSES = {
 STATUS = {key: s.name for key, s in STATUSES.items()}  # the names alone, for code that needs only them
 
 
+# Whose figure a change is measured against, as a phrase after "the figure": English "of Kazakh officials". A
+# translator writes the form the sentence needs (Russian: the genitive «казахстанской стороны», after «к цифре»).
+SERIES_OF = {
+    "KZ": N_("of Kazakh officials"),
+    "RU": N_("of Russian officials"),
+    "KZ_rail": N_("of the Kazakh railway (KTZ)"),
+    "outlet": N_("of an outlet"),
+    "interview": N_("of the interview"),
+}
 BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("nearly {value}"), "exact": "{value}"}
 UNIT = {
     "usd_bn": N_("US${value} billion"),
@@ -66,6 +75,12 @@ UNIT = {
     "teu_thousand": N_("{value} thousand TEU"),
 }
 UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("change in %"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
+
+
+def lower_first(text: str) -> str:
+    """A name as it reads inside a sentence in languages that lower-case it there (Russian «российская сторона»);
+    an acronym ("КТЖ") is left as it is."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 @dataclass(frozen=True)
@@ -187,6 +202,21 @@ class Words:
             return self._("{outlet}'s question").format(outlet=self.ds.interview.outlet)
         return self._(SERIES_SHORT[key])
 
+    def series_of(self, key: str) -> str:
+        """Whose figure, as the phrase after "the figure": 'of Kazakh officials'."""
+        return self._(SERIES_OF[key])
+
+    def against(self, d: Derived) -> str:
+        """A derived change and whose figure it is measured on: '−2.0% to +4.5% (roughly flat) on the figure of Kazakh
+        officials'. The findings, the cards and the charts all say it with this."""
+        return self._("{value} on the figure {of_who}").format(value=self.derived_value(d), of_who=self.series_of(self.ds.figures[d.base_id].series))
+
+    def against_period(self, d: Derived) -> str:
+        """The same, with the base's period: '… on the Jan – Aug 2023 figure of Kazakh officials'."""
+        base = self.ds.figures[d.base_id]
+        return self._("{value} on the {period} figure {of_who}").format(value=self.derived_value(d), period=self.period(base),
+                                                                       of_who=self.series_of(base.series))
+
     def who(self, f: Figure) -> str:
         """Who a figure's series is, with the source's own claim of whose data it is where it makes one."""
         name = self.series_short(f.series)
@@ -216,10 +246,19 @@ class Words:
         """The interviewee's name in the reader's script."""
         return self.interview_field("interviewee")
 
+    def interviewee_gen(self) -> str:
+        """The interviewee's name in the genitive, for languages that decline it (Russian «Магбата Спанова»)."""
+        return self.interview_field("interviewee_genitive") or self.interviewee()
+
+    def quoted(self, text: str) -> str:
+        """Words quoted in our text, with the reader's language's quotation marks: “…” in English, «…» in Russian."""
+        return self._("“{text}”").format(text=text)
+
     def not_spanov(self) -> str:
         """The attribution every headline figure carries."""
         iv = self.ds.interview
-        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=self.interviewee())
+        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=self.interviewee(),
+                                                                                      interviewee_gen=self.interviewee_gen())
 
     # --- citations --------------------------------------------------------------------------------------
 
@@ -278,8 +317,7 @@ class Words:
         period = self.period(f)
         if f.topic == "turnover":
             derivs = [d for d in self.ds.derived.values() if d.method == "pct_change" and d.figure_id == f.figure_id]
-            against = "; ".join(self._("{value} on the figure of {who}").format(
-                value=self.derived_value(d), who=self.series_short(self.ds.figures[d.base_id].series)) for d in derivs)
+            against = "; ".join(self.against(d) for d in derivs)
             base_period = self.period(self.ds.figures[derivs[0].base_id]) if derivs else ""
             text = self._("{period}. No other source we found gives this number. Against {base_period}: {against}. "
                           "The interview does not say whose figures it uses.").format(period=period, base_period=base_period, against=against)
@@ -303,8 +341,8 @@ class Words:
             nearest = next((n for n in self.ds.events if n.event_id == e.nearest_event_id), None)
             text = self._("{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
                           "the nearest statement we found is from {date}.").format(
-                who=self.interviewee(), date=self.tr.date(nearest.date) if nearest else "—")
-            out.append(Finding(f"“{e.span}”", text, e.status, "brics_timeline"))
+                who=self.interviewee(), interviewee_gen=self.interviewee_gen(), date=self.tr.date(nearest.date) if nearest else "—")
+            out.append(Finding(self.quoted(e.span), text, e.status, "brics_timeline"))
         return out
 
     def year_end_finding(self) -> Finding | None:
@@ -316,7 +354,8 @@ class Words:
         totals = [f for f in self.ds.context("turnover") if f.unit == "usd_bn" and f.is_full_year and f.period_start.year == year]
         if not totals:
             return None
-        parts = "; ".join(self._("{who}: {value}").format(who=self.series_short(f.series), value=self.value(f)) for f in totals)
+        parts = "; ".join(self._("{who}: {value}").format(who=self.series_short(f.series), who_lower=lower_first(self.series_short(f.series)),
+                                                          value=self.value(f)) for f in totals)
         return Finding(str(year), self._("How the year ended. {parts}.").format(parts=parts), "reported", "turnover_series")
 
     def findings(self) -> list[Finding]:

@@ -128,7 +128,8 @@ def header(p: Page, view: str) -> None:
     st.title(_(TITLE))
     st.markdown(md(_("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
                      "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(
-        outlet=iv.outlet, interviewee=p.w.interviewee(), when=p.w.published())) + " " + link(_("Original interview"), iv.url))
+        outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published()))
+        + " " + link(_("Original interview"), iv.url))
     st.html(language_nav(view, p.tr.lang, _("Language")))
     st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
              label_visibility="collapsed")

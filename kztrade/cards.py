@@ -229,6 +229,23 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
                  (f.figure_id,), tr.lang), room(chart_h, foot_px)
 
 
+def preview_figure(card: Chart, width: int = 336) -> go.Figure:
+    """The card's own figure drawn smaller for the page: every position is a share of the card, so only what is set in
+    pixels (sizes, margins, shifts, line widths) is scaled. The PNG is this figure at full size."""
+    fig = go.Figure(card.figure.to_dict())
+    k = width / fig.layout.width
+    for a in fig.layout.annotations:
+        a.font.size = (a.font.size or 12) * k
+        a.xshift, a.yshift = (a.xshift or 0) * k, (a.yshift or 0) * k
+    for t in fig.data:
+        if t.marker is not None and t.marker.line is not None and t.marker.line.width:
+            t.marker.line.width = t.marker.line.width * k
+    m = fig.layout.margin
+    fig.update_layout(width=width, height=round(fig.layout.height * k), margin=dict(l=(m.l or 0) * k, r=(m.r or 0) * k, t=(m.t or 0) * k,
+                                                                                     b=(m.b or 0) * k))
+    return fig
+
+
 def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> list[Chart]:
     """One card per headline figure."""
     return [quote_card(ds, f.figure_id, tr, size) for f in ds.headline()]

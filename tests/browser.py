@@ -22,6 +22,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "screenshots"
 WIDTHS = (360, 390, 768, 1400)
+# A chart on the page, not a quote card's small preview (those are the cards' own figures, tested as cards).
+CHART = '.js-plotly-plot:not([class*="st-key-card-preview-"] *)'
 
 
 def free_port() -> int:
@@ -130,8 +132,8 @@ def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> 
     page.wait_for_selector("[data-testid=stApp]")
     expect(page.locator("[data-testid=stMainBlockContainer] h1, [data-testid=stMainBlockContainer] h4").first).to_be_visible(timeout=timeout)
     if charts:
-        expect(page.locator(".js-plotly-plot .main-svg").nth(charts - 1)).to_be_visible(timeout=timeout)
-    expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=timeout)
+        expect(page.locator(f"{CHART} .main-svg").nth(charts - 1)).to_be_visible(timeout=timeout)
+    expect(page.locator(CHART)).to_have_count(charts, timeout=timeout)
     page.wait_for_timeout(600)
 
 
@@ -150,7 +152,7 @@ MEASURE = """(plot) => {
 
 def measure(page) -> list[dict]:
     """Every chart on the page: its box, its plot area's width, and every text element's box and font size."""
-    return [page.locator(".js-plotly-plot").nth(i).evaluate(MEASURE) for i in range(page.locator(".js-plotly-plot").count())]
+    return [page.locator(CHART).nth(i).evaluate(MEASURE) for i in range(page.locator(CHART).count())]
 
 
 def layout_faults(chart: dict, tolerance: float = 0.5) -> list[str]:

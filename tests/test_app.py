@@ -46,7 +46,7 @@ def plain(text: str) -> str:
 
 def plotted(at: AppTest) -> list[str]:
     """The chart ids drawn, in order (from each chart's element key)."""
-    return [re.sub(r"^.*plot-", "", c.proto.id) for c in at.get("plotly_chart")]
+    return [re.sub(r"^.*plot-", "", c.proto.id) for c in at.get("plotly_chart") if "plot-" in c.proto.id]
 
 
 EXPECTED_CHARTS = {
@@ -99,7 +99,7 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
     q3 = load_dataset().turn("q3").text[2:60]
-    assert plain(text).count(plain(q3)) == 1
+    assert plain("\n".join(markdown)).count(plain(q3)) == 1  # once as text (the card previews carry it inside their images)
     assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 0  # the overview has no source panels
     assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)
     # One button per card and shape: the button names the shape it makes, so no choice elsewhere can go stale.
@@ -214,3 +214,20 @@ def test_data_text_reaches_the_page_as_literal_text(data_copy, monkeypatch):
     assert "[click](https://evil.example)" not in text and "**bold**" not in text and ":red[" not in text
     assert "www\u2060\\.evil\\.example" in text and "me\\@\u2060evil\\.example" in text
     assert "\\[click\\]\\(https\\:\u2060\\/\\/evil\\.example\\)" in text
+
+
+def test_the_overview_previews_each_card_from_the_figure_its_png_draws():
+    from kztrade.cards import preview_figure, quote_card
+
+    at = run_app({"view": "overview", "lang": "ru"})
+    ds = load_dataset()
+    from kztrade.i18n import Tr
+    previews = {re.sub(r"^.*preview-", "", c.proto.id): json.loads(c.proto.spec) for c in at.get("plotly_chart") if "preview-" in c.proto.id}
+    assert list(previews) == [f.figure_id for f in ds.headline()]
+    for f in ds.headline():
+        card = quote_card(ds, f.figure_id, Tr("ru", ds.translations["ru"]), "landscape")
+        spec = previews[f.figure_id]
+        assert [a["text"] for a in spec["layout"]["annotations"]] == [a.text for a in card.figure.layout.annotations]  # the same words
+        assert spec["layout"]["width"] == 336 and spec["layout"]["height"] == round(675 * 336 / 1200)
+        expected = preview_figure(card).layout.annotations
+        assert [a["font"]["size"] for a in spec["layout"]["annotations"]] == [a.font.size for a in expected]

@@ -25,7 +25,7 @@ from kztrade.table import figures_table
 from kztrade.ui import TITLE
 from kztrade.views import VIEWS
 
-from .browser import SHOTS, WIDTHS, launched_browser, layout_faults, measure, open_page, scroll_width, streamlit_server
+from .browser import CHART, SHOTS, WIDTHS, launched_browser, layout_faults, measure, open_page, scroll_width, streamlit_server
 from .conftest import DATA_DIR, edit_cell
 from .test_i18n import english_fragments
 
@@ -507,5 +507,54 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
                     assert m["h"] - m["back"] < 120, (chart_id, m)  # fits, without a tall empty band below
                 SHOTS.mkdir(exist_ok=True)
                 host.screenshot(path=str(SHOTS / f"embed-{chart_id}-{width}-{lang}.png"), full_page=True)
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_each_quote_card_is_previewed_before_its_buttons(browser, server, lang):
+    """Three small cards on the overview, each drawn by the browser from the card's own figure: the same words as
+    the PNG, inside a frame that fits a phone, and above its two download buttons."""
+    ds = load_dataset()
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    for width in (390, 1400):
+        ctx, pg = new_page(browser, width, 900)
+        try:
+            open_page(pg, server, f"view=overview&lang={lang}", 2)
+            for f in ds.headline():
+                preview = pg.locator(f".st-key-card-preview-{f.figure_id}")
+                preview.scroll_into_view_if_needed()
+                expect(preview.locator(".main-svg").first).to_be_visible(timeout=30000)
+                box, button = preview.bounding_box(), pg.locator(f".st-key-card-{f.figure_id}-landscape button").bounding_box()
+                assert box["width"] <= min(width, 360) and box["y"] + box["height"] <= button["y"], (f.figure_id, box, button)
+                drawn = " ".join(" ".join(preview.locator("svg text").all_text_contents()).split())
+                card = quote_card(ds, f.figure_id, tr, "landscape")
+                value = next(a.text for a in card.figure.layout.annotations if a.name == "value")
+                assert " ".join(re.sub(r"<[^>]+>", "", value).replace("&nbsp;", " ").split()) in drawn.replace("\u00a0", " ")
+        finally:
+            ctx.close()
+
+
+PAGE_BUDGET_SCREENS = 6  # at 390×844, every view but the interview and the data view
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("view", ["overview", "turnover", "containers", "brics"])
+def test_every_view_meets_its_reading_budget(browser, server, view, lang):
+    """At 390×844 a view is at most six screens long, and the overview's first chart starts within 1.5 screens;
+    at 1400×900 the overview shows a chart on its first screen."""
+    for width, height in ((390, 844), (1400, 900)):
+        ctx, pg = new_page(browser, width, height)
+        try:
+            open_page(pg, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
+            m = pg.evaluate(f"""() => {{ const main = document.querySelector('[data-testid=stMain]');
+                const plot = document.querySelector('{CHART}');
+                return {{length: main.scrollHeight, first: plot.getBoundingClientRect().top + main.scrollTop}}; }}""")
+            if width == 390:
+                assert m["length"] <= PAGE_BUDGET_SCREENS * height, (view, lang, m)
+                if view == "overview":
+                    assert m["first"] <= 1.5 * height, m
+            elif view == "overview":
+                assert m["first"] < height - 40, m  # at least the top of the chart is on the first screen
         finally:
             ctx.close()

@@ -32,6 +32,12 @@ h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom:
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.2rem !important; }
 h4 { font-size: 1.02rem !important; }
+/* quote card previews: the card's own figure at 336 px, framed as the image it previews */
+[class*="st-key-card-preview-"] { width: fit-content; border: 1px solid #D0D4DA; }
+@media (max-width: 640px) {
+  .st-key-cards-row [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; overflow-x: auto; scroll-snap-type: x mandatory; }
+  .st-key-cards-row [data-testid="stColumn"] { min-width: 342px !important; scroll-snap-align: start; }
+}
 /* the language switch: two links that look like one control; the current language is marked, not linked twice */
 .kz-lang { display: inline-flex; border: 1px solid #C9CDD3; border-radius: 0.5rem; overflow: hidden; margin: 0.1rem 0 0.2rem 0; }
 .kz-lang a { padding: 0.3rem 0.85rem; color: #1F2328; text-decoration: none; font-size: 0.95rem; line-height: 1.4; }

@@ -56,11 +56,15 @@ def cards(p: Page) -> None:
     """A quote card per headline figure, ready to post: one button per shape, so a click always gets the shape it names."""
     _ = p.tr._
     heading(2, _("Share a quote card"))
-    st.caption(md(_("Each card carries the figure, the words that state it, its status and the citation.")))
-    cols = st.columns(len(p.ds.headline()))
+    with st.container(key="cards-row"):  # on a phone the stylesheet makes this one row that scrolls sideways
+        cols = st.columns(len(p.ds.headline()))
     for col, f in zip(cols, p.ds.headline()):
         with col:
-            st.markdown(md(_("Card: {value}").format(value=p.w.value(f))))
+            st.caption(md(_("Card: {value}").format(value=p.w.value(f))))
+            preview = state.card(p.folder, p.stamp, f.figure_id, p.tr.lang, "landscape")
+            with st.container(key=f"card-preview-{f.figure_id}"):  # the PNG's own figure, drawn small
+                st.plotly_chart(state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang), theme=None, width="content",
+                                key=f"preview-{f.figure_id}", alt=preview.alt, config={"staticPlot": True, "displayModeBar": False})
             keys = [f"card-{f.figure_id}-{size}" for size in CARD_SIZES]
             with st.container(horizontal=True, gap="small"):
                 for key, size in zip(keys, CARD_SIZES):
@@ -79,7 +83,7 @@ def overview(p: Page) -> None:
     findings(p)
     question(p, shown)
     cards(p)
-    st.markdown(md(_("Every source's own words, and how kztrade derived each number, are on the topic views:")) + " "
+    st.caption(md(_("Every source's own words, and how kztrade derived each number, are on the topic views:")) + " "
                 + " · ".join(nav_link(_(VIEWS[v]), p.href(v)) for v in ("turnover", "containers", "brics", "data")))
 
 

@@ -15,7 +15,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
-from ..cards import CARD_SIZES, quote_card
+from ..cards import CARD_SIZES, preview_figure, quote_card
 from ..charts import EXPORT_WIDTH, Chart, build_chart, compose
 from ..figures import load_dataset
 from ..guard import content_stamp
@@ -76,11 +76,22 @@ def png_bytes(folder: str, stamp: str, chart_id: str, lang: str) -> bytes:
     return export.exporter().render(fig, "png", scale=export.fit_scale(2, EXPORT_WIDTH, fig.layout.height), width=EXPORT_WIDTH)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def card(folder: str, stamp: str, figure_id: str, lang: str, size: str) -> Chart:
+    """A headline figure's quote card, built once: the page's preview and the PNG draw this same figure."""
+    return quote_card(dataset(folder, stamp), figure_id, translator(folder, stamp, lang), size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def card_preview(folder: str, stamp: str, figure_id: str, lang: str):
+    """The landscape card, drawn at preview size for the overview."""
+    return preview_figure(card(folder, stamp, figure_id, lang, "landscape"))
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def card_bytes(folder: str, stamp: str, figure_id: str, lang: str, size: str) -> bytes:
     """A headline figure's quote card; made on the first click, then cached."""
-    card = quote_card(dataset(folder, stamp), figure_id, translator(folder, stamp, lang), size)
-    return export.exporter().render(card.figure, "png", scale=2, width=CARD_SIZES[size].width)
+    return export.exporter().render(card(folder, stamp, figure_id, lang, size).figure, "png", scale=2, width=CARD_SIZES[size].width)
 
 
 def html_bytes(c: Chart) -> bytes:

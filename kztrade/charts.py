@@ -344,7 +344,7 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     years = sorted({f.period_start.year for f in figs})
     title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
     subtitle = _("{unit}; one bar per statement. Kazakh and Russian officials' figures are never averaged. "
-                 "“over” is a lower bound (open end ▸); “nearly” is approximate (hatched).").format(unit=w.unit_axis("usd_bn"))
+                 "“over” is a lower bound: a triangle marks the bar's open end. “nearly” is approximate: the bar is hatched.").format(unit=w.unit_axis("usd_bn"))
     ordered = [f for _n, g in sections for f in g]
     alt = _("Bar chart of trade by period and by who stated it.") + " " + " ".join(
         f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in ordered)

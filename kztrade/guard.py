@@ -30,7 +30,7 @@ MAX_CELL_CHARS = 20_000
 csv.field_size_limit(4 * MAX_CELL_CHARS)
 # C0 and C1 control characters, except the newline that multi-line text (an interview turn) may hold.
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-MULTILINE_FIELDS = {("turns", "text")}
+MULTILINE_FIELDS = {("turns", "text"), ("turns", "text_ru")}
 # Characters that change how text reads without being seen: bidirectional controls (U+202E can show "71" as
 # "17") and zero-width characters that can hide inside a number or a word. No data cell may hold one; a
 # right-to-left quote needs none of them (its letters carry their own direction).

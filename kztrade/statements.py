@@ -242,6 +242,10 @@ class Words:
         speaker = self.interviewee() if t.speaker == self.ds.interview.interviewee else t.speaker
         return self._("{turn} · {speaker}").format(turn=kinds[t.kind].format(n=t.number), speaker=speaker)
 
+    def turn_translation(self, t: Turn) -> str:
+        """Our translation of a turn into the reader's language, or '' (English readers read the original)."""
+        return self.tr.data.get(("turns", t.turn_id, "text"), "") if self.tr.lang != "en" else ""
+
     def interviewee(self) -> str:
         """The interviewee's name in the reader's script."""
         return self.interview_field("interviewee")

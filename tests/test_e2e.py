@@ -558,3 +558,22 @@ def test_every_view_meets_its_reading_budget(browser, server, view, lang):
                 assert m["first"] < height - 40, m  # at least the top of the chart is on the first screen
         finally:
             ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_interview_reads_like_a_page(browser, server, lang):
+    """At 1400 px the reader keeps lines near 75 characters; a highlighted figure sits flush with the words and the
+    full stop after it; the byline stands on its own line."""
+    ctx, pg = new_page(browser, 1400, 900)
+    try:
+        open_page(pg, server, f"view=interview&lang={lang}", 0)
+        m = pg.evaluate("""() => { const reader = document.querySelector('.st-key-interview-reader');
+            const spans = [...reader.querySelectorAll('.stMarkdownColoredBackground')].map(s => getComputedStyle(s));
+            const p = [...reader.querySelectorAll('[data-testid=stMarkdownContainer] p')].sort((a, b) => b.innerText.length - a.innerText.length)[0];
+            const font = parseFloat(getComputedStyle(p).fontSize);
+            return {width: p.getBoundingClientRect().width, font, spans: spans.map(s => [s.paddingLeft, s.paddingRight])}; }""")
+        assert m["spans"] and all(pad == ["0px", "0px"] for pad in m["spans"]), m["spans"]
+        assert m["width"] / (0.5 * m["font"]) <= 95, m  # at about half an em a character: under 95 characters a line
+        expect(pg.locator(".st-key-interview-reader [data-testid=stCaptionContainer]", has_text="By Tural Heybatov").first).to_be_visible()
+    finally:
+        ctx.close()

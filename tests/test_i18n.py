@@ -136,7 +136,8 @@ def english_fragments() -> list[str]:
 def english_data_text(ds, quoted: str) -> set[str]:
     """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also quoted."""
     records = {"figures": ds.figures, "sources": ds.sources, "derivations": ds.derived,
-               "events": {e.event_id: e for e in ds.events}, "interview": {ds.interview.interview_id: ds.interview}}
+               "events": {e.event_id: e for e in ds.events}, "interview": {ds.interview.interview_id: ds.interview},
+               "turns": {t.turn_id: t for t in ds.turns}}
     out = set()
     for (table, key, field), russian in ds.translations["ru"].items():
         english = getattr(records[table][key], field)

@@ -125,3 +125,36 @@ def test_every_source_line_is_sentences_each_ending_in_a_full_stop(lang):
             assert f". {derived}" in line, (chart_id, line)  # the sources' sentence ends before kztrade's begins
     one = build_chart(ds, "brics_timeline", tr).source
     assert one.startswith(tr.n_("Source: {sources}.", "Sources: {sources}.", 5).split("{")[0])
+
+
+def test_the_russian_interview_gives_our_translation_under_every_turn_and_keeps_the_original():
+    ds = load_dataset()
+    at = run_app({"view": "interview", "lang": "ru"})
+    text = plain(page_text(at))
+    for t in ds.turns:
+        ours = ds.translations["ru"][("turns", t.turn_id, "text")]
+        assert ours.split("\n")[0][:60] in text, t.turn_id  # our translation, labelled
+        start = t.words.split("\n")[0][len("By Tural Heybatov"):] if t.kind == "lead" else t.words.split("\n")[0]
+        assert plain(start[:60]) in text  # beside the words as printed (the lead's byline on a line of its own)
+    assert text.count("Наш перевод: ") == len(ds.turns)  # the title's too: each translation labelled as ours
+    english = plain(page_text(run_app({"view": "interview", "lang": "en"})))
+    assert "Our translation" not in english and "Товарооборот между Казахстаном" not in english
+
+
+def test_the_question_on_a_russian_view_has_our_translation_a_click_away():
+    at = run_app({"view": "turnover", "lang": "ru"})
+    assert "Наш перевод" in [e.label for e in at.expander]
+    ds = load_dataset()
+    assert ds.translations["ru"][("turns", "q3", "text")].startswith("Товарооборот между Казахстаном и Россией в январе — августе 2024")
+
+
+def test_the_lead_shows_its_byline_apart_and_every_character_as_printed():
+    from kztrade.ui.pages import split_byline
+
+    ds = load_dataset()
+    lead = ds.turn("lead").words
+    byline, rest = split_byline(lead, ds.interview.interviewer)
+    assert byline == "By Tural Heybatov" and rest.startswith("In an interview for News.Az") and byline + rest == lead
+    assert split_byline("By Someone else wrote", "Tural Heybatov") == ("", "By Someone else wrote")
+    at = run_app({"view": "interview", "lang": "en"})
+    assert "By Tural Heybatov" in [c.value for c in at.caption]

@@ -25,8 +25,10 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 3rem; max-width: 1280px; }
 [data-testid="stMarkdownContainer"] blockquote { color: inherit; opacity: 1; border-left-color: #9AA0A8; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
-/* a highlighted figure in a quote sits flush with the words and punctuation around it, even across a line break */
-[data-testid="stMarkdownContainer"] blockquote .stMarkdownColoredBackground { padding: 1px 0; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+/* a highlighted figure in the interview's words sits flush with the words and punctuation around it, even across a line break */
+[data-testid="stMarkdownContainer"] .stMarkdownColoredBackground { padding: 1px 0 !important; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+/* the interview reader: lines of about 75 characters, as a printed page has them */
+.st-key-interview-reader { max-width: 44rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
 h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
 h2 { font-size: 1.5rem !important; }

@@ -200,11 +200,26 @@ def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
 
 
 def verbatim(p: Page, turn: Turn) -> None:
-    """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they are the original."""
+    """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they are
+    the original, with our translation a click away."""
     st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
     st.markdown("> " + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p))
     if p.tr.lang != "en":
         st.caption(md(p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
+        translation(p, turn, folded=True)
+
+
+def translation(p: Page, turn: Turn, folded: bool) -> None:
+    """Our translation of a turn, labelled as ours, under the verbatim original: in an expander, or shown."""
+    text = p.w.turn_translation(turn)
+    if not text:
+        return
+    label = p.tr._("Our translation")
+    if folded:
+        with st.expander(label, icon=":material/translate:"):
+            st.markdown(md(text))
+    else:
+        st.caption(md(p.tr._("Our translation: {text}").format(text=text)))
 
 
 def source_link(p: Page, source_id: str, stated_on: str = "") -> str:

@@ -13,7 +13,7 @@ from ..statements import STATUSES
 from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
 from . import state
-from .blocks import (Page, badge, capped_cards, chart_block, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
+from .blocks import (Page, badge, capped_cards, chart_block, translation, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
                      source_link, source_quote, turn_spans, verbatim)
 
 MAX_PHONE_ROWS = 200  # rows of the phone's static table; the grid (virtual) and the CSV hold every row
@@ -166,18 +166,33 @@ def interview(p: Page) -> None:
     st.markdown(md(_("Our copy of the interview, verbatim. It is an excerpt; read the whole interview at the original address.")) + " "
                 + link(_("Original interview on {outlet}").format(outlet=iv.outlet), iv.url))
     st.caption(md(w.interview_field("completeness_note")) + " " + md(w.interview_field("date_reason")))
-    for t in p.ds.turns:
-        if t.kind == "title":
-            st.markdown(f"## {md(t.text)}")
-            continue
-        with st.container(border=t.kind != "lead"):
-            if t.kind != "lead":
-                st.markdown(f"**{md(w.turn_label(t))}**")
-            st.markdown(highlight(t.words, turn_spans(p.ds, t.turn_id), p))
-            for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
-                st.markdown(f"{badge(w, f.status)} “{md(f.span)}”, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
-            for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
-                st.markdown(f"{badge(w, e.status)} “{md(e.span)}”: {md(w.event(e, 'status_note'))}")
+    with st.container(key="interview-reader"):  # a readable measure: the stylesheet keeps lines near 75 characters
+        for t in p.ds.turns:
+            if t.kind == "title":
+                st.markdown(f"## {md(t.text, verbatim=True)}")
+                translation(p, t, folded=False)
+                continue
+            with st.container(border=t.kind != "lead"):
+                if t.kind != "lead":
+                    st.markdown(f"**{md(w.turn_label(t))}**")
+                byline, words = split_byline(t.words, iv.interviewer) if t.kind == "lead" else ("", t.words)
+                if byline:
+                    st.caption(md(byline, verbatim=True))
+                st.markdown(highlight(words, turn_spans(p.ds, t.turn_id), p))
+                translation(p, t, folded=False)
+                for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
+                    st.markdown(f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
+                for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
+                    st.markdown(f"{badge(w, e.status)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}")
+
+
+def split_byline(words: str, interviewer: str) -> tuple[str, str]:
+    """The lead's byline and the rest: our copy runs them together ("By Tural HeybatovIn an interview…"). Shown on
+    two lines, every character as printed; the copy itself is unchanged."""
+    byline = f"By {interviewer}"
+    if interviewer and words.startswith(byline) and words[len(byline):len(byline) + 1].isupper():
+        return byline, words[len(byline):]
+    return "", words
 
 
 def data(p: Page) -> None:

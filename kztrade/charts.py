@@ -11,6 +11,7 @@ colours, so the screen and a PNG look the same.
 from __future__ import annotations
 
 import calendar
+import contextvars
 import copy
 import functools
 import html
@@ -138,13 +139,28 @@ class Layout:
     height: float = 0.0
 
 
-LABEL_WRAP = 40  # characters per line of a 13 px label or heading: fits a 360 px phone, Russian included
+@dataclass(frozen=True)
+class Fit:
+    """How long a chart's lines of text may be: plotly never wraps, so each chart is built for a width class.
+
+    narrow fits a 360 px phone (Russian included) and is what a PNG (600 px) and an embed use; wide fits the chart
+    column of a desktop page (about 700 px), where the narrow lines left labels broken at half the width."""
+
+    name: str
+    label: int  # characters per line of a 13 px label or heading
+    note: int  # of a 12 px note inside a chart
+    timeline: int  # of the timeline's 13 px text
+
+
+NARROW, WIDE = Fit("narrow", 40, 46, 44), Fit("wide", 72, 80, 76)
+FIT: contextvars.ContextVar[Fit] = contextvars.ContextVar("kztrade_chart_fit", default=NARROW)
+LABEL_WRAP = NARROW.label
 LINE_PX = 17
 
 
 def lines_of(r: Row) -> list[str]:
     """A row's text as the lines it is drawn in."""
-    return wrap(r.text, LABEL_WRAP) if r.kind != "note" else [r.text]
+    return wrap(r.text, FIT.get().label) if r.kind != "note" else [r.text]
 
 
 def place(rows: list[Row]) -> Layout:
@@ -314,7 +330,7 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
             if f.kind == "headline":
                 for d in derivs:
                     note = w.against_period(d)
-                    rows += [Row("note", line) for line in wrap(note, NOTE_WRAP)]
+                    rows += [Row("note", line) for line in wrap(note, FIT.get().note)]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     shown = (*[f.figure_id for f in figs], *[d.derived_id for d in derivs])
     months = tr.months(head.period_start, head.period_end)
@@ -333,7 +349,7 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     w, _ = Words(ds, tr), tr._
     figs, left_out = capped([f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period])
     sections = [(_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
-                (_("Part-years, from January"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
+                (_("Part-years, from the start of the year"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
     rows: list[Row] = []
     for name, group_figs in sections:
         rows.append(Row("section", name))
@@ -461,8 +477,6 @@ def unbroken(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-TIMELINE_WRAP = 44  # characters per line of 13 px text: fits a 360 px phone
-NOTE_WRAP = 46  # characters per line of a 12 px note inside a chart
 
 
 PX_PER_DAY = 1.25  # the timeline's scale: a year is 456 px, so a month's gap shows and 15 days still separate two dots
@@ -493,14 +507,14 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
     items: list[tuple[str, str, str, date, date, list[str], int]] = []
     for e in events:
         claim = e.status == "no_source_found"
-        lines, status = wrap(w.event(e, "short_label"), TIMELINE_WRAP), []
+        lines, status = wrap(w.event(e, "short_label"), FIT.get().timeline), []
         if claim:
             nearest = next(n for n in events if n.event_id == e.nearest_event_id)
-            status = wrap(_("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), TIMELINE_WRAP)
+            status = wrap(_("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), FIT.get().timeline)
         items.append(("claim" if claim else "event", e.event_id, tr.date_range(e.date, e.date_end), first_day(e.date),
                       date.fromisoformat(last_day(e.date_end or e.date)), lines + status, len(status)))
     items.append(("published", "published", tr.date(iv.published), first_day(iv.published), date.fromisoformat(last_day(iv.published)),
-                  wrap(_("The interview is published, {when}").format(when=w.published()), TIMELINE_WRAP), 0))
+                  wrap(_("The interview is published, {when}").format(when=w.published()), FIT.get().timeline), 0))
     items.sort(key=lambda it: (it[4], it[0] == "published"))
     t0 = min(it[3] for it in items)
 
@@ -521,7 +535,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         n = months_between(first_day(nearest.date), first_day(claim.date))
         gap_item = (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2, wrap(tr.n_(
             "{n} month between the nearest statement we found and the claimed announcement",
-            "{n} months between the nearest statement we found and the claimed announcement", n).format(n=tr.num(n)), TIMELINE_WRAP)
+            "{n} months between the nearest statement we found and the claimed announcement", n).format(n=tr.num(n)), FIT.get().timeline)
     for kind, key, when, start, end, lines, n_status in items:
         y0, y1 = at(start), at(end)
         y = (y0 + y1) / 2
@@ -605,9 +619,13 @@ def chart_for(f: Figure) -> str:
     return "turnover_ytd" if f.measure == "turnover" else "containers_growth"
 
 
-def build_chart(ds: Dataset, chart_id: str, tr: Tr | None = None) -> Chart:
-    """One chart by id, in a language."""
-    return CHARTS[chart_id].build(ds, tr or Tr())
+def build_chart(ds: Dataset, chart_id: str, tr: Tr | None = None, fit: Fit = NARROW) -> Chart:
+    """One chart by id, in a language, with its lines of text fitted to a width class (narrow by default)."""
+    token = FIT.set(fit)
+    try:
+        return CHARTS[chart_id].build(ds, tr or Tr())
+    finally:
+        FIT.reset(token)
 
 
 # --- the export figure: the same strings as the page, drawn into the image -----------------------------

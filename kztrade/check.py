@@ -109,6 +109,25 @@ def num(row: dict[str, str], field: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+DATE_TOKEN_HELP = "write a date as {date:YYYY-MM-DD}, {date:YYYY-MM} or {date:YYYY}, or a span as {period:START/END} or {range:START/END}"
+
+
+def token_problem(token: str) -> str:
+    """What is wrong with one {…} in data text, or ''."""
+    m = re.fullmatch(r"\{(date|period|range):(\d{4}(?:-\d{2}){0,2})(?:/(\d{4}(?:-\d{2}){0,2}))?\}", token)
+    shown = printable(token, 40)
+    if m is None:
+        return f"{shown!r} is not a date token; {DATE_TOKEN_HELP}"
+    kind, start, end = m.groups()
+    if kind == "date":
+        return "" if not end and parse_dateish(start) else f"{shown!r} does not name one real date; {DATE_TOKEN_HELP}"
+    if not end or len(start) != 10 or len(end) != 10 or parse_dateish(start) is None or parse_dateish(end) is None:
+        return f"{shown!r} needs two real days, START/END as YYYY-MM-DD; {DATE_TOKEN_HELP}"
+    if start > end:
+        return f"{shown!r} ends before it starts"
+    return ""
+
+
 def parse_dateish(text: str) -> date | None:
     """A YYYY, YYYY-MM or YYYY-MM-DD string as the first day it can mean, or None if it is no real date."""
     parts = text.split("-")
@@ -158,7 +177,21 @@ class Rules:
         for n, row in enumerate(self.pkg.tables["derivations"], start=2):
             self.derivation(n, row)
         self.translations()
+        self.date_tokens()
         return self.problems
+
+    def date_tokens(self) -> None:
+        """Every {…} in our data text is a date token that names a real date or period (quotes are verbatim: not read)."""
+        verbatim = {"quote", "quote_en", "text", "span", "url", "url_alt"}
+        for table, rows in self.pkg.tables.items():
+            for n, row in enumerate(rows, start=2):
+                for field, value in row.items():
+                    if field in verbatim or "{" not in value:
+                        continue
+                    for m in re.finditer(r"\{[^{}]*\}?", value):
+                        message = token_problem(m.group(0))
+                        if message:
+                            self.add(table, n, next(iter(row.values())), field, message)
 
     def translations(self) -> None:
         """Every translatable field with text has its translation, and no translation outlives its English text."""

@@ -7,7 +7,9 @@ Texts here are plain (no markup); the page and the charts escape them for their 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from .figures import printed_range
 from .i18n import N_, Tr
@@ -58,6 +60,10 @@ STATUSES = {
 STATUS = {key: s.name for key, s in STATUSES.items()}  # the names alone, for code that needs only them
 
 
+# A date in data text, written as a token so that it reads in the page's language and style: {date:YYYY[-MM[-DD]]},
+# {period:YYYY-MM-DD/YYYY-MM-DD} (whole months) or {range:YYYY-MM-DD/YYYY-MM-DD} (days).
+DATE_TOKEN = re.compile(r"\{(date|period|range):(\d{4}(?:-\d{2}){0,2})(?:/(\d{4}(?:-\d{2}){0,2}))?\}")
+
 # Whose figure a change is measured against, as a phrase after "the figure": English "of Kazakh officials". A
 # translator writes the form the sentence needs (Russian: the genitive «казахстанской стороны», after «к цифре»).
 SERIES_OF = {
@@ -101,13 +107,39 @@ class Words:
 
     # --- data text, in the reader's language ---------------------------------------------------------
 
+    def dated(self, text: str) -> str:
+        """Data text with its date tokens written in the reader's language, by the one set of date functions:
+        {date:2023-11-09} -> '9 Nov 2023', {date:2024-08} -> 'Aug 2024', {period:2024-01-01/2024-09-30} ->
+        'Jan – Sept 2024', {range:2024-10-22/2024-10-24} -> '22–24 Oct 2024'. So no hand-written date drifts."""
+        if "{" not in text:
+            return text
+
+        def one(m: re.Match) -> str:
+            kind, start, end = m.group(1), m.group(2), m.group(3)
+            if kind == "date" and not end:
+                return self.tr.date(start)
+            if kind == "period" and end and len(start) == len(end) == 10:
+                return self.tr.period(date.fromisoformat(start), date.fromisoformat(end))
+            if kind == "range" and end and len(start) == len(end) == 10:
+                return self.tr.date_range(start, end)
+            return m.group(0)  # `check` names a token like this; it is never guessed at
+
+        out, at = "", 0
+        for m in DATE_TOKEN.finditer(text):
+            written = one(m)
+            out += text[at:m.start()] + written
+            at = m.end()
+            if written.endswith(".") and text[at:at + 1] == ".":  # «авг. 2024 г.» ends the sentence: one point, not two
+                at += 1
+        return out + text[at:]
+
     def fig(self, f: Figure, name: str) -> str:
         """A figure's data field (label, description, stated_by, ...) in the reader's language."""
-        return self.tr.d("figures", f.figure_id, name, getattr(f, name))
+        return self.dated(self.tr.d("figures", f.figure_id, name, getattr(f, name)))
 
     def event(self, e: Event, name: str) -> str:
         """An event's data field in the reader's language."""
-        return self.tr.d("events", e.event_id, name, getattr(e, name))
+        return self.dated(self.tr.d("events", e.event_id, name, getattr(e, name)))
 
     def outlet(self, source_id: str) -> str:
         """A source's outlet as the reader's language writes it ("ТАСС" for TASS)."""
@@ -116,16 +148,16 @@ class Words:
     def source_about(self, source_id: str) -> str:
         """What a source is, in our words, in the reader's language."""
         s = self.ds.sources[source_id]
-        return self.tr.d("sources", source_id, "about", s.about)
+        return self.dated(self.tr.d("sources", source_id, "about", s.about))
 
     def derived_field(self, d: Derived, name: str) -> str:
         """A derivation's label or note in the reader's language."""
-        return self.tr.d("derivations", d.derived_id, name, getattr(d, name))
+        return self.dated(self.tr.d("derivations", d.derived_id, name, getattr(d, name)))
 
     def interview_field(self, name: str) -> str:
         """An interview metadata field in the reader's language."""
         iv = self.ds.interview
-        return self.tr.d("interview", iv.interview_id, name, getattr(iv, name))
+        return self.dated(self.tr.d("interview", iv.interview_id, name, getattr(iv, name)))
 
     # --- numbers -------------------------------------------------------------------------------------
 

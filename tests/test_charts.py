@@ -83,7 +83,7 @@ def test_turnover_ytd_shows_the_same_months_every_year_and_marks_the_interview(d
 def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
     c = build_chart(ds, "turnover_series")
     fig = c.figure
-    assert notes(fig, "section") == ["Whole years", "Part-years, from January"]
+    assert notes(fig, "section") == ["Whole years", "Part-years, from the start of the year"]
     plotted = {f for f in c.shown}
     usd_with_period = {f.figure_id for f in ds.context("turnover") if f.unit == "usd_bn" and f.has_period} | {"kz_ru_turnover_2024_jan_aug"}
     assert plotted == usd_with_period  # roubles and statements with no period keep their own place, off the chart

@@ -11,6 +11,7 @@ import pytest
 from frictionless import validate
 
 from kztrade import DATA_DIR
+from kztrade.check import check_data
 from kztrade.cli import main
 from kztrade.figures import InvalidData, load_dataset
 from kztrade.i18n import Tr
@@ -447,3 +448,16 @@ def test_the_year_the_interview_speaks_of_has_its_full_year_totals():
     assert totals == {("KZ", 28.0, "exact"), ("RU", 27.0, "lower_bound")}
     no_period = [f.figure_id for f in ds.context("turnover") if not f.has_period]
     assert len(no_period) == 4 and all(ds.figures[i].period_label == "period not stated" for i in no_period)
+
+
+@pytest.mark.parametrize("token, message", [
+    ("{date:2024-13}", "does not name one real date"),
+    ("{period:2024-01-01}", "needs two real days"),
+    ("{range:2024-10-24/2024-10-22}", "ends before it starts"),
+    ("{when}", "is not a date token"),
+    ("{date:2024-08", "is not a date token"),
+])
+def test_a_date_token_that_names_no_real_date_is_named_by_file_row_and_field(data_copy, token, message):
+    edit_cell(data_copy, "events", "brics_2024_08_claim", "status_note", f"No such announcement in {token}.")
+    found = [str(p) for p in check_data(data_copy, None, full=False) if "field status_note" in str(p)]
+    assert found and found[0].startswith("events.csv, row 4 (brics_2024_08_claim), field status_note: ") and message in found[0], found

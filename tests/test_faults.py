@@ -86,7 +86,7 @@ def test_an_export_browser_killed_with_sigkill_costs_the_reader_nothing(browser)
                 p.send_signal(signal.SIGKILL)
             psutil.wait_procs(victims, timeout=10)
             pg.locator("[data-testid=stRadio] label", has_text="Trade turnover").click()  # another chart: not cached
-            expect(pg.locator(".js-plotly-plot")).to_have_count(2, timeout=30000)
+            expect(pg.locator(".js-plotly-plot >> visible=true")).to_have_count(2, timeout=30000)
             with pg.expect_download(timeout=90000) as dl:
                 pg.get_by_role("button", name="PNG").first.click()
             assert Image.open(dl.value.path()).format == "PNG"

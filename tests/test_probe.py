@@ -369,8 +369,9 @@ def test_two_quick_view_switches_on_a_fresh_server_draw_both(browser, attempt):
             pg.locator("[data-testid=stRadio] label", has_text="Trade turnover").click()
             pg.locator("[data-testid=stRadio] label", has_text="Container transit").click()
             expect(pg.locator("h2").first).to_have_text("Container transit", timeout=45000)
-            expect(pg.locator(".js-plotly-plot")).to_have_count(2, timeout=45000)
-            expect(pg.locator(".js-plotly-plot .main-svg").nth(3)).to_be_visible(timeout=45000)
+            from .browser import VISIBLE_CHART
+            expect(pg.locator(VISIBLE_CHART)).to_have_count(2, timeout=45000)
+            expect(pg.locator(VISIBLE_CHART).nth(1).locator(".main-svg").first).to_be_visible(timeout=45000)
             assert "could not be drawn" not in pg.locator("[data-testid=stMain]").inner_text()
         finally:
             ctx.close()

@@ -158,3 +158,63 @@ def test_the_lead_shows_its_byline_apart_and_every_character_as_printed():
     assert split_byline("By Someone else wrote", "Tural Heybatov") == ("", "By Someone else wrote")
     at = run_app({"view": "interview", "lang": "en"})
     assert "By Tural Heybatov" in [c.value for c in at.caption]
+
+
+# Dates in our text come from Babel's skeletons only: abbreviated months, spaced dashes. A spelled-out month or an
+# unspaced "Jan–Aug" is a hand-written date that drifted from the one style.
+OTHER_DATE_FORMS = [
+    re.compile(r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"),
+    re.compile(r"\b[A-Z][a-z]{2,3}–[A-Z][a-z]{2,3}\b"),
+    # Babel's stand-alone Russian abbreviations are «март», «май», «июнь», «июль»: those are the style, not a drift.
+    re.compile(r"(?i)\b(январ[ьяе]|феврал[ьяе]|марта|апрел[ьяе]|июня|июля|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])\b"),
+]
+
+
+def verbatim_texts(ds) -> list[str]:
+    """Words we show as written or translate as written: the interview, our translations of it, sources' sentences."""
+    out = [t.text for t in ds.turns] + [t.words for t in ds.turns] + list(ds.translations["ru"].get(k) for k in ds.translations["ru"] if k[0] == "turns")
+    out += [x for f in ds.figures.values() for x in (f.quote, f.quote_en, f.span) if x] + [x for e in ds.events for x in (e.quote, e.quote_en, e.span) if x]
+    out += [ds.translations["ru"].get(("figures", f.figure_id, "quote_en"), "") for f in ds.figures.values()]
+    return [v for v in out if v]
+
+
+def other_date_forms(text: str) -> list[str]:
+    return [text[max(0, m.start() - 20): m.end() + 20] for rule in OTHER_DATE_FORMS for m in rule.finditer(text)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_date_on_screen_in_images_and_in_the_csv_comes_from_one_style(lang):
+    from kztrade.cards import CARD_SIZES, quote_card
+    from kztrade.charts import CHARTS, build_chart, compose
+    from kztrade.table import figures_table
+
+    ds = load_dataset()
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    fragments = [" ".join(v.split())[:25] for v in verbatim_texts(ds) if len(v) >= 25]
+
+    def ours(text: str) -> bool:
+        flat = " ".join(re.sub(r"\\([^\w\s])", r"\1", re.sub(r"<[^>]+>", " ", text)).split())
+        return not flat.startswith(">") and not any(f in flat for f in fragments)
+
+    texts = []
+    for view in ("overview", "turnover", "containers", "brics", "interview", "data"):
+        at = run_app({"view": view, "lang": lang})
+        texts += [e.value for kind in ("markdown", "caption", "code") for e in getattr(at, kind)] + [e.label for e in at.expander]
+    for chart_id in CHARTS:
+        texts += [a.text for a in compose(build_chart(ds, chart_id, tr)).layout.annotations]
+    for f in ds.headline():
+        for size in CARD_SIZES:
+            texts += [a.text for a in quote_card(ds, f.figure_id, tr, size).figure.layout.annotations if a.name != "excerpt"]
+    for row in figures_table(ds, Words(ds, tr)):
+        texts += [str(v) for k, v in row.items() if k not in ("quote", "quote_translation", "address")]
+    spans = [x for x in [*(f.span for f in ds.figures.values()), *(e.span for e in ds.events)] if x]  # quoted as printed
+    plain_texts = []
+    for t in texts:
+        if ours(t):
+            t = re.sub(r"\\([^\w\s])", r"\1", t).replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+            for span in spans:
+                t = t.replace(span, "")
+            plain_texts.append(t)
+    assert len(plain_texts) > 200
+    faults = [fault for t in plain_texts for fault in other_date_forms(t)]
+    assert faults == [], faults[:10]

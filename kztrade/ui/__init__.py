@@ -34,6 +34,9 @@ h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom:
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.2rem !important; }
 h4 { font-size: 1.02rem !important; }
+/* each chart in two fits: lines for a phone's width, or for a desktop's chart column */
+@media (max-width: 1199px) { [class*="st-key-fit-wide-"] { display: none !important; } }
+@media (min-width: 1200px) { [class*="st-key-fit-narrow-"] { display: none !important; } }
 /* quote card previews: the card's own figure at 336 px, framed as the image it previews */
 [class*="st-key-card-preview-"] { width: fit-content; border: 1px solid #D0D4DA; }
 @media (max-width: 640px) {
@@ -53,6 +56,8 @@ h4 { font-size: 1.02rem !important; }
 @media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
+  /* a phone's page is read, not scanned: blocks a little closer, so a view stays within six screens */
+  [data-testid="stVerticalBlock"] { gap: 0.7rem; }
   h1 { font-size: 1.5rem !important; }
   h2 { font-size: 1.3rem !important; }
   h3 { font-size: 1.1rem !important; }
@@ -62,6 +67,7 @@ h4 { font-size: 1.02rem !important; }
 EMBED_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 0.6rem !important; padding-bottom: 0.6rem !important; }
 [data-testid="stHeader"] { display: none; }
+[class*="st-key-fit-narrow-"] { display: flex !important; }  /* an embed draws the narrow fit at every width */
 </style>"""
 TITLE = N_("Kazakhstan–Russia trade: one interview's numbers, checked")
 

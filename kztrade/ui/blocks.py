@@ -85,7 +85,7 @@ def base_url() -> str:
     return public_base(public_setting(), st.context.url or "", st.get_option("server.baseUrlPath") or "")
 
 
-def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) -> Chart:
+def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, embedded: bool = False) -> Chart:
     """A chart as on screen = PNG: title, subtitle, plot, source line and credit, then its downloads."""
     _ = p.tr._
     c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
@@ -93,7 +93,13 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
     st.caption(md(c.subtitle))
     for note in c.notes:
         st.caption(md(note))
-    st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
+    # Two fits of one chart; the stylesheet shows the one for the screen's width (plotly cannot wrap text itself).
+    with st.container(key=f"fit-narrow-{chart_id}"):
+        st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
+    if not embedded:
+        wide = state.chart(p.folder, p.stamp, chart_id, p.tr.lang, "wide")
+        with st.container(key=f"fit-wide-{chart_id}"):
+            st.plotly_chart(wide.figure, theme=None, width="stretch", key=f"plotwide-{chart_id}", alt=wide.alt, config=CHART_CONFIG)
     st.caption(md(c.source) + "  \n" + md(c.credit))
     if actions:
         chart_actions(p, c)

@@ -92,8 +92,8 @@ def turnover(p: Page) -> None:
     _ = p.tr._
     shown: set[str] = set()
     heading(2, _(VIEWS['turnover']))
-    st.markdown(md(_("Kazakh and Russian officials give different totals for the same trade. Both are shown, never averaged; "
-                     "each bar is one statement, as printed.")))
+    st.caption(md(_("Kazakh and Russian officials give different totals for the same trade. Both are shown, never averaged; "
+                    "each bar is one statement, as printed.")))
     chart_section(p, "turnover_ytd", shown)
     chart_section(p, "turnover_series", shown)
     unplotted(p)
@@ -269,7 +269,7 @@ def chart_view(p: Page, chart_id: str) -> None:
 def embed_view(p: Page, chart_id: str) -> None:
     """An embedded chart alone: its title, unit and period, source line, and a link back to the full view."""
     _ = p.tr._
-    chart_block(p, chart_id, actions=False, level=2)
+    chart_block(p, chart_id, actions=False, level=2, embedded=True)  # an embed is sized for its narrow fit
     target = p.absolute(CHARTS[chart_id].view) if p.base_url else p.href(CHARTS[chart_id].view)
     st.markdown(nav_link(_("Open this chart with its sources in kztrade"), target))
 

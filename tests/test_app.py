@@ -71,8 +71,9 @@ def test_each_view_opens_from_its_link(view):
 @pytest.mark.parametrize("chart_id", list(CHARTS))
 def test_each_chart_opens_alone_from_its_link(chart_id):
     at = run_app({"view": chart_id})
-    charts = at.get("plotly_chart")
+    charts = [c for c in at.get("plotly_chart") if "plot-" in c.proto.id]  # the narrow fit; the wide one beside it
     assert len(charts) == 1 and plotted(at) == [chart_id]
+    assert [c.proto.id.split("plotwide-")[1] for c in at.get("plotly_chart") if "plotwide-" in c.proto.id] == [chart_id]
     assert json.loads(charts[0].proto.config)["displayModeBar"] is False  # no toolbar camera: its PNG would lack the citation
     assert charts[0].proto.theme == ""  # theme=None: the figure's own colours, as in the PNG
     c = build_chart(load_dataset(), chart_id)
@@ -182,7 +183,7 @@ def test_broken_data_shows_the_same_problem_list_as_check(data_copy, monkeypatch
 def test_data_corrupted_while_serving_shows_the_problems_and_recovers(data_copy, monkeypatch):
     monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
     at = run_app({"view": "turnover"})
-    assert len(at.get("plotly_chart")) == 2
+    assert len(plotted(at)) == 2
     good = (data_copy / "figures.csv").read_bytes()
     (data_copy / "figures.csv").write_bytes(good.replace(b",24.5,", b",NaN,", 1))
     at = run_app(at=at)
@@ -190,13 +191,13 @@ def test_data_corrupted_while_serving_shows_the_problems_and_recovers(data_copy,
     assert at.code[0].value == "figures.csv, row 8 (kz_turnover_2021), field value: 'NaN' is not a finite number"
     (data_copy / "figures.csv").write_bytes(good)
     at = run_app(at=at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(plotted(at)) == 2
 
 
 def test_without_chromium_charts_stay_and_png_buttons_become_a_message(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = run_app({"view": "turnover"})
-    assert len(at.get("plotly_chart")) == 2
+    assert len(plotted(at)) == 2
     labels = [b.label for b in at.get("download_button")]
     assert "PNG" not in labels and labels.count("HTML") == 2
     messages = [i.value for i in at.info]

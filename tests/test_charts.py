@@ -234,3 +234,25 @@ def test_containers_draw_each_period_in_a_panel_of_its_own(ds):
     by_axis = {ax: [t.x[0] for t in fig.data if t.type == "bar" and t.xaxis == ax] for ax in ("x", "x2")}
     assert by_axis == {"x": [63.0, 63.0, 65.0, 65.0], "x2": [69.0, 49.0]}
     assert fig.layout.xaxis.range[1] == pytest.approx(65 * 1.02) and fig.layout.xaxis2.range[1] == pytest.approx(69 * 1.02)
+
+
+def test_each_chart_has_a_narrow_and_a_wide_fit_of_the_same_words(ds):
+    """Plotly never wraps: a phone's chart breaks its labels at 40 characters, a desktop's at 72, and both say the
+    same words, values and sources."""
+    from kztrade.charts import NARROW, WIDE
+
+    for chart_id in CHARTS:
+        narrow, wide = build_chart(ds, chart_id, fit=NARROW), build_chart(ds, chart_id, fit=WIDE)
+        assert (narrow.title, narrow.source, narrow.shown) == (wide.title, wide.source, wide.shown)
+
+        def words(fig):
+            return " ".join(" ".join(re.sub(r"<[^>]+>", " ", a.text) for a in fig.layout.annotations).split())
+
+        assert words(narrow.figure) == words(wide.figure), chart_id
+        lines = lambda fig: [line for a in fig.layout.annotations if a.name in ("label", "note", "text")  # noqa: E731
+                             for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")]
+        assert max(map(len, lines(narrow.figure))) <= NARROW.note
+        assert len(lines(wide.figure)) <= len(lines(narrow.figure)), chart_id  # the desktop's lines are fewer, or as few
+        assert wide.figure.layout.height <= narrow.figure.layout.height, chart_id
+    for chart_id in ("turnover_ytd", "containers_growth", "brics_timeline"):  # these break lines on a phone, not on a desktop
+        assert build_chart(ds, chart_id, fit=WIDE).figure.layout.height < build_chart(ds, chart_id).figure.layout.height, chart_id

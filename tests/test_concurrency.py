@@ -20,7 +20,7 @@ async def download(browser, url: str) -> bytes:
     ctx = await browser.new_context(accept_downloads=True)
     page = await ctx.new_page()
     await page.goto(f"{url}/?view=containers_index&lang=en")
-    await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    await page.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=120_000)
     async with page.expect_download(timeout=60_000) as dl:
         await page.get_by_role("button", name="PNG").click()
     data = Path(await (await dl.value).path()).read_bytes()

@@ -164,7 +164,7 @@ def test_moving_between_views_updates_the_link(page, server):
     assert "lang=en" in page.url
     expect(page.locator(VISIBLE_CHART)).to_have_count(2, timeout=30000)
     page.reload()
-    page.wait_for_selector(".js-plotly-plot .main-svg")
+    page.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
     assert checked_view(page) == "Container transit"
 
 
@@ -177,7 +177,7 @@ def test_the_language_switch_travels_with_the_link(page, server):
     assert "view=brics" in page.url
     expect(page.get_by_role("navigation", name="Язык").locator("a[aria-current=true]")).to_have_text("Русский", timeout=30000)
     page.reload()
-    page.wait_for_selector(".js-plotly-plot .main-svg")
+    page.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
     assert "lang=ru" in page.url
 
 
@@ -251,7 +251,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browse
     ctx, pg = new_page(browser, width, 900)
     try:
         pg.goto(f"{server}/?view={chart_id}&lang={lang}&embed=true")
-        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=45000)
+        pg.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=45000)
         pg.wait_for_timeout(800)
         ds = load_dataset()
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
@@ -365,7 +365,7 @@ def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(browser,
     ctx, pg = new_page(browser, width + 40, height + 40)
     try:
         pg.set_content(card.figure.to_html(include_plotlyjs=True, full_html=True, config={"staticPlot": True}))
-        pg.wait_for_selector(".js-plotly-plot .main-svg")
+        pg.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
         pg.wait_for_timeout(300)
         (chart,) = measure(pg)
         assert chart["width"] == width and len(chart["texts"]) >= 10

@@ -163,7 +163,7 @@ def test_data_corrupted_while_serving_shows_the_problems_and_the_app_keeps_servi
                 "events.csv, row 2 (brics_2023_08_09_smadiarov), field date: '2023-08-99' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
             (data / "events.csv").write_bytes(good)
             pg.reload()
-            pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+            pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=30000)
             assert proc.poll() is None
         finally:
             ctx.close()

@@ -324,7 +324,7 @@ def test_a_hostile_path_puts_no_link_or_banner_on_the_embed(browser, server, pat
     try:
         pg = ctx.new_page()
         pg.goto(f"{server}{path}?view=turnover_ytd&lang=en&embed=true")
-        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=45000)
+        pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)
         back = pg.get_by_role("link", name="Open this chart with its sources in kztrade")
         expect(back).to_have_attribute("href", f"{server}/?view=turnover&lang=en")
         assert pg.locator("a[href*='evil']").count() == 0 and pg.locator("a", has_text="Full_sources_and_data").count() == 0
@@ -346,7 +346,7 @@ def test_a_hostile_path_stays_out_of_the_snippet_and_the_citation(browser, serve
         assert f"{server}/?view=overview&lang=en" in cites[0]
         open_page(pg, server, "view=brics_timeline&lang=en", 1)
         pg.goto(f"{server}{HOSTILE_PATHS[0]}?view=brics_timeline&lang=en")
-        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=45000)
+        pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)
         pg.get_by_role("button", name="Embed").click()
         code = pg.locator("[data-testid=stPopoverBody] code").first.inner_text()
         assert code.startswith(f'<iframe src="{server}/?view=brics_timeline&amp;lang=en&amp;embed=true"') and "evil" not in code

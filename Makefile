@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test check export bench bench-quick i18n system-deps clean
+.PHONY: run test test-fast check export bench bench-quick i18n system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(VENV)/.runtime
 
 test: system-deps $(VENV)/.dev
 	$(PY) -m pytest
+
+# The developer loop: every test that needs no browser (data, rules, wording, charts, AppTest, i18n).
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not browser"
 
 check: $(VENV)/.runtime
 	$(PY) -m kztrade check

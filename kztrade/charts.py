@@ -152,7 +152,7 @@ class Fit:
     timeline: int  # of the timeline's 13 px text
 
 
-NARROW, WIDE = Fit("narrow", 40, 46, 44), Fit("wide", 72, 80, 76)
+NARROW, WIDE = Fit("narrow", 40, 46, 40), Fit("wide", 72, 80, 76)
 FIT: contextvars.ContextVar[Fit] = contextvars.ContextVar("kztrade_chart_fit", default=NARROW)
 LABEL_WRAP = NARROW.label
 LINE_PX = 17

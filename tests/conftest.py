@@ -46,3 +46,15 @@ def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> N
         w = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(rows)
+
+
+BROWSER_FIXTURES = {"browser", "server", "page"}
+BROWSER_MODULES = {"test_e2e", "test_faults", "test_concurrency"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that needs a browser, so the developer loop (`make test-fast`) can leave them out."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in BROWSER_MODULES or BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

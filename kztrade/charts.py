@@ -672,9 +672,9 @@ def compose(chart: Chart, width: int = EXPORT_WIDTH) -> go.Figure:
 # The embed page at its narrowest (360 px): its text column, and each block's type as the page draws it (a Streamlit
 # h2 and captions in Source Sans). Widths are measured in Liberation Sans, which runs a little wider, so the estimate
 # errs on the side of room; tests/test_e2e.py checks it against the rendered page in both languages.
-EMBED_TEXT_WIDTH = 360 - 2 * 13.6
+EMBED_TEXT_WIDTH = (360 - 2 * 13.6) / 0.95  # the page's Source Sans sets about 5 % more text a line than Liberation Sans
 EMBED_BLOCKS = {"title": (21, 25.0, True), "caption": (14, 22.4, False), "link": (16, 25.6, False)}  # size, line height, bold
-EMBED_GAPS = 16 * 5 + 2 * 9.6 + 8 + 24  # between the page's blocks, its padding above and below, and 24 px to spare
+EMBED_GAPS = 11.2 * 5 + 2 * 9.6 + 8 + 24  # the phone's 0.7 rem between blocks, the padding above and below, 24 px to spare
 
 
 def embed_height(charts: list[Chart], back_link: list[str]) -> int:

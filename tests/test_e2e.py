@@ -257,7 +257,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browse
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
         expect(pg.locator("h2").first).to_have_text(c.title)
         assert pg.locator("[data-testid=stRadio]").count() == 0 and pg.locator("h1").count() == 0
-        assert any(c.source in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
+        assert any(typeset(c.source) in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
         back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
         assert back.get_attribute("href") == f"{server}/?view={full_view}&lang={lang}"
         height = pg.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().height")

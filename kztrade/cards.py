@@ -111,11 +111,15 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
 
     Where the chart would run into the source line (a long translation, a source line that wraps), the card is drawn
     again with the blocks above the chart set closer together."""
-    card, room = draw_card(ds, figure_id, tr or Tr(), size, tight=False)
-    return card if room >= 0 else draw_card(ds, figure_id, tr or Tr(), size, tight=True)[0]
+    tr = tr or Tr()
+    for tight, trim in ((False, False), (True, False)):  # every row if the blocks fit, or fit once set closer together
+        card, room = draw_card(ds, figure_id, tr, size, tight=tight, trim=trim)
+        if room >= 0:
+            return card
+    return draw_card(ds, figure_id, tr, size, tight=True, trim=True)[0]  # only then are context rows left out
 
 
-def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tuple[Chart, float]:
+def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim: bool = True) -> tuple[Chart, float]:
     """A quote card, and the height left between its chart and its footer (negative: short of room)."""
     w, _ = Words(ds, tr), tr._
     f, cs = ds.figures[figure_id], CARD_SIZES[size]
@@ -190,7 +194,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool) -> tu
     labels, tops, chart_h, source, foot_px = layout(rows)
     # Where the card is short of room (Russian words are longer, or the data has grown), leave out context rows,
     # latest first, then earliest: the figure's own row always stays, so this ends.
-    while room(chart_h, foot_px) < 0 and len(rows) > 1:
+    while trim and room(chart_h, foot_px) < 0 and len(rows) > 1:
         later = [r for r in rows if r[6] is not f and r[6].period_start >= f.period_start]
         drop = later[-1] if later else next(r for r in rows if r[6] is not f)
         rows = [r for r in rows if r is not drop]

@@ -41,7 +41,8 @@ def page_text(at: AppTest) -> str:
 
 def plain(text: str) -> str:
     """Markdown escapes removed, thin spaces made plain: what a reader sees."""
-    return re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ").replace("\u202f", " ")
+    return (re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ").replace("\u202f", " ")
+            .replace("\u2019", "'"))
 
 
 def plotted(at: AppTest) -> list[str]:
@@ -102,7 +103,8 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     q3 = load_dataset().turn("q3").text[2:60]
     assert plain("\n".join(markdown)).count(plain(q3)) == 1  # once as text (the card previews carry it inside their images)
     assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 0  # the overview has no source panels
-    assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)
+    assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)  # plain() folds ’ back to '
+    assert "News.Az’s words, in a question, not Magbat Spanov’s" in re.sub(r"\\([^\w\s])", r"\1", text)  # as the reader sees it
     # One button per card and shape: the button names the shape it makes, so no choice elsewhere can go stale.
     cards = {b.key: b.label for b in at.get("download_button") if b.key and b.key.startswith("card-")}
     ids = [f.figure_id for f in load_dataset().headline()]
@@ -136,7 +138,7 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     ds = load_dataset()
     wide, phone = at.table[0].value, at.table[1].value
     assert len(wide) == len(phone) == len(ds.figures) + len(ds.derived)
-    assert list(wide.columns) == ["Period · who", "Figure", "Value", "Status", "Stated by", "Source", "The source's words"]
+    assert list(wide.columns) == ["Period · who", "Figure", "Value", "Status", "Stated by", "Source", "The source's words"]  # headers: plain
     # st.table renders Markdown in its cells: data text is escaped there as everywhere
     assert "Kazinform\\, 30 Sept\u00a02021" in wide["Source"].tolist()  # typeset: a month keeps its year
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]

@@ -152,7 +152,7 @@ def test_deep_link_to_one_chart_shows_its_words_beside_it(page, server, chart_id
     open_page(page, server, f"view={chart_id}&lang=en", 1)
     assert checked_view(page) == VIEWS[CHARTS[chart_id].view]
     c = build_chart(load_dataset(), chart_id)
-    expect(page.locator("h3").first).to_have_text(c.title)
+    expect(page.locator("h3").first).to_have_text(typeset(c.title))
     captions = page.locator("[data-testid=stCaptionContainer]").all_inner_texts()
     assert any(typeset(c.source) in t for t in captions) and any(typeset(c.subtitle) in t for t in captions)
 
@@ -255,7 +255,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browse
         pg.wait_for_timeout(800)
         ds = load_dataset()
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
-        expect(pg.locator("h2").first).to_have_text(c.title)
+        expect(pg.locator("h2").first).to_have_text(typeset(c.title))
         assert pg.locator("[data-testid=stRadio]").count() == 0 and pg.locator("h1").count() == 0
         assert any(typeset(c.source) in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
         back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))

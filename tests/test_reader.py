@@ -218,3 +218,17 @@ def test_every_date_on_screen_in_images_and_in_the_csv_comes_from_one_style(lang
     assert len(plain_texts) > 200
     faults = [fault for t in plain_texts for fault in other_date_forms(t)]
     assert faults == [], faults[:10]
+
+
+def test_our_english_uses_the_typographic_apostrophe_beside_curly_quotes():
+    """Our words, on the page and in the images: ’ not ' (the interview and the sources keep theirs, as printed)."""
+    from kztrade.charts import CHARTS, build_chart, compose
+
+    ds = load_dataset()
+    at = run_app({"view": "overview", "lang": "en"})
+    ours = [re.sub(r"\\([^\w\s])", r"\1", m.value) for m in at.markdown if not m.value.startswith("> ") and "[See the chart]" in m.value]
+    assert ours and not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in ours), ours
+    assert any("News.Az’s" in re.sub(r"\\([^\w\s])", r"\1", m.value) for m in at.markdown)
+    for chart_id in CHARTS:
+        drawn = [a.text for a in compose(build_chart(ds, chart_id)).layout.annotations if a.name in ("label", "subtitle", "title", "source")]
+        assert not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in drawn), chart_id

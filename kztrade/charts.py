@@ -154,7 +154,6 @@ class Fit:
 
 NARROW, WIDE = Fit("narrow", 40, 46, 40), Fit("wide", 72, 80, 76)
 FIT: contextvars.ContextVar[Fit] = contextvars.ContextVar("kztrade_chart_fit", default=NARROW)
-LABEL_WRAP = NARROW.label
 LINE_PX = 17
 
 

@@ -57,7 +57,6 @@ STATUSES = {
     "derived": Status(N_("Derived by kztrade"), N_("Computed by kztrade from the figures named, as the range their printed digits "
                                                    "allow."), "blue", "#5E3C99"),
 }
-STATUS = {key: s.name for key, s in STATUSES.items()}  # the names alone, for code that needs only them
 
 
 # A date in data text, written as a token so that it reads in the page's language and style: {date:YYYY[-MM[-DD]]},

@@ -16,7 +16,7 @@ from . import state
 from .blocks import (Page, badge, capped_cards, chart_block, translation, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
                      source_link, source_quote, turn_spans, verbatim)
 
-MAX_PHONE_ROWS = 200  # rows of the phone's static table; the grid (virtual) and the CSV hold every row
+MAX_TABLE_ROWS = 200  # rows of the data view's static tables (wide and phone); the CSV holds every row
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
 
@@ -210,13 +210,13 @@ def data(p: Page) -> None:
     # st.table renders Markdown in its cells, so every cell is made literal with md(), like all data text.
     wide = ["figure", "label", "value_as_printed", "status", "stated_by", "source", "quote"]
     with st.container(key="figures-grid"):
-        st.table([{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_PHONE_ROWS]], hide_index=True, border="horizontal")
+        st.table([{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_TABLE_ROWS]], hide_index=True, border="horizontal")
     with st.container(key="figures-list"):
-        st.table([{names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_PHONE_ROWS]],
+        st.table([{names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_TABLE_ROWS]],
                  hide_index=True, border="horizontal")
-    if len(rows) > MAX_PHONE_ROWS:  # a static table is all in the page: past this, a browser would hold it all in memory
+    if len(rows) > MAX_TABLE_ROWS:  # a static table is all in the page: past this, a browser would hold it all in memory
         st.caption(md(_("The first {shown} of {total} rows; the CSV below has every row.").format(
-            shown=p.tr.num(MAX_PHONE_ROWS), total=p.tr.num(len(rows)))))
+            shown=p.tr.num(MAX_TABLE_ROWS), total=p.tr.num(len(rows)))))
     st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
                        file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
                        icon=":material/table:")

@@ -195,7 +195,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     # Where the card is short of room (Russian words are longer, or the data has grown), leave out context rows,
     # latest first, then earliest: the figure's own row always stays, so this ends.
     while trim and room(chart_h, foot_px) < 0 and len(rows) > 1:
-        later = [r for r in rows if r[6] is not f and r[6].period_start >= f.period_start]
+        later = [r for r in rows if r[6] is not f and f.has_period and r[6].has_period and r[6].period_start >= f.period_start]
         drop = later[-1] if later else next(r for r in rows if r[6] is not f)
         rows = [r for r in rows if r is not drop]
         labels, tops, chart_h, source, foot_px = layout(rows)
@@ -258,3 +258,97 @@ def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> lis
 def card_figure(f: Figure) -> str:
     """The chart a card's figure comes from (for links back to the dashboard)."""
     return chart_for(f)
+
+
+# --- claim cards: one image per checked claim, its words, whose they are, our verdict and why, and where the evidence is ----------
+
+CLAIM_PAD = 48  # the card's margin on every side, as in the quote cards' 40 px plus room for a feed's rounded corners
+CLAIM_GAP = 22  # between blocks: enough to read them as separate, little enough for a long claim to fit
+CLAIM_LEADING = 1.32  # line height as a share of the font size, for the claim's words and the note
+CLAIM_MAX_LINES = {True: 4, False: 7}
+CLAIM_SPREAD = 0.3  # of the height a short claim leaves unused, the share set between the claim and the rest  # the claim's words at most; their type steps down to MIN_FONT before this is passed
+
+
+def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
+    """The card for one checked claim, laid out from text measured in the font Chromium draws (Liberation Sans).
+
+    The claim's words start large and step down (never below MIN_FONT) until they take at most CLAIM_MAX_LINES lines and
+    every block fits above the footer; the note steps down after them."""
+    from .charts import wrap_px
+    from .verdicts import VERDICTS
+
+    tr = tr or Tr()
+    w, _ = Words(ds, tr), tr._
+    c = next(x for x in ds.claims if x.claim_id == claim_id)
+    cs = CARD_SIZES[size]
+    W, H, pad = cs.width, cs.height, CLAIM_PAD
+    inner = W - 2 * pad
+    k = 1.0 if cs.landscape else 1.2
+    verdict, iv = VERDICTS[c.verdict], ds.interview
+    words = w.quoted(c.span)
+    small = round(24 * k)
+    foot = wrap_px(claim_sources(ds, w, c), small, inner) + wrap_px(w.credit("claims"), small, inner)
+    foot_h = len(foot) * round(small * CLAIM_LEADING)
+
+    def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
+        """(name, lines, font size, colour, bold) for each block, and the height left above the footer."""
+        texts = [("verdict", _("Our verdict: {verdict}").format(verdict=w.verdict(c.verdict)), round(30 * k), verdict.text_colour, True),
+                 ("claim", words, claim_px, INK, True)]
+        if tr.lang != "en":
+            texts.append(("translation", _("Our translation: {text}").format(text=w.claim_field(c, "span")), small, MUTED, False))
+        texts += [("attribution", _("— {who}, {outlet} interview, {when}").format(who=w.claimant(c), outlet=iv.outlet, when=w.published()),
+                   small, MUTED, False),
+                  ("note", w.claim_field(c, "verdict_note"), note_px, INK, False)]
+        blocks = [(name, wrap_px(text, px_, inner, bold), px_, colour, bold) for name, text, px_, colour, bold in texts]
+        used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + CLAIM_GAP for _n, lines, px_, _c, _b in blocks)
+        return blocks, H - pad - foot_h - used
+
+    claim_px, note_px = round(44 * k), round(28 * k)
+    while len(wrap_px(words, claim_px, inner, True)) > CLAIM_MAX_LINES[cs.landscape] and claim_px > MIN_FONT:
+        claim_px -= 2
+    blocks, room = layout(claim_px, note_px)
+    while room < 0 and (claim_px > MIN_FONT or note_px > MIN_FONT):  # a long claim or a long translation: type steps down
+        claim_px, note_px = max(MIN_FONT, claim_px - 2), max(MIN_FONT, note_px - (claim_px <= MIN_FONT) * 2)
+        blocks, room = layout(claim_px, note_px)
+    fig = go.Figure()
+    y = pad
+    spare = max(0.0, room) * CLAIM_SPREAD  # a short claim leaves room: part of it goes between the claim and what is said of it
+    for name, lines, size_px, colour, bold in blocks:
+        text = "<br>".join(f"<b>{esc(t)}</b>" if bold else esc(t) for t in lines)
+        fig.add_annotation(xref="paper", yref="paper", x=0, y=1 - y / H, xanchor="left", yanchor="top", showarrow=False, align="left",
+                           text=text, font=dict(size=size_px, color=colour), name=name)
+        y += len(lines) * round(size_px * CLAIM_LEADING) + CLAIM_GAP + (spare if name == "claim" else 0)
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=1 - (H - pad - foot_h) / H, xanchor="left", yanchor="top", showarrow=False,
+                       align="left", text="<br>".join(esc(t) for t in foot), font=dict(size=small, color=MUTED), name="source")
+    # a bar in the verdict's colour down the card's left edge: the verdict is seen before a word is read
+    fig.add_shape(type="rect", xref="paper", yref="paper", x0=-pad / inner, x1=(12 - pad) / inner, y0=0, y1=1, line=dict(width=0),
+                  fillcolor=verdict.text_colour, name="verdict_bar")
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT), showlegend=False)
+    alt = _("Claim card. {verdict}: {claim} ({who}). {note}").format(verdict=w.verdict(c.verdict), claim=words, who=w.claimant(c),
+                                                                     note=w.claim_field(c, "verdict_note"))
+    return Chart(claim_card_id(c.claim_id, size), fig, words, w.claim_field(c, "verdict_note"), claim_sources(ds, w, c), w.credit("claims"),
+                 alt, c.evidence_ids, tr.lang)
+
+
+def claim_card_id(claim_id: str, size: str = "landscape") -> str:
+    """File stem of a claim's card: 'claim-<claim-id>-card', or '…-card-portrait'."""
+    return f"claim-{claim_id}-card" + ("" if size == "landscape" else f"-{size}")
+
+
+def claim_sources(ds: Dataset, w: Words, c) -> str:
+    """The card's source line: the interview turn, then every page the claim's evidence comes from, once."""
+    cites = [w.cite_turn(c.turn_id)] if ds.turn(c.turn_id).kind in ("question", "answer") else [ds.interview.outlet]
+    for ref in c.evidence_ids:
+        if ref in ds.evidence:
+            cites.append(w.cite_evidence(ds.evidence[ref]))
+        elif ref in ds.figures:
+            cites.append(w.cite(ds.figures[ref]))
+        elif ref in ds.derived:
+            d = ds.derived[ref]
+            cites += [w.cite(ds.figures[i]) for i in d.inputs]
+        else:
+            cites.append(w.cite_event(next(e for e in ds.events if e.event_id == ref)))
+    cites = list(dict.fromkeys(cites))
+    return w.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))

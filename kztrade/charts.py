@@ -10,6 +10,8 @@ colours, so the screen and a PNG look the same.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import calendar
 import contextvars
 import copy
@@ -24,7 +26,7 @@ from typing import Callable
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .i18n import N_, Tr, typeset
+from .i18n import N_, Tr, sentence, typeset
 from .model import Dataset, Derived, Event, Figure
 from .statements import STATUSES, Words
 
@@ -312,7 +314,14 @@ def same_months(ds: Dataset, head: Figure) -> list[Figure]:
 
 def turnover_bases(ds: Dataset) -> list[Derived]:
     """The derived changes of the interview's turnover figure, one per side's base."""
-    return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"]
+    return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"
+            and ds.figures[d.figure_id].kind == "headline"]
+
+
+def like_for_like(ds: Dataset) -> list[Derived]:
+    """Changes between two context totals of one side, for the same months of two years: what "will it grow?" is judged on."""
+    return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"
+            and ds.figures[d.figure_id].kind == "context"]
 
 
 def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
@@ -324,8 +333,9 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     rows: list[Row] = []
     for group in grouped(figs, lambda f: f.period_start.year).values():
         rows.append(Row("group", w.period(group[0])))
+        restated = {k for k, n in Counter(f.series for f in group).items() if n > 1}  # two statements of one side: say when
         for f in group:
-            rows.append(figure_row(w, f, w.who(f), highlight=f.kind == "headline"))
+            rows.append(figure_row(w, f, w.who_when(f) if f.series in restated else w.who(f), highlight=f.kind == "headline"))
             if f.kind == "headline":
                 for d in derivs:
                     note = w.against_period(d)
@@ -350,21 +360,28 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     sections = [(_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
                 (_("Part-years, from the start of the year"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
     rows: list[Row] = []
+    labels: dict[str, str] = {}  # figure id -> "who, when", for the bars of a period one side restated
     for name, group_figs in sections:
         rows.append(Row("section", name))
         for period, same in grouped(group_figs, w.period).items():
             rows.append(Row("group", period))
-            rows += [figure_row(w, f, w.who(f), highlight=f.kind == "headline") for f in same]
+            # one year, several numbers: where one series gave a period more than one number, each bar says when
+            restated = {k for k, n in Counter(f.series for f in same).items() if n > 1}
+            labels.update({f.figure_id: w.who_when(f) for f in same if f.series in restated})
+            rows += [figure_row(w, f, labels.get(f.figure_id, w.who(f)), highlight=f.kind == "headline") for f in same]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     years = sorted({f.period_start.year for f in figs})
     title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
-    subtitle = _("{unit}; one bar per statement. Kazakh and Russian officials' figures are never averaged. "
-                 "“over” is a lower bound: a triangle marks the bar's open end. “nearly” is approximate: the bar is hatched.").format(unit=w.unit_axis("usd_bn"))
+    subtitle = _("{unit}; one bar per statement, and a date where one side gave a period more than one number. "
+                 "Kazakh and Russian officials' figures are never averaged. "
+                 "“over” is a lower bound: a triangle marks the bar's open end. “about” is approximate: the bar is hatched.").format(unit=w.unit_axis("usd_bn"))
     ordered = [f for _n, g in sections for f in g]
     alt = _("Bar chart of trade by period and by who stated it.") + " " + " ".join(
-        f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in ordered)
+        f"{w.period(f)}, {labels.get(f.figure_id, w.series(f.series))}: {w.value(f)}." for f in ordered)
+    pairs = like_for_like(ds)
     return Chart("turnover_series", fig, title, subtitle, w.source_line(sorted(ordered, key=lambda f: f.kind != "headline")),
-                 w.credit("turnover_series"), alt, tuple(f.figure_id for f in ordered), tr.lang, not_drawn(tr, left_out))
+                 w.credit("turnover_series"), alt, (*[f.figure_id for f in ordered], *[d.derived_id for d in pairs]), tr.lang,
+                 not_drawn(tr, left_out))
 
 
 ROUTE = {
@@ -433,18 +450,18 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     heads = [ds.figures[d.figure_id] for d in derivs]
     pinned = [ds.figures[h.matches] for h in heads if h.matches]
     period = w.period(pinned[0]) if pinned else w.period(heads[0])
-    base_period = tr.period(pinned[0].period_start.replace(year=pinned[0].period_start.year - 1),
-                            pinned[0].period_end.replace(year=pinned[0].period_end.year - 1)) if pinned else _("the same period of 2023")
+    base_period = sentence(w.fig(heads[0], "comparison_base"))  # the interview's own words for its base: "the same period of 2023"
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
         rows.append(Row("group", _(ROUTE[h.measure])))
-        base_label = _("{period} = 100 (the base)").format(period=base_period)
+        base_label = _("{period} = 100 (the base)").format(period=sentence(w.fig(h, "comparison_base")))
         rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, _("base = 100"))))
-        rows.append(Row("bar", _("{period}, at the interview's {growth}").format(period=period, growth=w.value(h)), d.value, "interview",
+        rows.append(Row("bar", _("“This year”, at the interview's {growth}").format(growth=w.value(h)), d.value, "interview",
                         w.derived_value(d), highlight=True, hover=(w.derived_value(d), w.derived_method(d))))
     fig = bar_figure(rows, x_limit([d.value for d in derivs]))
     title = _("Container volumes as an index: the base made explicit")
-    subtitle = _("{base} = 100. The interview says “this year”; the Kazakh government's report gives {period}.").format(base=base_period, period=period)
+    subtitle = _("{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives {period}.").format(
+        base=base_period, period=period)
     alt = _("Bar chart: index with {base} = 100.").format(base=base_period) + " " + " ".join(
         f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
     shown = (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned))
@@ -533,8 +550,8 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         nearest = next(n for n in events if n.event_id == claim.nearest_event_id)
         n = months_between(first_day(nearest.date), first_day(claim.date))
         gap_item = (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2, wrap(tr.n_(
-            "{n} month between the nearest statement we found and the claimed announcement",
-            "{n} months between the nearest statement we found and the claimed announcement", n).format(n=tr.num(n)), FIT.get().timeline)
+            "{n} month between the nearest dated statement we found and the claimed announcement",
+            "{n} months between the nearest dated statement we found and the claimed announcement", n).format(n=tr.num(n)), FIT.get().timeline)
     for kind, key, when, start, end, lines, n_status in items:
         y0, y1 = at(start), at(end)
         y = (y0 + y1) / 2
@@ -590,7 +607,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
     claims = [e for e in events if e.status == "no_source_found"]
     subtitle = _("Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
                  "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; the "
-                 "dotted bracket joins it to the nearest statement we found.").format(span=", ".join(e.span for e in claims))
+                 "dotted bracket joins it to the nearest dated statement we found.").format(span=", ".join(e.span for e in claims))
     alt = _("Timeline.") + " " + " ".join(
         f"{tr.date(e.date)}: {w.event(e, 'description')}" + (" " + _("Status: no source found; nearest {date}.").format(
             date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))) if e.status == "no_source_found" else "")
@@ -611,6 +628,17 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec("brics_timeline", "brics", brics_timeline),
     )
 }
+
+
+def chart_showing(f: Figure) -> str | None:
+    """The chart that draws a figure, or None for one no chart draws (counts of companies, rouble totals, undated lines)."""
+    if f.kind == "headline":
+        return chart_for(f)
+    if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period:
+        return "turnover_series"
+    if f.topic == "containers" and f.unit == "pct":
+        return "containers_growth"
+    return None
 
 
 def chart_for(f: Figure) -> str:

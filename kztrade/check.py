@@ -11,9 +11,10 @@ from pathlib import Path
 from .guard import Package, Problem, printable, read_package
 
 LANG_NAMES = {"ru": "Russian"}
+from .verdicts import VERDICTS
 from .wording import bound_in, find_value, says_own_data
 
-TABLES = ("interview", "turns", "sources", "figures", "events", "derivations")
+TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
 URL_FIELDS = {"url", "url_alt"}
 BOUND_NAMES = {"exact": "exact", "lower_bound": "a lower bound", "approximate": "approximate"}
 DATE_SHAPE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
@@ -162,6 +163,8 @@ class Rules:
         self.figures = {r["figure_id"]: r for r in t["figures"]}
         self.sources = {r["source_id"]: r for r in t["sources"]}
         self.events = {r["event_id"]: r for r in t["events"]}
+        self.derivations = {r["derived_id"]: r for r in t["derivations"]}
+        self.evidence = {r["evidence_id"]: r for r in t.get("evidence", [])}
         self.problems: list[Problem] = []
 
     def add(self, table: str, n: int | None, record: str, field: str, message: str) -> None:
@@ -176,6 +179,10 @@ class Rules:
             self.event(n, row)
         for n, row in enumerate(self.pkg.tables["derivations"], start=2):
             self.derivation(n, row)
+        for n, row in enumerate(self.pkg.tables.get("evidence", []), start=2):
+            self.evidence_row(n, row)
+        for n, row in enumerate(self.pkg.tables.get("claims", []), start=2):
+            self.claim(n, row)
         self.translations()
         self.date_tokens()
         return self.problems
@@ -212,8 +219,9 @@ class Rules:
 
     def dates(self) -> None:
         """Dates of the right shape that are no real day, and periods that end before they start."""
-        for table, fields in {"interview": ("published",), "sources": ("published",), "figures": ("stated_on",), "events": ("date", "date_end")}.items():
-            for n, row in enumerate(self.pkg.tables[table], start=2):
+        for table, fields in {"interview": ("published",), "sources": ("published",), "figures": ("stated_on",), "events": ("date", "date_end"),
+                              "evidence": ("stated_on",)}.items():
+            for n, row in enumerate(self.pkg.tables.get(table, []), start=2):
                 for field in fields:
                     value = row.get(field, "")
                     # Only dates the schema's pattern accepts: the guard has reported the others.
@@ -356,11 +364,13 @@ class Rules:
 
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
         """Quote, language, translation and status agree with each other and with the source."""
-        quote, lang, status = row["quote"], row["quote_lang"], row["status"]
-        verified = {"figures": "reported", "events": "documented"}[table]
+        quote, lang, status = row["quote"], row["quote_lang"], row.get("status", "")
+        verified = {"figures": "reported", "events": "documented", "evidence": ""}[table]
+        if table == "evidence" and not quote:
+            add("quote", "an evidence row needs the source's sentence, read in a stored copy of its page")
         if quote and status == "quote_not_verified":
             add("status", f"the quote was read: set status to {verified!r}")
-        if not quote and status == verified:
+        if verified and not quote and status == verified:
             add("quote", f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to 'quote_not_verified'")
         if quote and not lang:
             add("quote_lang", "give the quote's language")
@@ -394,6 +404,70 @@ class Rules:
             elif turn is not None and row["span"] not in turn["text"]:
                 add("span", f"{row['span']!r} does not occur verbatim in turn {row['turn_id']}")
 
+    def stated_after_page(self, row: dict[str, str], add) -> None:
+        """A statement's date cannot be after the page that reports it was published."""
+        source = self.sources.get(row["source_id"])
+        if source is not None and row["stated_on"] and source["published"]:
+            stated, published = parse_dateish(row["stated_on"]), last_dateish(source["published"])
+            if stated and published and stated > published:
+                add("stated_on", f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page")
+
+    def evidence_row(self, n: int, row: dict[str, str]) -> None:
+        """A piece of evidence in words: a verified quote with its key phrase in it, dated no later than its page, cited by a claim."""
+        eid = row["evidence_id"]
+        add = lambda field, msg: self.add("evidence", n, eid, field, msg)  # noqa: E731
+        self.quote_rules("evidence", row, add)
+        if row["quote"] and row["key_phrase"] and row["key_phrase"] not in row["quote"]:
+            add("key_phrase", f"{printable(row['key_phrase'], 40)!r} is not in its quote; copy the words from the quote as printed")
+        self.stated_after_page(row, add)
+        cited = any(eid in c["evidence"].split() for c in self.pkg.tables.get("claims", []))
+        if not cited:
+            add("evidence_id", "no claim cites this evidence; add its id to a claim's evidence, or remove the row")
+
+    def verified(self, ref: str) -> bool | None:
+        """Whether an evidence id points at a source's sentence read in a stored copy; None when it points at nothing."""
+        if ref in self.evidence:
+            return bool(self.evidence[ref]["quote"])
+        if ref in self.figures:
+            f = self.figures[ref]
+            return f["kind"] == "context" and f["status"] == "reported"
+        if ref in self.events:
+            return self.events[ref]["status"] == "documented"
+        if ref in self.derivations:
+            d = self.derivations[ref]
+            return all(self.verified(i) for i in (d["figure_id"], d["base_id"]) if i)
+        return None
+
+    def claim(self, n: int, row: dict[str, str]) -> None:
+        """A claim: its words in its turn (and in our translation of it), its claimant from the turn, a verdict from the scale,
+        and evidence that exists and, for a verdict that needs it, was read in its source."""
+        cid = row["claim_id"]
+        add = lambda field, msg: self.add("claims", n, cid, field, msg)  # noqa: E731
+        turn = self.turns.get(row["turn_id"])
+        if turn is not None:
+            if row["span"] and row["span"] not in turn["text"]:
+                add("span", f"{printable(row['span'], 40)!r} does not occur verbatim in turn {row['turn_id']}")
+            if row.get("span_ru") and row["span_ru"] not in turn.get("text_ru", ""):
+                add("span_ru", f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of {row['turn_id']}); copy it from there")
+            if row["claimant"] and row["claimant"] != turn["role"]:
+                add("claimant", f"is {row['claimant']!r}, but turn {row['turn_id']} is the {turn['role']}'s; the claimant comes from the turn")
+        verdict = VERDICTS.get(row["verdict"])
+        if verdict is None:
+            add("verdict", f"{printable(row['verdict'], 30)!r} is not on the scale; use one of {', '.join(VERDICTS)}")
+        refs = row["evidence"].split()
+        found = {ref: self.verified(ref) for ref in refs}
+        for ref, ok in found.items():
+            if ok is None:
+                add("evidence", f"{printable(ref, 40)!r} points at nothing: no figure, derived number, event or evidence row has this id")
+        if verdict is not None and verdict.needs_evidence:
+            if not refs:
+                add("evidence", f"verdict {row['verdict']!r} needs evidence; cite the figures or evidence rows it rests on")
+            elif not any(found.values()):
+                add("evidence", f"verdict {row['verdict']!r} needs at least one piece of evidence whose quote was read in its source")
+            for ref, ok in found.items():
+                if ok is False and ref in self.figures and self.figures[ref]["kind"] == "context":
+                    add("evidence", f"{ref} has no quote read in its source; a verdict cannot rest on it")
+
     def derivation(self, n: int, row: dict[str, str]) -> None:
         """Each method's inputs exist, are exact, have the units it needs, and a base is never zero."""
         did, method = row["derived_id"], row["method"]
@@ -402,7 +476,7 @@ class Rules:
         for field, f in (("figure_id", fig), ("base_id", base)):
             if f is not None and f["bound"] != "exact" and method != "implied_rate":  # a rate reads the conversion, not the bound
                 add(field, f"{row[field]} is {BOUND_NAMES[f['bound']]}; a derived number needs exact inputs")
-            if f is not None and not f["period_start"]:
+            if f is not None and not f["period_start"] and method != "index_from_growth":  # an index's base is "the same period" by definition
                 add(field, f"{row[field]} states no period; a derived number needs one")
         if method == "pct_change":
             if not row["base_id"]:

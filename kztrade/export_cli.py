@@ -1,4 +1,4 @@
-"""`python -m kztrade export`: every chart and card as images, with one browser for the whole batch."""
+"""`python -m kztrade export`: every chart and card as images, with one browser for the whole batch; or, with --claimreview, the claims register as ClaimReview JSON-LD."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
-from .cards import CARD_SIZES, card_id, quote_card
+from .cards import CARD_SIZES, card_id, claim_card, claim_card_id, quote_card
+from .claimreview import checked_claims
 from .charts import CHARTS, EXPORT_WIDTH, build_chart, compose
 from .export import MAX_SCALE, ExportError, exporter
 from .figures import InvalidData, load_dataset
 from .guard import printable
 from .i18n import LANGS, Tr
+from .views import public_setting
 
 
 def scale_arg(text: str) -> float:
@@ -41,6 +43,10 @@ def add_parser(sub) -> None:
     p.add_argument("--card-size", choices=list(CARD_SIZES), default="landscape",
                    help="quote card shape: landscape 16:9 (1200×675) or portrait 4:5 (1080×1350), before --scale")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
+    p.add_argument("--claimreview", action="store_true",
+                   help="write schema.org ClaimReview JSON-LD, one file per checked claim and one with them all, instead of images")
+    p.add_argument("--base-url", default=None,
+                   help="https address of the hosted dashboard, for each review's url (default: the KZTRADE_PUBLIC_URL setting)")
 
 
 def only_ids(text: str) -> list[str]:
@@ -52,9 +58,10 @@ def only_ids(text: str) -> list[str]:
 
 
 def known_ids(ds, card_size: str) -> dict[str, str]:
-    """Every id `export` writes: chart id -> 'chart', card id -> the figure it shows."""
+    """Every id `export` writes: chart id -> 'chart', card id -> the figure it shows, claim card id -> 'claim:<claim id>'."""
     out = {cid: "chart" for cid in CHARTS}
     out.update({card_id(f, card_size): f.figure_id for f in ds.headline()})
+    out.update({claim_card_id(c.claim_id, card_size): f"claim:{c.claim_id}" for c in checked_claims(ds)})
     return out
 
 
@@ -72,6 +79,8 @@ def items(ds, only: list[str] | None, tr: Tr, card_size: str) -> list[tuple[str,
     for i in dict.fromkeys(wanted):
         if known[i] == "chart":
             out.append((i, compose(build_chart(ds, i, tr)), EXPORT_WIDTH))
+        elif known[i].startswith("claim:"):
+            out.append((i, claim_card(ds, known[i].split(":", 1)[1], tr, card_size).figure, CARD_SIZES[card_size].width))
         else:
             out.append((i, quote_card(ds, known[i], tr, card_size).figure, CARD_SIZES[card_size].width))
     return out
@@ -98,14 +107,50 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def run_claimreview(args: argparse.Namespace, ds, tr: Tr) -> int:
+    """Write one ClaimReview file per checked claim and one holding them all; exit 1 with one line on a bad address."""
+    from .claimreview import checked_claims, dumps, https_base, publisher_setting, reviews
+
+    given = args.base_url if args.base_url is not None else public_setting()
+    base = https_base(given)
+    if not base:
+        what = "--base-url" if args.base_url is not None else "KZTRADE_PUBLIC_URL"
+        print(f"kztrade export: {what} must be a plain https:// address of the hosted dashboard "
+              f"(for example https://kztrade.example.org/); give one with --base-url.", file=sys.stderr)
+        return 1
+    found = reviews(ds, base, publisher_setting(), tr)
+    suffix = "" if args.lang == "en" else f".{args.lang}"
+    folder = args.out / "claimreview"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for claim_id, obj in found.items():
+            path = folder / f"{claim_id}{suffix}.jsonld"
+            write_atomically(path, dumps(obj).encode("utf-8"))
+            print(f"wrote {path}")
+        graph = {"@context": "https://schema.org", "@graph": [{k: v for k, v in o.items() if k != "@context"} for o in found.values()]}
+        path = args.out / f"claimreview{suffix}.jsonld"
+        write_atomically(path, dumps(graph).encode("utf-8"))
+        print(f"wrote {path}")
+    except OSError as e:
+        print(f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.", file=sys.stderr)
+        return 1
+    print(f"{len(found)} review(s) of {len(checked_claims(ds))} checked claim(s), and one file with them all.")
+    return 0
+
+
 def run_export(args: argparse.Namespace) -> int:
-    """Write the images and print each path; exit 1 with a short message on any failure."""
+    """Write the images (or, with --claimreview, the reviews) and print each path; exit 1 with a short message on any failure."""
     try:
         ds = load_dataset(args.data, REFERENCE_INTERVIEW)
     except InvalidData as e:
         print(f"kztrade export: the data has {len(e.problems)} problem(s); run `python -m kztrade check` first.", file=sys.stderr)
         return 1
     tr = Tr(args.lang, ds.translations.get(args.lang, {}))
+    if getattr(args, "claimreview", False):
+        return run_claimreview(args, ds, tr)
+    if getattr(args, "base_url", None) is not None:
+        print("kztrade export: --base-url applies only with --claimreview.", file=sys.stderr)
+        return 1
     try:
         todo = items(ds, only_ids(args.only) if args.only is not None else None, tr, args.card_size)
     except ValueError as e:

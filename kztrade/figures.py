@@ -9,7 +9,7 @@ from pathlib import Path
 from . import DATA_DIR, REFERENCE_INTERVIEW
 from .check import Problem, check_package
 from .guard import read_package
-from .model import Dataset, Derived, Event, Figure, Interview, Source, Turn
+from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Interview, Source, Turn
 
 # How many roubles of a figure's unit make one billion roubles.
 ROUBLE_BN = {"rub_trn": 1000.0, "rub_bn": 1.0}
@@ -43,6 +43,8 @@ def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_I
         sources={r["source_id"]: record(Source, r) for r in t["sources"]},
         figures=figures,
         events=tuple(record(Event, r) for r in t["events"]),
+        evidence={r["evidence_id"]: record(Evidence, r) for r in t.get("evidence", [])},
+        claims=tuple(record(Claim, r) for r in t.get("claims", [])),
     )
     ds.derived.update({r["derived_id"]: derive(r, figures) for r in t["derivations"]})
     ds.translations.update(translations(pkg))

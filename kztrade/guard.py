@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 MAX_FILE_BYTES = 64_000_000  # far above any real package (the data is ~100 kB); a 1000x benchmark copy is ~20 MB
-MAX_CELL_CHARS = 20_000
+MAX_CELL_CHARS = 16_384  # 16 Ki characters: ten times our longest cell (a turn), small enough to stop a pasted file
 # The csv module's limit is process-wide and frictionless raises it; set it once, to more than any cell we
 # accept, so that reading never depends on what ran before.
 csv.field_size_limit(4 * MAX_CELL_CHARS)

@@ -155,6 +155,41 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A source's sentence that bears on a claim but gives no number to chart."""
+
+    evidence_id: str
+    source_id: str
+    stated_by: str
+    stated_on: str
+    quote: str
+    quote_lang: str
+    quote_en: str
+    key_phrase: str
+    stance: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim in the excerpt, with its verdict and the ids of what it rests on."""
+
+    claim_id: str
+    turn_id: str
+    span: str
+    claimant: str
+    kind: str
+    verdict: str
+    verdict_note: str
+    evidence: str
+    checked_on: date
+
+    @property
+    def evidence_ids(self) -> tuple[str, ...]:
+        return tuple(self.evidence.split())
+
+
+@dataclass(frozen=True)
 class Dataset:
     interview: Interview
     turns: tuple[Turn, ...]
@@ -162,6 +197,8 @@ class Dataset:
     figures: dict[str, Figure]
     events: tuple[Event, ...]
     derived: dict[str, Derived] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
     # Data text in other languages: lang -> (table, record id, field) -> text, from the <field>_<lang> columns.
     translations: dict[str, dict[tuple[str, str, str], str]] = field(default_factory=dict)
 
@@ -172,6 +209,11 @@ class Dataset:
     def headline(self) -> list[Figure]:
         """The interview's own figures, in file order."""
         return [f for f in self.figures.values() if f.kind == "headline"]
+
+    def claims_in(self, turn_id: str) -> list[Claim]:
+        """The claims a turn makes, in the order their words appear in it."""
+        text = self.turn(turn_id).text
+        return sorted((c for c in self.claims if c.turn_id == turn_id), key=lambda c: text.find(c.span))
 
     def context(self, measure: str | None = None) -> list[Figure]:
         """Context figures, optionally of one measure, in file order."""

@@ -13,7 +13,8 @@ from datetime import date
 
 from .figures import printed_range
 from .i18n import N_, Tr
-from .model import Dataset, Derived, Event, Figure, Turn
+from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Turn
+from .verdicts import VERDICTS
 
 SERIES = {
     "KZ": N_("Stated by Kazakh officials"),
@@ -46,9 +47,9 @@ STATUSES = {
     "no_independent_source": Status(N_("No other source found"), N_("No source other than the interview gives this number for this "
                                                                      "period."), "violet", "#882255"),
     "matches_report": Status(N_("Matches one report"), N_("One report gives the same number. It is not an independent check: "
-                                                          "the interview may rest on it."), "orange", "#8A4B00"),
-    "no_source_found": Status(N_("No source found"), N_("No source we found supports the claim; the nearest statement we found "
-                                                        "is named."), "violet", "#882255"),
+                                                          "the two may share a source."), "orange", "#8A4B00"),
+    "no_source_found": Status(N_("No source found"), N_("No source we found supports the claim; the nearest dated statement "
+                                                        "we found is named."), "violet", "#882255"),
     "quote_not_verified": Status(N_("Quote not verified"), N_("We could not read the source's own sentence in a stored copy of "
                                                               "its page."), "red", "#A51C30"),
     "reported": Status(N_("Quote read in the source"), N_("The source's own sentence, read in a stored copy of its page, states "
@@ -72,12 +73,14 @@ SERIES_OF = {
     "outlet": N_("of an outlet"),
     "interview": N_("of the interview"),
 }
-BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("nearly {value}"), "exact": "{value}"}
+STANCES = {"supports": N_("Supports the claim"), "contradicts": N_("Contradicts the claim"), "qualifies": N_("Qualifies the claim")}
+BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("about {value}"), "exact": "{value}"}
 UNIT = {
     "usd_bn": N_("US${value} billion"),
     "rub_trn": N_("{value} trillion roubles"),
     "rub_bn": N_("{value} billion roubles"),
     "teu_thousand": N_("{value} thousand TEU"),
+    "companies": N_("{value} companies"),
 }
 UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("change in %"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
 
@@ -255,6 +258,11 @@ class Words:
             return self._("{who}, “according to our data”").format(who=name)
         return name
 
+    def who_when(self, f: Figure) -> str:
+        """Who stated a figure, and when: for a period one side gave more than one number (“one year, several numbers”)."""
+        when = self.page_date(f.source_id, f.stated_on) if f.source_id else ""
+        return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
+
     def status(self, status: str) -> str:
         """A status's name."""
         return self._(STATUSES[status].name)
@@ -294,6 +302,49 @@ class Words:
         iv = self.ds.interview
         return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=self.interviewee(),
                                                                                       interviewee_gen=self.interviewee_gen())
+
+    # --- claims and their evidence -------------------------------------------------------------------------
+
+    def verdict(self, key: str) -> str:
+        """A verdict's name on the scale."""
+        return self._(VERDICTS[key].name)
+
+    def verdict_definition(self, key: str) -> str:
+        """What a verdict means, in one sentence."""
+        return self._(VERDICTS[key].definition)
+
+    def claim_field(self, c: Claim, name: str) -> str:
+        """A claim's data field (verdict_note, span) in the reader's language; the span is our translation outside English."""
+        return self.dated(self.tr.d("claims", c.claim_id, name, getattr(c, name)))
+
+    def claimant(self, c: Claim) -> str:
+        """Whose words a claim is, from its turn: “News.Az's question 3”, “Magbat Spanov's answer 3”."""
+        t = self.ds.turn(c.turn_id)
+        outlet = self.ds.interview.outlet
+        forms = {"title": self._("{outlet}'s headline"), "lead": self._("{outlet}'s introduction"),
+                 "question": self._("{outlet}'s question {n}"), "answer": self._("{interviewee}'s answer {n}")}
+        return forms[t.kind].format(outlet=outlet, n=t.number, interviewee=self.interviewee(), interviewee_gen=self.interviewee_gen())
+
+    def evidence_field(self, e: Evidence, name: str) -> str:
+        """An evidence row's data field in the reader's language."""
+        return self.dated(self.tr.d("evidence", e.evidence_id, name, getattr(e, name)))
+
+    def stance(self, key: str) -> str:
+        """What a piece of evidence does to the claim: 'Supports', 'Contradicts', 'Qualifies'."""
+        return self._(STANCES[key])
+
+    def cite_evidence(self, e: Evidence) -> str:
+        """Short citation of an evidence row: its page's outlet and date."""
+        when = self.page_date(e.source_id, e.stated_on)
+        outlet = self.outlet(e.source_id)
+        return f"{outlet}, {when}" if when else outlet
+
+    def claims_summary(self) -> str:
+        """How many claims the register holds, and how many on each step of the scale: 'Every claim in the excerpt, 33 in all: …'."""
+        counts = {k: sum(c.verdict == k for c in self.ds.claims) for k in VERDICTS}
+        parts = "; ".join(self._("{verdict}: {n}").format(verdict=self.verdict(k), n=self.tr.num(n)) for k, n in counts.items() if n)
+        return self.tr.n_("One claim in the excerpt: {parts}.", "Every claim in the excerpt, {n} in all: {parts}.", len(self.ds.claims)).format(
+            n=self.tr.num(len(self.ds.claims)), parts=parts)
 
     # --- citations --------------------------------------------------------------------------------------
 
@@ -375,8 +426,10 @@ class Words:
                 continue
             nearest = next((n for n in self.ds.events if n.event_id == e.nearest_event_id), None)
             text = self._("{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
-                          "the nearest statement we found is from {date}.").format(
+                          "the nearest dated statement we found is from {date}.").format(
                 who=self.interviewee(), interviewee_gen=self.interviewee_gen(), date=self.tr.date(nearest.date) if nearest else "—")
+            later = [self.ds.evidence[i] for c in self.ds.claims if e.event_id in c.evidence_ids for i in c.evidence_ids if i in self.ds.evidence]
+            text = " ".join([text] + [self.evidence_field(x, "note") for x in dict.fromkeys(later)])
             out.append(Finding(self.quoted(e.span), text, e.status, "brics_timeline"))
         return out
 
@@ -391,7 +444,16 @@ class Words:
             return None
         parts = "; ".join(self._("{who}: {value}").format(who=self.series_short(f.series), who_lower=lower_first(self.series_short(f.series)),
                                                           value=self.value(f)) for f in totals)
-        return Finding(str(year), self._("How the year ended. {parts}.").format(parts=parts), "reported", "turnover_series")
+        text = self._("How the year ended. {parts}.").format(parts=parts)
+        # the same side's longest part-year total for that year: a full-year figure that leaves it a large remainder may be on
+        # another basis, and a reader should see both
+        parts_of_year = [f for f in self.ds.context("turnover") if f.unit == "usd_bn" and f.has_period and not f.is_full_year
+                         and f.period_start.year == year and f.period_end.year == year and f.series in {t.series for t in totals}]
+        if parts_of_year:
+            p = max(parts_of_year, key=lambda f: f.period_end)
+            text += " " + self._("For {period}, {who} gave {value}: the last month would carry the whole rest of the year's figure, so the totals "
+                                 "may not be on one basis.").format(period=self.period(p), who=self.series_short(p.series), value=self.value(p))
+        return Finding(str(year), text, "reported", "turnover_series")
 
     def findings(self) -> list[Finding]:
         """The overview's opening lines: one per headline figure, the unsupported claims, and the year's end."""

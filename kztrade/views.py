@@ -18,6 +18,7 @@ from .i18n import LANG_NAMES, LANGS, N_
 
 VIEWS = {
     "overview": N_("Overview"),
+    "claims": N_("Claims checked"),
     "turnover": N_("Trade turnover"),
     "containers": N_("Container transit"),
     "brics": N_("BRICS timeline"),

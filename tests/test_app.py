@@ -55,6 +55,7 @@ EXPECTED_CHARTS = {
     "turnover": ["turnover_ytd", "turnover_series"],
     "containers": ["containers_growth", "containers_index"],
     "brics": ["brics_timeline"],
+    "claims": [],
     "interview": [],
     "data": [],
 }

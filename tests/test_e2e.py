@@ -29,7 +29,7 @@ from .browser import CHART, SHOTS, VISIBLE_CHART, WIDTHS, launched_browser, layo
 from .conftest import DATA_DIR, edit_cell
 from .test_i18n import english_fragments
 
-CHARTS_PER_VIEW = {"overview": 2, "turnover": 2, "containers": 2, "brics": 1, "interview": 0, "data": 0}
+CHARTS_PER_VIEW = {"overview": 2, "claims": 0, "turnover": 2, "containers": 2, "brics": 1, "interview": 0, "data": 0}
 
 
 @pytest.fixture(scope="module")

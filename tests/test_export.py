@@ -219,8 +219,10 @@ def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
     proc = run_cli("--out", str(tmp_path), "--scale", "1")
     assert proc.returncode == 0, proc.stderr
     cards = ["kz_ru_turnover_2024_jan_aug-card.png", "containers_ru_cn_via_kz_growth-card.png", "containers_cn_eu_cn_growth-card.png"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{c}.png" for c in CHARTS] + cards)
-    assert proc.stdout.strip().splitlines()[-1].startswith("8 file(s) in ")
+    claimed = [f"claim-{c.claim_id}-card.png" for c in load_dataset().claims if c.verdict not in ("outside_subject", "opinion")]
+    assert len(claimed) == 14 and "claim-a3_grow-card.png" in claimed  # one card per checked claim, the expert's included
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{c}.png" for c in CHARTS] + cards + claimed)
+    assert proc.stdout.strip().splitlines()[-1].startswith(f"{5 + 3 + 14} file(s) in ")
     assert Image.open(tmp_path / cards[0]).size == (1200, 675)
     for p in tmp_path.iterdir():
         Image.open(p).verify()

@@ -105,6 +105,7 @@ def test_russian_page_text_of_ours_never_breaks_where_russian_forbids(view):
     at = run_app({"view": view, "lang": "ru"})
     ds = load_dataset()
     verbatim = [t.words[:30] for t in ds.turns if len(t.words) > 30]  # the interview is shown as printed, never typeset
+    verbatim += [c.span for c in ds.claims]  # and so are the claims' words, quoted from it
     shown = [re.sub(r"\\([^\w\s])", r"\1", e.value) for kind in ("markdown", "caption") for e in getattr(at, kind)]
     ours = [t for t in shown if not t.startswith("> ") and not any(v in t for v in verbatim)]
     faults = [fault for t in ours for fault in breakable_faults(t)]

@@ -29,6 +29,10 @@ STYLE = """<style>
 [data-testid="stMarkdownContainer"] .stMarkdownColoredBackground { padding: 1px 0 !important; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
 /* the interview reader: lines of about 75 characters, as a printed page has them */
 .st-key-interview-reader { max-width: 44rem; }
+/* the claims register: each claim's words as a heading, set at reading size */
+.st-key-claims-list, .st-key-claims-unchecked { max-width: 48rem; }
+.st-key-claims-list h3 { font-size: 1.08rem !important; line-height: 1.4 !important; font-weight: 600 !important; }
+.st-key-claims-unchecked h3 { font-size: 1rem !important; line-height: 1.4 !important; font-weight: 600 !important; padding-bottom: 0 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
 h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
 h2 { font-size: 1.5rem !important; }

@@ -12,6 +12,7 @@ from ..i18n import N_, sentence
 from ..statements import STATUSES
 from ..table import COLUMNS, safe_csv
 from ..views import VIEWS
+from . import claims as claims_ui
 from . import state
 from .blocks import (Page, badge, capped_cards, chart_block, translation, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
                      source_link, source_quote, turn_spans, verbatim)
@@ -80,6 +81,7 @@ def overview(p: Page) -> None:
     The sources' own words are a click away, on each topic's view."""
     _ = p.tr._
     shown: set[str] = set()
+    claims_ui.overview_lead(p)
     findings(p)
     question(p, shown)
     cards(p)
@@ -184,6 +186,7 @@ def interview(p: Page) -> None:
                     st.markdown(f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
                 for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
                     st.markdown(f"{badge(w, e.status)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}")
+            claims_ui.marks(p, t.turn_id)
 
 
 def split_byline(words: str, interviewer: str) -> tuple[str, str]:
@@ -274,4 +277,4 @@ def embed_view(p: Page, chart_id: str) -> None:
     st.markdown(nav_link(_("Open this chart with its sources in kztrade"), target))
 
 
-PAGES = {"overview": overview, "turnover": turnover, "containers": containers, "brics": brics, "interview": interview, "data": data}
+PAGES = {"overview": overview, "claims": claims_ui.view, "turnover": turnover, "containers": containers, "brics": brics, "interview": interview, "data": data}

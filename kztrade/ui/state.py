@@ -15,7 +15,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
-from ..cards import CARD_SIZES, preview_figure, quote_card
+from ..cards import claim_card, CARD_SIZES, preview_figure, quote_card
 from ..charts import EXPORT_WIDTH, NARROW, WIDE, Chart, build_chart, compose
 from ..figures import load_dataset
 from ..guard import content_stamp
@@ -92,6 +92,13 @@ def card_preview(folder: str, stamp: str, figure_id: str, lang: str):
 def card_bytes(folder: str, stamp: str, figure_id: str, lang: str, size: str) -> bytes:
     """A headline figure's quote card; made on the first click, then cached."""
     return export.exporter().render(card(folder, stamp, figure_id, lang, size).figure, "png", scale=2, width=CARD_SIZES[size].width)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def claim_card_bytes(folder: str, stamp: str, claim_id: str, lang: str, size: str) -> bytes:
+    """A checked claim's card; built and made on the first click, then cached."""
+    fig = claim_card(dataset(folder, stamp), claim_id, translator(folder, stamp, lang), size).figure
+    return export.exporter().render(fig, "png", scale=2, width=CARD_SIZES[size].width)
 
 
 def html_bytes(c: Chart) -> bytes:

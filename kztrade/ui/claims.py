@@ -1,0 +1,158 @@
+"""The claims register on the page: every claim in the excerpt with its verdict, who made it and the evidence a reader
+can read; the marks the interview reader puts under each turn. Wording comes from kztrade.statements."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cards import CARD_SIZES, claim_card_id
+from ..charts import chart_showing
+from ..claimreview import dumps, review
+from ..i18n import N_
+from ..model import Claim
+from ..verdicts import CHECKED, VERDICTS
+from . import state
+from .blocks import Page, heading, lang_suffix, md, nav_link, png_button, png_outcome, source_link, source_quote
+
+CARD_SHAPES = {"landscape": N_("Card, landscape 16:9"), "portrait": N_("Card, portrait 4:5")}
+KINDS = {"figure": N_("a figure"), "prediction": N_("a forecast"), "description": N_("a statement of fact"), "opinion": N_("an opinion")}
+
+
+def anchor(c: Claim) -> str:
+    """The claim's anchor on the claims view (the ClaimReview url ends with it)."""
+    return "claim-" + c.claim_id.replace("_", "-")
+
+
+def verdict_badge(p: Page, key: str) -> str:
+    """A verdict as a coloured badge (our words only)."""
+    return f":{VERDICTS[key].badge}-badge[{md(p.w.verdict(key))}]"
+
+
+def claim_link(p: Page, c: Claim) -> str:
+    """The address of a claim's entry, in the reader's language."""
+    return p.href("claims") + "#" + anchor(c)
+
+
+def ordered(p: Page, claims: list[Claim]) -> list[Claim]:
+    """Claims in reading order: by turn, then where their words stand in it."""
+    seq = {t.turn_id: t.seq for t in p.ds.turns}
+    return sorted(claims, key=lambda c: (seq[c.turn_id], p.ds.turn(c.turn_id).text.find(c.span)))
+
+
+def phrase_markdown(text: str, phrase: str) -> str:
+    """A source's sentence, verbatim, with the words that bear on the claim in bold."""
+    at = text.find(phrase) if phrase else -1
+    if at < 0:
+        return md(text, verbatim=True)
+    return (md(text[:at], verbatim=True) + f"**{md(phrase, verbatim=True)}**" + md(text[at + len(phrase):], verbatim=True))
+
+
+def scale(p: Page) -> None:
+    """The verdict scale: every step, its badge and what it means."""
+    _ = p.tr._
+    with st.expander(_("The verdict scale: {n} steps").format(n=p.tr.num(len(VERDICTS))), icon=":material/rule:"):
+        for key in VERDICTS:
+            st.markdown(f"- {verdict_badge(p, key)}: {md(p.w.verdict_definition(key))}")
+        st.caption(md(_("A verdict is never stronger than its weakest piece of evidence. Claims outside our subject and opinions "
+                        "are listed, not checked.")))
+
+
+def evidence_item(p: Page, ref: str) -> None:
+    """One piece of evidence: a figure with its source's sentence, a derived range, an event, or a sentence in words."""
+    ds, w, _ = p.ds, p.w, p.tr._
+    if ref in ds.evidence:
+        e = ds.evidence[ref]
+        st.markdown(f"**{md(w.stance(e.stance))}** · {md(w.evidence_field(e, 'stated_by'))} · {source_link(p, e.source_id, e.stated_on)}")
+        st.markdown("> " + phrase_markdown(e.quote, e.key_phrase))
+        if e.quote_lang not in ("en", p.tr.lang):
+            st.caption(md(_("Our translation: {text}").format(text=w.evidence_field(e, "quote_en"))))
+        read = _("Read in a stored copy of the page on {date}.").format(date=p.tr.date(ds.sources[e.source_id].accessed.isoformat()))
+        st.caption(md(w.evidence_field(e, "note") + " " + read))
+    elif ref in ds.figures:
+        f = ds.figures[ref]
+        if f.kind == "headline":
+            st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.not_spanov())}")
+        else:
+            source_quote(p, f)
+        target = chart_showing(f)
+        st.markdown(nav_link(_("See the chart"), p.href(target)) if target else nav_link(_("See it in the data view"), p.href("data")))
+    elif ref in ds.derived:
+        d = ds.derived[ref]
+        st.markdown(f"**{md(w.derived_value(d))}** · {md(w.derived_field(d, 'label'))}")
+        st.caption(md(w.derived_method(d) + " " + w.derived_field(d, "note")))
+    else:
+        e = next(x for x in ds.events if x.event_id == ref)
+        where = source_link(p, e.source_id) if e.source_id else md(w.cite_event(e))
+        st.markdown(f"**{md(w.event(e, 'short_label'))}** · {where}")
+        if e.quote:
+            st.markdown("> " + md(e.quote, verbatim=True))
+        st.markdown(nav_link(_("See the chart"), p.href("brics_timeline")))
+
+
+def entry(p: Page, c: Claim) -> None:
+    """One checked claim: its words as a heading, who made it, the verdict and why, the evidence, and its ClaimReview."""
+    _, w = p.tr._, p.w
+    with st.container(border=True, key=f"entry-{anchor(c)}"):
+        st.subheader(md(w.quoted(c.span), verbatim=True), anchor=anchor(c))
+        if p.tr.lang != "en":
+            st.caption(md(_("Our translation: {text}").format(text=w.claim_field(c, "span"))))
+        whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
+        st.markdown(f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}")
+        if c.evidence_ids:
+            with st.expander(_("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))), icon=":material/format_quote:"):
+                for i, ref in enumerate(c.evidence_ids):
+                    if i:
+                        st.divider()
+                    evidence_item(p, ref)
+        keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]
+        with st.container(horizontal=True, gap="small"):
+            for key, size in zip(keys, CARD_SIZES):
+                png_button(p, key, _(CARD_SHAPES[size]), f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
+                           lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size), width="content")
+        for key in keys:
+            png_outcome(p, key)
+        with st.expander(_("ClaimReview for fact-check sites (JSON-LD)"), icon=":material/data_object:"):
+            st.code(dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", "kztrade", p.tr)), language="json", wrap_lines=True)
+
+
+def view(p: Page) -> None:
+    """Every claim in the excerpt: the checked ones with their evidence, then those outside our subject and the opinions."""
+    _ = p.tr._
+    from ..views import VIEWS
+
+    heading(2, _(VIEWS["claims"]))
+    st.markdown(md(p.w.claims_summary()))
+    st.caption(md(_("Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its source's "
+                    "sentence. The three headline figures are {outlet}'s, in a question.").format(outlet=p.ds.interview.outlet)))
+    scale(p)
+    checked = ordered(p, [c for c in p.ds.claims if c.verdict in CHECKED])
+    with st.container(key="claims-list"):
+        for c in checked:
+            entry(p, c)
+    rest = ordered(p, [c for c in p.ds.claims if c.verdict not in CHECKED])
+    if rest:
+        heading(3, _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))))
+        with st.container(key="claims-unchecked"):
+            for c in rest:
+                st.subheader(md(p.w.quoted(c.span), verbatim=True), anchor=anchor(c))
+                line = f"{verdict_badge(p, c.verdict)} {md(p.w.claimant(c))}: {md(p.w.claim_field(c, 'verdict_note'))}"
+                if p.tr.lang != "en":
+                    line += "  \n" + md(_("Our translation: {text}").format(text=p.w.claim_field(c, "span")))
+                st.markdown(line)
+
+
+def overview_lead(p: Page) -> None:
+    """The overview's opening: how many claims, on which verdicts, and the way to each."""
+    _ = p.tr._
+    with st.container(border=True, key="claims-lead"):
+        st.markdown(f"**{md(_('Every claim, checked'))}**  \n{md(p.w.claims_summary())} "
+                    + nav_link(_("See each claim and its evidence"), p.href("claims")))
+
+
+def marks(p: Page, turn_id: str) -> None:
+    """Under a turn in the reader: each claim it makes, with its verdict, linked to its entry."""
+    claims = p.ds.claims_in(turn_id)
+    if not claims:
+        return
+    lines = [f"{verdict_badge(p, c.verdict)} [{md(p.w.quoted(c.span), verbatim=True)}]({claim_link(p, c)})" for c in claims]
+    st.markdown("  \n".join(lines))

@@ -27,9 +27,9 @@ def checked_claims(ds: Dataset) -> list[Claim]:
 
 
 def claim_url(base: str, c: Claim, lang: str = "en") -> str:
-    """The claim's entry on the hosted app: its view, anchored at the claim."""
-    query = {"view": "claims"} if lang == "en" else {"view": "claims", "lang": lang}
-    return f"{base}?{urlencode(query)}#claim-{c.claim_id.replace('_', '-')}"
+    """The claim's entry on the hosted app: the claims view, opened on this claim."""
+    query = {"view": "claims", "claim": c.claim_id} if lang == "en" else {"view": "claims", "lang": lang, "claim": c.claim_id}
+    return f"{base}?{urlencode(query)}"
 
 
 def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = None) -> dict:
@@ -42,7 +42,7 @@ def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = Non
     rating = {"@type": "Rating", "alternateName": w.verdict(c.verdict), "description": w.verdict_definition(c.verdict)}
     if v.rating is not None:
         rating.update(ratingValue=v.rating, bestRating=BEST, worstRating=WORST)
-    author = ({"@type": "Person", "name": iv.interviewee, "jobTitle": iv.interviewee_affiliation} if turn.role == "interviewee"
+    author = ({"@type": "Person", "name": w.interviewee(), "jobTitle": w.interview_field("interviewee_affiliation")} if turn.role == "interviewee"
               else {"@type": "Organization", "name": iv.outlet})
     return {
         "@context": "https://schema.org",

@@ -339,13 +339,6 @@ class Words:
         outlet = self.outlet(e.source_id)
         return f"{outlet}, {when}" if when else outlet
 
-    def claims_summary(self) -> str:
-        """How many claims the register holds, and how many on each step of the scale: 'Every claim in the excerpt, 33 in all: …'."""
-        counts = {k: sum(c.verdict == k for c in self.ds.claims) for k in VERDICTS}
-        parts = "; ".join(self._("{verdict}: {n}").format(verdict=self.verdict(k), n=self.tr.num(n)) for k, n in counts.items() if n)
-        return self.tr.n_("One claim in the excerpt: {parts}.", "Every claim in the excerpt, {n} in all: {parts}.", len(self.ds.claims)).format(
-            n=self.tr.num(len(self.ds.claims)), parts=parts)
-
     # --- citations --------------------------------------------------------------------------------------
 
     def published(self) -> str:
@@ -451,8 +444,8 @@ class Words:
                          and f.period_start.year == year and f.period_end.year == year and f.series in {t.series for t in totals}]
         if parts_of_year:
             p = max(parts_of_year, key=lambda f: f.period_end)
-            text += " " + self._("For {period}, {who} gave {value}: the last month would carry the whole rest of the year's figure, so the totals "
-                                 "may not be on one basis.").format(period=self.period(p), who=self.series_short(p.series), value=self.value(p))
+            text += " " + self._("For {period}, {who} gave {value}, so the year's totals may not be on one basis.").format(
+                period=self.period(p), who=self.series_short(p.series), value=self.value(p))
         return Finding(str(year), text, "reported", "turnover_series")
 
     def findings(self) -> list[Finding]:

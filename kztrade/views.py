@@ -1,6 +1,6 @@
 """The dashboard's views, and the allowlist that turns a query string into one of them. No Streamlit here.
 
-Only `view`, `lang` and Streamlit's own `embed` parameters are read, and only known values are taken.
+Only `view`, `lang`, `claim` (on the claims view) and Streamlit's own `embed` parameters are read, and only known values are taken.
 A refused value is never echoed: the notice says what kind of thing was wrong, not what it was.
 """
 
@@ -18,7 +18,7 @@ from .i18n import LANG_NAMES, LANGS, N_
 
 VIEWS = {
     "overview": N_("Overview"),
-    "claims": N_("Claims checked"),
+    "claims": N_("Claims"),
     "turnover": N_("Trade turnover"),
     "containers": N_("Container transit"),
     "brics": N_("BRICS timeline"),
@@ -27,7 +27,8 @@ VIEWS = {
 }
 # Streamlit's own parameters, passed through untouched.
 PASSTHROUGH = {"embed", "embed_options"}
-KNOWN_KEYS = {"view", "lang"} | PASSTHROUGH
+KNOWN_KEYS = {"view", "lang", "claim"} | PASSTHROUGH
+CLAIM_ID = re.compile(r"[a-z0-9_]{1,64}")  # the shape of a claim id (claims.csv's pattern); which exist, the claims view knows
 MAX_VALUE_LENGTH = 64
 
 NOTICE_VIEW_REPEATED = N_("The link named more than one view, so the overview is shown.")
@@ -35,6 +36,8 @@ NOTICE_VIEW_LONG = N_("The link's view name was too long to be one of ours, so t
 NOTICE_VIEW_UNKNOWN = N_("The link named a view that does not exist, so the overview is shown.")
 NOTICE_LANG = N_("The link asked for a language this dashboard does not have, so it is shown in English.")
 NOTICE_KEYS = N_("The link carried parameters this dashboard does not use; they were ignored.")
+NOTICE_CLAIM = N_("The link named a claim in a form we do not use, so every claim is shown.")
+NOTICE_CLAIM_UNKNOWN = N_("The link named a claim we do not have, so every claim is shown.")
 NOTICE_TAIL = N_("Pick a view above; the address bar then holds a link you can share.")
 
 
@@ -46,6 +49,7 @@ class Route:
     chart: str | None = None
     lang: str | None = None
     notices: tuple[str, ...] = ()
+    claim: str | None = None  # one claim of the claims view: a well-formed id, not yet known to exist
 
 
 def known_ids() -> list[str]:
@@ -76,6 +80,10 @@ def route(params: Mapping[str, Sequence[str]]) -> Route:
     if notice:
         notices.append(notice)
         lang = "en"
+    claims = list(params.get("claim", []))
+    claim = claims[0] if len(claims) == 1 and view == "claims" and CLAIM_ID.fullmatch(claims[0]) else None
+    if claims and claim is None:
+        notices.append(NOTICE_CLAIM)
     if any(k not in KNOWN_KEYS for k in params):
         notices.append(NOTICE_KEYS)
     if notices and any(n != NOTICE_LANG for n in notices):
@@ -83,7 +91,7 @@ def route(params: Mapping[str, Sequence[str]]) -> Route:
     view = view or "overview"
     if view in CHARTS:
         return Route(CHARTS[view].view, view, lang, tuple(notices))
-    return Route(view, None, lang, tuple(notices))
+    return Route(view, None, lang, tuple(notices), claim)
 
 
 # What an address of ours may be made of: a host name or IPv4 address, an optional port, and our own path.

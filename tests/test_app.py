@@ -94,8 +94,9 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     assert plain(markdown[first_heading]) == "## What we found"
     findings = [m for m in markdown if "[See the chart]" in m]
     assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
-    # each headline finding is followed by its chart: the turnover chart's title comes right after the first finding
-    assert markdown.index(findings[0]) == first_heading + 1 and markdown[first_heading + 2].startswith("### Trade in")
+    # the claims register leads: the count on each verdict, then each headline finding followed by its chart
+    assert "claims in the excerpt](?view=claims&lang=en)" in markdown[first_heading + 1].replace("\u00a0", " ")
+    assert markdown.index(findings[0]) == first_heading + 2 and markdown[first_heading + 3].startswith("### Trade in")
     assert markdown.index(findings[2]) < next(i for i, m in enumerate(markdown) if m.startswith("### Container transit")) < markdown.index(findings[3])
     assert plotted(at) == ["turnover_ytd", "containers_growth"]
     assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]

@@ -16,7 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
-from kztrade.cards import CARD_SIZES, quote_card
+from kztrade.cards import CARD_SIZES, claim_card, quote_card
+from kztrade.claimreview import checked_claims
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose, compose_height
 from kztrade.figures import load_dataset
 from kztrade.i18n import Tr, typeset
@@ -226,7 +227,8 @@ def test_csv_download_is_neutralised_and_carries_the_words(page, server):
 def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
     open_page(page, server, "view=containers_growth&lang=en", 1)
     with page.expect_download(timeout=60000) as dl:
-        page.get_by_role("button", name="CSV").click()
+        page.get_by_role("button", name="CSV, HTML, embed").click()
+        page.get_by_role("button", name="CSV", exact=True).click()
     assert dl.value.suggested_filename == "containers_growth.csv"
     rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"), newline="")))
     assert [r["id"] for r in rows] == list(build_chart(load_dataset(), "containers_growth").shown)
@@ -269,7 +271,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browse
 
 def test_each_chart_offers_its_embed_snippet(page, server):
     open_page(page, server, "view=brics_timeline&lang=en", 1)
-    page.get_by_role("button", name="Embed").click()
+    page.get_by_role("button", name="CSV, HTML, embed").click()
     code = page.locator("[data-testid=stPopoverBody] code").first.inner_text()
     assert code.startswith(f'<iframe src="{server}/?view=brics_timeline&amp;lang=en&amp;embed=true"')
     assert 'title="Kazakhstan and BRICS: what was said, and when"' in code
@@ -294,7 +296,7 @@ def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
             ctx.close()
 
 
-@pytest.mark.parametrize("view", ["overview", "turnover", "containers", "brics", "data"] + list(CHARTS))
+@pytest.mark.parametrize("view", ["overview", "claims", "turnover", "containers", "brics", "data"] + list(CHARTS))
 def test_a_russian_page_in_the_browser_shows_none_of_our_english(browser, server, view):
     """What the reader sees, chart SVG text included: no run of our English words, and Cyrillic throughout."""
     ctx, pg = new_page(browser, 1400, 900)
@@ -457,13 +459,14 @@ def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, 
     tr = Tr(lang, ds.translations.get(lang, {}))
     figs = {cid: compose(build_chart(ds, cid, tr)) for cid in CHARTS}
     figs.update({f"{f.figure_id}-{size}": quote_card(ds, f.figure_id, tr, size).figure for f in ds.headline() for size in CARD_SIZES})
+    figs.update({f"claim-{c.claim_id}-{size}": claim_card(ds, c.claim_id, tr, size).figure for c in checked_claims(ds) for size in CARD_SIZES})
     svgs = exporter().render_many([(fig, "svg", 1, fig.layout.width or EXPORT_WIDTH) for fig in figs.values()])
     ctx, pg = new_page(browser, 1300, 1400)
     try:
         for name, svg in zip(figs, svgs):
             pg.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
             m = pg.evaluate(SVG_TEXTS)
-            assert len(m["texts"]) >= 8, name
+            assert len(m["texts"]) >= (6 if name.startswith("claim-") else 8), name
             outside = [t["text"] for t in m["texts"] if t["x"] < m["x"] - 0.5 or t["r"] > m["r"] + 0.5 or t["y"] < m["y"] - 0.5 or t["b"] > m["b"] + 0.5]
             assert outside == [], (name, outside)
     finally:

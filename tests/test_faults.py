@@ -137,8 +137,9 @@ def test_a_read_only_working_tree_serves_and_nothing_is_written(browser, tmp_pat
                 with pg.expect_download(timeout=90000) as dl:
                     pg.get_by_role("button", name="PNG").click()
                 assert Image.open(dl.value.path()).format == "PNG"
+                pg.get_by_role("button", name="CSV, HTML, embed").click()
                 with pg.expect_download(timeout=60000) as dl:
-                    pg.get_by_role("button", name="CSV").click()
+                    pg.get_by_role("button", name="CSV", exact=True).click()
                 assert dl.value.suggested_filename == "turnover_ytd.csv"
             finally:
                 ctx.close()

@@ -120,7 +120,8 @@ def english_fragments() -> list[str]:
 
     Fragments that also occur in quoted text (the interview, a source's sentence) are left out: those are shown verbatim."""
     ds = load_dataset()
-    quoted = " ".join([t.text for t in ds.turns] + [f.quote for f in ds.figures.values()] + [e.quote for e in ds.events])
+    quoted = " ".join([t.text for t in ds.turns] + [f.quote for f in ds.figures.values()] + [e.quote for e in ds.events]
+                      + [e.quote for e in ds.evidence.values()])
     out = set()
     for m in catalogue(POT):
         if not m.id:
@@ -137,7 +138,7 @@ def english_data_text(ds, quoted: str) -> set[str]:
     """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also quoted."""
     records = {"figures": ds.figures, "sources": ds.sources, "derivations": ds.derived,
                "events": {e.event_id: e for e in ds.events}, "interview": {ds.interview.interview_id: ds.interview},
-               "turns": {t.turn_id: t for t in ds.turns}}
+               "turns": {t.turn_id: t for t in ds.turns}, "evidence": ds.evidence, "claims": {c.claim_id: c for c in ds.claims}}
     out = set()
     for (table, key, field), russian in ds.translations["ru"].items():
         english = getattr(records[table][key], field)
@@ -216,8 +217,9 @@ def test_the_cli_exports_russian_files_with_a_ru_suffix(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([f"{c}.ru.png" for c in CHARTS] + [f"{f}-card.ru.png" for f in
-                                                              ("kz_ru_turnover_2024_jan_aug", "containers_ru_cn_via_kz_growth", "containers_cn_eu_cn_growth")])
+    claimed = [f"claim-{c.claim_id}-card.ru.png" for c in load_dataset().claims if c.verdict not in ("outside_subject", "opinion")]
+    assert names == sorted([f"{c}.ru.png" for c in CHARTS] + claimed + [f"{f}-card.ru.png" for f in
+                                                                        ("kz_ru_turnover_2024_jan_aug", "containers_ru_cn_via_kz_growth", "containers_cn_eu_cn_growth")])
     proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--lang", "ru", "--format", "svg", "--only", "brics_timeline", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -347,7 +347,7 @@ def test_a_hostile_path_stays_out_of_the_snippet_and_the_citation(browser, serve
         open_page(pg, server, "view=brics_timeline&lang=en", 1)
         pg.goto(f"{server}{HOSTILE_PATHS[0]}?view=brics_timeline&lang=en")
         pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)
-        pg.get_by_role("button", name="Embed").click()
+        pg.get_by_role("button", name="CSV, HTML, embed").click()
         code = pg.locator("[data-testid=stPopoverBody] code").first.inner_text()
         assert code.startswith(f'<iframe src="{server}/?view=brics_timeline&amp;lang=en&amp;embed=true"') and "evil" not in code
     finally:

@@ -81,10 +81,10 @@ def query_values() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
 
 
-def go_to(view: str, lang: str) -> None:
-    """Point the address bar at a view in a language (keeping Streamlit's embed parameters)."""
+def go_to(view: str, lang: str, claim: str | None = None) -> None:
+    """Point the address bar at a view in a language, and at one claim of the claims view (keeping Streamlit's embed parameters)."""
     keep = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in PASSTHROUGH}
-    st.query_params.from_dict({**keep, "view": view, "lang": lang})
+    st.query_params.from_dict({**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})})
     st.session_state["url_view"] = view
 
 
@@ -116,11 +116,14 @@ def main() -> None:
         show_problems(e.problems, plain(lang))
         return
     tr = state.translator(folder, stamp, lang)
-    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url())
+    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim)
     if where.view != st.session_state.get("url_view") or "nav" not in st.session_state:
         st.session_state["nav"] = where.view  # a link (or the back button) chose the view
-    if where.notices or st.query_params.get("lang") != lang or st.query_params.get("view") != (where.chart or st.session_state["nav"]):
-        go_to(where.chart or st.session_state["nav"], lang)  # the address bar holds view and language; refused values leave it
+    # a claim the data has stays in the address bar; one it has not leaves it (the view says so, never echoing it)
+    claim = where.claim if st.session_state["nav"] == "claims" and any(c.claim_id == where.claim for c in ds.claims) else None
+    if (where.notices or st.query_params.get("lang") != lang or st.query_params.get("view") != (where.chart or st.session_state["nav"])
+            or st.query_params.get("claim") != claim):
+        go_to(where.chart or st.session_state["nav"], lang, claim)  # the address bar holds view, language and claim; refused values leave it
     try:
         if st.context.is_embedded and where.chart:
             st.html(EMBED_STYLE)
@@ -144,10 +147,13 @@ def header(p: Page, view: str) -> None:
     """Title, what the page is about in one line, the language switch and the navigation."""
     _, iv = p.tr._, p.ds.interview
     st.title(_(TITLE))
-    st.markdown(md(_("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
-                     "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(
-        outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published()))
-        + " " + link(_("Original interview"), iv.url))
+    names = dict(outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published())
+    if view == "overview":  # the landing page says what this is; every other view keeps the attribution, shorter
+        about = _("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
+                  "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
+    else:
+        about = _("The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
+    st.markdown(md(about) + " " + link(_("Original interview"), iv.url))
     st.html(language_nav(view, p.tr.lang, _("Language")))
     st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
              label_visibility="collapsed")
@@ -159,8 +165,8 @@ def footer(p: Page) -> None:
     st.divider()
     st.caption(md(_("Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview text is "
                     "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence. "
-                    "Colours: blue, stated by Kazakh officials; vermillion, by Russian officials; orange, the interview's figure; "
-                    "light blue, Kazakh railway data; grey, an outlet's own line.").format(outlet=p.ds.interview.outlet))
+                    "Colours: blue, Kazakh officials; vermillion, Russian officials; orange, the interview; light blue, Kazakh railway; "
+                    "grey, an outlet.").format(outlet=p.ds.interview.outlet))
                + " " + nav_link(_("Data and sources"), p.href("data")))
 
 

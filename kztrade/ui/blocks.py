@@ -12,7 +12,7 @@ import streamlit as st
 
 from .. import export
 from ..charts import Chart, chart_for
-from ..i18n import Tr, sentence, typeset
+from ..i18n import N_, Tr, sentence, typeset
 from ..model import Dataset, Figure, Turn
 from ..statements import STATUSES, Words
 from ..table import safe_csv
@@ -70,6 +70,7 @@ class Page:
     folder: str
     stamp: str
     base_url: str
+    claim: str | None = None  # the one claim a link to the claims view names (a well-formed id, maybe not ours)
 
     def href(self, view: str) -> str:
         """A link to a view or chart, in the reader's language."""
@@ -107,8 +108,8 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, em
 
 
 def chart_actions(p: Page, c: Chart) -> None:
-    """One row under the chart: its downloads (PNG made on click and cached, CSV, HTML), the embed snippet and the
-    text description each in a popover, and the chart's own link."""
+    """One short row under the chart: the PNG (made on click and cached), and one popover with the rest: the CSV and
+    HTML downloads, the embed snippet, the text description and the chart's own link. One row on a phone, not four."""
     _ = p.tr._
     if export.browser_path() is None:
         st.info(_("PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
@@ -118,16 +119,19 @@ def chart_actions(p: Page, c: Chart) -> None:
         if export.browser_path() is not None:
             png_button(p, f"png-{c.chart_id}", _("PNG"), f"{c.chart_id}{lang_suffix(p.tr)}.png",
                        lambda: state.png_bytes(p.folder, p.stamp, c.chart_id, p.tr.lang), width="content")
-        st.download_button(_("CSV"), data=lambda: chart_csv(p, c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.csv", mime="text/csv",
-                           on_click="ignore", key=f"csv-{c.chart_id}", icon=":material/table:")
-        st.download_button(_("HTML"), data=lambda: state.html_bytes(c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.html",
-                           mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
-        with st.popover(_("Embed"), icon=":material/share:"):
+        with st.popover(_(MORE_ACTIONS), icon=":material/share:"):
+            with st.container(horizontal=True, gap="small"):
+                st.download_button(_("CSV"), data=lambda: chart_csv(p, c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.csv",
+                                   mime="text/csv", on_click="ignore", key=f"csv-{c.chart_id}", icon=":material/table:")
+                st.download_button(_("HTML"), data=lambda: state.html_bytes(c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.html",
+                                   mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
             embed_snippet(p, c)
-        with st.popover(_("Chart description (text)"), icon=":material/description:"):
-            st.markdown(md(c.alt))
-        st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
+            st.caption(md(_("Chart description (text)")) + "  \n" + md(c.alt))
+            st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
     png_outcome(p, f"png-{c.chart_id}")
+
+
+MORE_ACTIONS = N_("CSV, HTML, embed")
 
 
 def lang_suffix(tr: Tr) -> str:

@@ -3,11 +3,13 @@ can read; the marks the interview reader puts under each turn. Wording comes fro
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ..cards import CARD_SIZES, claim_card_id
 from ..charts import chart_showing
-from ..claimreview import dumps, review
+from ..claimreview import dumps, publisher_setting, review
 from ..i18n import N_
 from ..model import Claim
 from ..verdicts import CHECKED, VERDICTS
@@ -29,8 +31,8 @@ def verdict_badge(p: Page, key: str) -> str:
 
 
 def claim_link(p: Page, c: Claim) -> str:
-    """The address of a claim's entry, in the reader's language."""
-    return p.href("claims") + "#" + anchor(c)
+    """The address of one claim's entry, in the reader's language: the claims view opens on it."""
+    return "?" + urlencode({"view": "claims", "lang": p.tr.lang, "claim": c.claim_id})
 
 
 def ordered(p: Page, claims: list[Claim]) -> list[Claim]:
@@ -104,24 +106,47 @@ def entry(p: Page, c: Claim) -> None:
                     if i:
                         st.divider()
                     evidence_item(p, ref)
-        keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]
-        with st.container(horizontal=True, gap="small"):
-            for key, size in zip(keys, CARD_SIZES):
-                png_button(p, key, _(CARD_SHAPES[size]), f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
-                           lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size), width="content")
+        # the card downloads and the review's JSON-LD in one place, so each entry stays short
+        with st.popover(_("Share: card or ClaimReview"), icon=":material/share:"):
+            keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]
+            with st.container(horizontal=True, gap="small"):
+                for key, size in zip(keys, CARD_SIZES):
+                    png_button(p, key, _(CARD_SHAPES[size]), f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
+                               lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
+                               width="content")
+            st.caption(md(_("ClaimReview for fact-check sites (JSON-LD):")))
+            st.code(dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)), language="json",
+                    wrap_lines=True)
         for key in keys:
             png_outcome(p, key)
-        with st.expander(_("ClaimReview for fact-check sites (JSON-LD)"), icon=":material/data_object:"):
-            st.code(dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", "kztrade", p.tr)), language="json", wrap_lines=True)
+
+
+def summary(p: Page, linked: bool = False) -> str:
+    """How many claims, and how many on each step, as badges: '33 claims in the excerpt: [Supported 3] …'; linked, the count
+    leads to the claims view."""
+    counts = {k: sum(c.verdict == k for c in p.ds.claims) for k in VERDICTS}
+    badges = " ".join(f":{VERDICTS[k].badge}-badge[{md(p.w.verdict(k))} {md(p.tr.num(n))}]" for k, n in counts.items() if n)
+    lead = p.tr.n_("{n} claim in the excerpt", "{n} claims in the excerpt", len(p.ds.claims)).format(n=p.tr.num(len(p.ds.claims)))
+    return (nav_link(lead, p.href("claims")) if linked else md(lead)) + md(":") + " " + badges
 
 
 def view(p: Page) -> None:
     """Every claim in the excerpt: the checked ones with their evidence, then those outside our subject and the opinions."""
     _ = p.tr._
-    from ..views import VIEWS
+    from ..views import NOTICE_CLAIM_UNKNOWN, VIEWS
 
     heading(2, _(VIEWS["claims"]))
-    st.markdown(md(p.w.claims_summary()))
+    one = next((c for c in p.ds.claims if c.claim_id == p.claim), None)
+    if p.claim and one is None:
+        st.info(_(NOTICE_CLAIM_UNKNOWN), icon=":material/info:")  # the id is never echoed
+    if one is not None:  # a link to one claim: that claim, whole, and the way to all of them
+        st.markdown(md(_("Showing one claim.")) + " " + nav_link(_("See every claim"), p.href("claims")))
+        if one.verdict in CHECKED:
+            entry(p, one)
+        else:
+            unchecked_entry(p, one)
+        return
+    st.markdown(summary(p))
     st.caption(md(_("Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its source's "
                     "sentence. The three headline figures are {outlet}'s, in a question.").format(outlet=p.ds.interview.outlet)))
     scale(p)
@@ -134,19 +159,22 @@ def view(p: Page) -> None:
         heading(3, _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))))
         with st.container(key="claims-unchecked"):
             for c in rest:
-                st.subheader(md(p.w.quoted(c.span), verbatim=True), anchor=anchor(c))
-                line = f"{verdict_badge(p, c.verdict)} {md(p.w.claimant(c))}: {md(p.w.claim_field(c, 'verdict_note'))}"
-                if p.tr.lang != "en":
-                    line += "  \n" + md(_("Our translation: {text}").format(text=p.w.claim_field(c, "span")))
-                st.markdown(line)
+                unchecked_entry(p, c)
+
+
+def unchecked_entry(p: Page, c: Claim) -> None:
+    """A claim outside our subject, or an opinion: its words, whose they are and why it is not checked."""
+    _ = p.tr._
+    st.subheader(md(p.w.quoted(c.span), verbatim=True), anchor=anchor(c))
+    line = f"{verdict_badge(p, c.verdict)} {md(p.w.claimant(c))}: {md(p.w.claim_field(c, 'verdict_note'))}"
+    if p.tr.lang != "en":
+        line += "  \n" + md(_("Our translation: {text}").format(text=p.w.claim_field(c, "span")))
+    st.markdown(line)
 
 
 def overview_lead(p: Page) -> None:
-    """The overview's opening: how many claims, on which verdicts, and the way to each."""
-    _ = p.tr._
-    with st.container(border=True, key="claims-lead"):
-        st.markdown(f"**{md(_('Every claim, checked'))}**  \n{md(p.w.claims_summary())} "
-                    + nav_link(_("See each claim and its evidence"), p.href("claims")))
+    """The overview's opening line: how many claims, on which verdicts, the count linked to each claim and its evidence."""
+    st.markdown(summary(p, linked=True))
 
 
 def marks(p: Page, turn_id: str) -> None:

@@ -34,6 +34,7 @@ def findings(p: Page) -> None:
     then the claims no source supports and how the year ended."""
     _ = p.tr._
     heading(2, _("What we found"))
+    claims_ui.overview_lead(p)  # the claims register first: every claim in the excerpt, the expert's included
     charted: set[str] = set()
     found = p.w.findings()
     for i, f in enumerate(found):
@@ -81,7 +82,6 @@ def overview(p: Page) -> None:
     The sources' own words are a click away, on each topic's view."""
     _ = p.tr._
     shown: set[str] = set()
-    claims_ui.overview_lead(p)
     findings(p)
     question(p, shown)
     cards(p)
@@ -94,8 +94,7 @@ def turnover(p: Page) -> None:
     _ = p.tr._
     shown: set[str] = set()
     heading(2, _(VIEWS['turnover']))
-    st.caption(md(_("Kazakh and Russian officials give different totals for the same trade. Both are shown, never averaged; "
-                    "each bar is one statement, as printed.")))
+    st.caption(md(_("Kazakh and Russian officials give different totals for the same trade; each chart shows both, as printed.")))
     chart_section(p, "turnover_ytd", shown)
     chart_section(p, "turnover_series", shown)
     unplotted(p)
@@ -173,6 +172,7 @@ def interview(p: Page) -> None:
             if t.kind == "title":
                 st.markdown(f"## {md(t.text, verbatim=True)}")
                 translation(p, t, folded=False)
+                claims_ui.marks(p, t.turn_id)
                 continue
             with st.container(border=t.kind != "lead"):
                 if t.kind != "lead":

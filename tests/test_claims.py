@@ -1,0 +1,327 @@
+"""The claims register: every claim verbatim in its turn with a verdict on the scale, evidence read in its source, the
+rules `check` enforces on both, the ClaimReview export, the Claims view, the reader's marks and the claim cards."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pyld import jsonld
+
+from kztrade import DATA_DIR
+from kztrade.cards import CARD_SIZES, claim_card
+from kztrade.check import check_data
+from kztrade.claimreview import checked_claims, https_base, review, reviews
+from kztrade.cli import main
+from kztrade.figures import load_dataset, printed_range
+from kztrade.i18n import LANGS, Tr
+from kztrade.verdicts import BEST, VERDICTS, WORST
+
+from .conftest import ROOT, edit_cell
+from .test_app import run_app
+
+TRADE_ANSWER = ["a3_grow", "a3_grey", "a3_companies", "a3_single_market"]  # the four checkable claims of the trade answer
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def test_every_claim_is_verbatim_in_its_turn_and_its_claimant_is_the_turns(ds):
+    roles = {t.turn_id: t.role for t in ds.turns}
+    for c in ds.claims:
+        turn = ds.turn(c.turn_id)
+        assert c.span in turn.text and c.claimant == roles[c.turn_id], c.claim_id
+        assert ds.translations["ru"][("claims", c.claim_id, "span")] in ds.translations["ru"][("turns", c.turn_id, "text")], c.claim_id
+    # every turn with words is read for claims, the expert's answers and the outlet's questions alike
+    assert {c.turn_id for c in ds.claims} == {t.turn_id for t in ds.turns}
+    assert {c.claimant for c in ds.claims} == {"outlet", "interviewer", "interviewee"}
+
+
+def test_the_headline_figures_and_the_august_claim_are_rows_with_their_statuses_as_verdicts(ds):
+    by_id = {c.claim_id: c for c in ds.claims}
+    assert by_id["q3_turnover"].verdict == "no_source_found" and "kz_ru_turnover_2024_jan_aug" in by_id["q3_turnover"].evidence_ids
+    assert by_id["q3_ru_cn"].verdict == by_id["q3_cn_eu_cn"].verdict == "partly_supported"  # one report, months unnamed
+    assert by_id["a1_august"].verdict == "no_source_found" and "ev_brics_timing_open" in by_id["a1_august"].evidence_ids
+    for cid in ("q3_turnover", "q3_ru_cn", "q3_cn_eu_cn"):
+        assert by_id[cid].claimant == "interviewer"  # News.Az's question, never Spanov's
+
+
+def test_the_four_claims_of_the_trade_answer_have_verdicts_resting_on_quotes_read_in_their_sources(ds):
+    by_id = {c.claim_id: c for c in ds.claims}
+    assert [by_id[i].verdict for i in TRADE_ANSWER] == ["not_borne_out", "partly_supported", "partly_supported", "partly_supported"]
+    for c in ds.claims:
+        if not VERDICTS[c.verdict].needs_evidence:
+            continue
+        read = [r for r in c.evidence_ids if (r in ds.evidence and ds.evidence[r].quote)
+                or (r in ds.figures and ds.figures[r].status == "reported")
+                or (r in ds.derived and all(ds.figures[i].status == "reported" for i in ds.derived[r].inputs))
+                or any(e.event_id == r and e.status == "documented" for e in ds.events)]
+        assert read, c.claim_id
+
+
+def test_counts_of_companies_by_different_definitions_stay_apart(ds):
+    counts = [f for f in ds.context() if f.unit == "companies"]
+    assert len({f.measure for f in counts}) == len(counts) == 5  # one measure per definition: never summed, never one series
+    for f in counts:
+        assert f.side == "KZ" and f.stated_by and f.quote and f.description
+
+
+def test_will_it_grow_is_judged_on_a_like_for_like_pair_as_a_range_the_printed_digits_allow(ds):
+    d = ds.derived["turnover_change_jan_nov_kz"]
+    a, b = ds.figures[d.figure_id], ds.figures[d.base_id]
+    assert (a.period_start.month, a.period_end.month, b.period_start.month, b.period_end.month) == (1, 11, 1, 11)
+    assert a.side == b.side == "KZ" and a.period_start.year == b.period_start.year + 1
+    assert printed_range(24.2, 1) == pytest.approx((24.15, 24.25)) and printed_range(24, 0) == (23.5, 24.5)
+    assert (d.low, d.high) == pytest.approx(((24.15 / 24.5 - 1) * 100, (24.25 / 23.5 - 1) * 100))
+    assert d.low < 0 < d.high  # so the figures cannot tell growth from no change
+
+
+def test_the_verdict_scale_is_the_same_in_code_in_the_datapackage_and_in_the_readme():
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    claims = next(r for r in descriptor["resources"] if r["name"] == "claims")
+    field = next(f for f in claims["schema"]["fields"] if f["name"] == "verdict")
+    assert field["constraints"]["enum"] == list(VERDICTS)
+    assert [(s["key"], s["definition"], s["ratingValue"]) for s in field["kztrade:scale"]] == [
+        (v.key, v.definition, v.rating) for v in VERDICTS.values()]
+    assert 5 <= len(VERDICTS) <= 7
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for v in VERDICTS.values():
+        assert f"| {v.name} | {v.definition} |" in readme, v.key
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+BAD = {
+    "a span that is not in its turn": (("claims", "a3_grow", "span", "trade will double"),
+                                       "claims.csv, row 29 (a3_grow), field span: 'trade will double' does not occur verbatim in turn a3"),
+    "a verdict outside the scale": (("claims", "a3_grow", "verdict", "true"), "claims.csv, row 29 (a3_grow), field verdict:"),
+    "evidence that points at nothing": (("claims", "a3_grow", "evidence", "turnover_change_jan_nov_kz nowhere_at_all"),
+                                        "claims.csv, row 29 (a3_grow), field evidence: 'nowhere_at_all' points at nothing"),
+    "a checked verdict with no evidence": (("claims", "a3_grey", "evidence", ""),
+                                           "claims.csv, row 30 (a3_grey), field evidence: verdict 'partly_supported' needs evidence"),
+    "a claimant that is not the turn's": (("claims", "q3_turnover", "claimant", "interviewee"),
+                                          "claims.csv, row 26 (q3_turnover), field claimant: is 'interviewee', but turn q3 is the interviewer's"),
+    "a translation that is not in the turn's": (("claims", "a3_grow", "span_ru", "торговля удвоится"),
+                                                "claims.csv, row 29 (a3_grow), field span_ru: 'торговля удвоится' is not in the turn's translation"),
+    "an evidence row without a quote": (("evidence", "ev_eu_chp_2024", "quote", ""),
+                                        "evidence.csv, row 4 (ev_eu_chp_2024), field quote: an evidence row needs the source's sentence"),
+    "a key phrase that is not in the quote": (("evidence", "ev_eu_chp_2024", "key_phrase", "far below"),
+                                              "evidence.csv, row 4 (ev_eu_chp_2024), field key_phrase: 'far below' is not in its quote"),
+    "an evidence row stated after its page": (("evidence", "ev_eu_chp_2024", "stated_on", "2025-01-01"),
+                                              "evidence.csv, row 4 (ev_eu_chp_2024), field stated_on: 2025-01-01 is after its page was published"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_check_names_each_bad_claim_or_evidence_row_by_file_row_and_field(data_copy, case):
+    (table, key, field, value), expected = BAD[case]
+    edit_cell(data_copy, table, key, field, value)
+    problems = [str(p) for p in check_data(data_copy, full=True)]
+    assert any(p.startswith(expected) for p in problems), problems
+    assert all(p.startswith(("claims.csv", "evidence.csv")) for p in problems), problems  # nothing else is blamed
+
+
+def test_check_refuses_evidence_no_claim_cites(data_copy):
+    edit_cell(data_copy, "claims", "a2_border", "evidence", "ev_border_tokayev_2022")
+    assert [str(p) for p in check_data(data_copy, full=False)] == [
+        "evidence.csv, row 3 (ev_border_tokayev_2024), field evidence_id: no claim cites this evidence; add its id to a claim's evidence, "
+        "or remove the row"]
+
+
+def test_the_app_shows_the_problem_list_for_a_bad_claim_and_keeps_serving(data_copy, monkeypatch):
+    edit_cell(data_copy, "claims", "a3_grow", "evidence", "nowhere_at_all")
+    monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
+    at = run_app({"view": "claims"})
+    assert not at.exception
+    shown = " ".join(c.value for c in at.code)
+    assert "claims.csv, row 29 (a3_grow), field evidence: 'nowhere_at_all' points at nothing" in shown
+
+
+# --- ClaimReview ---------------------------------------------------------------------------------------------------
+
+# Google's fact-check markup: the properties it requires, and those it recommends, on ClaimReview and its parts.
+REQUIRED = {"claimReviewed", "reviewRating", "url", "author"}
+RECOMMENDED = {"datePublished", "itemReviewed"}
+RATING_REQUIRED = {"alternateName"}
+CLAIM_RECOMMENDED = {"author", "datePublished", "appearance"}
+
+
+def test_each_review_has_the_properties_fact_check_aggregators_read(ds):
+    found = reviews(ds, "https://kztrade.example.org/", "kztrade")
+    assert list(found) == [c.claim_id for c in checked_claims(ds)] and len(found) == 14
+    for claim_id, r in found.items():
+        c = next(x for x in ds.claims if x.claim_id == claim_id)
+        assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
+        assert REQUIRED | RECOMMENDED <= set(r), claim_id
+        assert r["claimReviewed"] == c.span and r["datePublished"] == c.checked_on.isoformat()
+        assert r["url"] == f"https://kztrade.example.org/?view=claims&claim={claim_id}"
+        assert RATING_REQUIRED <= set(r["reviewRating"]) and r["reviewRating"]["alternateName"] == VERDICTS[c.verdict].name
+        rating = VERDICTS[c.verdict].rating
+        if rating is None:
+            assert "ratingValue" not in r["reviewRating"]
+        else:
+            assert (r["reviewRating"]["ratingValue"], r["reviewRating"]["bestRating"], r["reviewRating"]["worstRating"]) == (rating, BEST, WORST)
+        item = r["itemReviewed"]
+        assert item["@type"] == "Claim" and CLAIM_RECOMMENDED <= set(item)
+        assert item["author"]["name"] == ("Magbat Spanov" if c.claimant == "interviewee" else "News.Az")
+        assert item["datePublished"] == "2024-10" and "approximate" in item["description"]
+        assert item["appearance"]["url"] == ds.interview.url
+
+
+def test_a_json_ld_processor_reads_every_review_offline_with_an_inline_context(ds):
+    def no_network(url, options=None):  # the processor must never fetch: fail loudly if it tries
+        raise AssertionError(f"tried to load {url}")
+
+    for r in reviews(ds, "https://kztrade.example.org/", "kztrade").values():
+        doc = {**r, "@context": {"@vocab": "https://schema.org/"}}
+        expanded = jsonld.expand(doc, {"documentLoader": no_network})
+        (node,) = expanded
+        assert node["@type"] == ["https://schema.org/ClaimReview"]
+        assert node["https://schema.org/claimReviewed"][0]["@value"] == r["claimReviewed"]
+        rating = node["https://schema.org/reviewRating"][0]
+        assert rating["https://schema.org/alternateName"][0]["@value"] == r["reviewRating"]["alternateName"]
+        claim = node["https://schema.org/itemReviewed"][0]
+        assert claim["@type"] == ["https://schema.org/Claim"]
+
+
+def test_the_cli_writes_one_review_per_checked_claim_and_one_with_them_all(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KZTRADE_PUBLISHER", "Example Fact Desk")
+    assert main(["export", "--claimreview", "--base-url", "https://kztrade.example.org/app/", "--out", str(tmp_path)]) == 0
+    files = sorted(p.name for p in (tmp_path / "claimreview").iterdir())
+    assert files == sorted(f"{c.claim_id}.jsonld" for c in checked_claims(load_dataset()))
+    one = json.loads((tmp_path / "claimreview" / "a3_grow.jsonld").read_text(encoding="utf-8"))
+    assert one["author"] == {"@type": "Organization", "name": "Example Fact Desk", "url": "https://kztrade.example.org/app/"}
+    assert one["url"] == "https://kztrade.example.org/app/?view=claims&claim=a3_grow"
+    everything = json.loads((tmp_path / "claimreview.jsonld").read_text(encoding="utf-8"))
+    assert [g["claimReviewed"] for g in everything["@graph"]] == [c.span for c in checked_claims(load_dataset())]
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "14 review(s) of 14 checked claim(s), and one file with them all."
+
+
+@pytest.mark.parametrize("url", ["http://kztrade.example.org/", "ftp://x", "kztrade.example.org", "https://", "https://a b/"])
+def test_the_cli_refuses_a_base_url_that_is_not_https_with_one_line(tmp_path, capsys, url):
+    assert main(["export", "--claimreview", "--base-url", url, "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["kztrade export: --base-url must be a plain https:// address of the hosted dashboard (for example "
+                   "https://kztrade.example.org/); give one with --base-url."]
+    assert not (tmp_path / "claimreview").exists()  # the message is fixed text: the refused address is never echoed
+
+
+def test_https_base_keeps_only_a_plain_address():
+    assert https_base("https://kztrade.example.org/app/") == "https://kztrade.example.org/app/"
+    assert https_base("https://kztrade.example.org/a/../b") == "https://kztrade.example.org/"
+    assert https_base("http://kztrade.example.org/") == ""
+
+
+# --- the page ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evidence(ds, lang):
+    at = run_app({"view": "claims", "lang": lang})
+    assert not at.exception
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+    for c in ds.claims:
+        assert any(c.span in h for h in heads), c.claim_id  # its words, verbatim
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    for key in {c.verdict for c in ds.claims}:
+        assert tr._(VERDICTS[key].name) in text, key
+    # each checked claim's review, as the page shows it to copy, is the export's
+    shown = [json.loads(code.value) for code in at.code if code.language == "json"]
+    assert [s["claimReviewed"] for s in shown] == [c.span for c in sorted(checked_claims(ds), key=lambda c: shown_order(ds, c))]
+    evidence = " ".join(e.label for e in at.expander)
+    assert tr._("The evidence ({n})").format(n=tr.num(5)) in evidence
+
+
+def shown_order(ds, c):
+    seq = {t.turn_id: t.seq for t in ds.turns}
+    return seq[c.turn_id], ds.turn(c.turn_id).text.find(c.span)
+
+
+def test_an_evidence_quote_bolds_its_number_or_key_phrase_and_links_to_its_chart():
+    at = run_app({"view": "claims", "lang": "en"})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**24\\,2**" in text  # the Jan–Nov 2024 figure's number, bold in its Russian quote
+    assert "**a much higher level compared to pre\\-invasion**" in text  # the EU's words that bear on "grey schemes"
+    assert "(?view=turnover_series&lang=en)" in text
+
+
+def test_the_overview_leads_with_the_claims(ds):
+    at = run_app({"view": "overview", "lang": "en"})
+    values = [m.value.replace("\u00a0", " ") for m in at.markdown]
+    first = next(i for i, v in enumerate(values) if "[33 claims in the excerpt](?view=claims&lang=en)" in v)
+    finding = next(i for i, v in enumerate(values) if "US\\$17\\.2 billion" in v)
+    assert first < finding and "(?view=claims&lang=en)" in values[first]
+    assert all(f":{VERDICTS[k].badge}-badge[" in values[first] for k in {c.verdict for c in ds.claims})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_reader_marks_every_claim_with_its_verdict_linked_to_its_entry(ds, lang):
+    at = run_app({"view": "interview", "lang": lang})
+    text = "\n".join(m.value for m in at.markdown)
+    for c in ds.claims:
+        anchor = f"(?view=claims&lang={lang}&claim={c.claim_id})"
+        assert anchor in text, c.claim_id
+        line = next(ln for ln in text.splitlines() if anchor in ln)
+        assert line.startswith(f":{VERDICTS[c.verdict].badge}-badge["), c.claim_id
+
+
+# --- claim cards -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(CARD_SIZES))
+def test_each_claim_card_keeps_its_text_inside_measured_in_the_real_font(ds, lang, size, monkeypatch):
+    from kztrade.charts import text_px
+
+    monkeypatch.setenv("KZTRADE_PUBLIC_URL", "https://kztrade-fact-check.streamlit.app")
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    cs = CARD_SIZES[size]
+    for c in checked_claims(ds):
+        card = claim_card(ds, c.claim_id, tr, size)
+        names = [a.name for a in card.figure.layout.annotations]
+        assert names[:2] == ["verdict", "claim"] and names[-1] == "source", c.claim_id
+        texts = {a.name: a for a in card.figure.layout.annotations}
+        assert tr._("Our verdict: {verdict}").format(verdict=tr._(VERDICTS[c.verdict].name)) in texts["verdict"].text
+        assert "kztrade-fact-check.streamlit.app/?view=claims" in texts["source"].text.replace("<br>", " ")
+        bottoms = []
+        for a in card.figure.layout.annotations:
+            lines = [re.sub(r"<[^>]+>", "", ln).replace("&amp;", "&") for ln in a.text.split("<br>")]
+            bold = a.text.startswith("<b>")
+            assert max(text_px(ln, a.font.size, bold) for ln in lines) <= cs.width - 2 * 48 + 1, (c.claim_id, a.name)
+            assert a.font.size >= 24
+            bottoms.append((a.name, (1 - a.y) * cs.height, (1 - a.y) * cs.height + len(lines) * round(a.font.size * 1.32)))
+        *body, source = bottoms
+        assert body[-1][2] <= source[1], (c.claim_id, bottoms)  # nothing runs into the footer
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_link_to_one_claim_opens_on_that_claim_and_keeps_it_in_the_address(ds, lang):
+    at = run_app({"view": "claims", "lang": lang, "claim": "a3_companies"})
+    heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+    assert heads == [Tr(lang)._("“{text}”").format(text=next(c.span for c in ds.claims if c.claim_id == "a3_companies"))]
+    assert at.query_params["claim"] == "a3_companies" and at.query_params["view"] == "claims"
+    assert len([c for c in at.code if c.language == "json"]) == 1
+    links = " ".join(m.value for m in at.markdown)
+    assert f"(?view=claims&lang={lang})" in links  # the way to every claim
+
+
+@pytest.mark.parametrize("value, notice", [
+    ("a_claim_we_do_not_have", "The link named a claim we do not have, so every claim is shown."),
+    ("<script>alert(1)</script>", "The link named a claim in a form we do not use, so every claim is shown."),
+])
+def test_a_link_to_a_claim_we_do_not_have_shows_every_claim_and_never_echoes_it(ds, value, notice):
+    at = run_app({"view": "claims", "lang": "en", "claim": value})
+    assert notice in [i.value for i in at.info]
+    assert len(at.subheader) == len(ds.claims)
+    shown = " ".join(e.value for kind in ("markdown", "caption", "info", "code", "subheader") for e in getattr(at, kind))
+    assert value not in shown and "alert" not in shown
+    assert "claim" not in at.query_params  # a refused value leaves the address bar

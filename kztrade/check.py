@@ -340,7 +340,7 @@ class Rules:
         quote = row["quote"]
         value = num(row, "value")
         if quote and value is not None:
-            found = find_value(quote, value)
+            found = find_value(quote, value, row["quote_lang"])
             if found is None:
                 add("value", f"{row['value']} is not in its quote; copy the number as the source prints it, or fix the value")
             else:
@@ -349,7 +349,7 @@ class Rules:
                     said = f"says “{words}”, which makes it {BOUND_NAMES[bound]}" if words else f"prints it bare, which makes it {BOUND_NAMES[bound]}"
                     add("bound", f"is {row['bound']!r}, but the quote {said}; set bound to {bound!r}")
             converted = num(row, "converted_value")
-            if converted is not None and find_value(quote, converted) is None:
+            if converted is not None and find_value(quote, converted, row["quote_lang"]) is None:
                 add("converted_value", f"{row['converted_value']} is not in its quote")
         own = says_own_data(quote)
         if row["data_basis"] == "own_data" and not own:

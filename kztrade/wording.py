@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A number as printed: digits with an optional decimal part after "." or ",". A comma followed by exactly
-# three digits is a thousands separator ("1,500"), otherwise a decimal comma ("28,2").
-NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)(?![\d])")
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
+# A number as printed, found by this pattern and read by Babel in the quote's own locale: digits in groups of
+# three after a comma, a point or a no-break space ("1,500", "1.500", "1 500"), or digits with an optional
+# decimal part after "." or ",". Which of "1,500" and "1.500" is a thousand and a half, the locale says.
+NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:[.,]\d+)?)(?![\d])")
+LOCALES = {"en": "en", "ru": "ru", "kk": "kk", "de": "de", "hy": "hy"}  # a quote's language -> the CLDR locale that reads it
 # Where one statement of a number ends and the next begins: a sentence end, a comma, a semicolon, a colon,
 # a bracket or a dash set off by spaces. A bound word qualifies only the number in its own clause.
 CLAUSE_BREAK = re.compile(r"[.;:!?։](?=\s)|[,;()«»“”\"]|\s[-–—]\s")
@@ -44,21 +48,27 @@ class Found:
     text: str
 
 
-def parse_number(text: str) -> float:
-    """A printed number as a float: '28,2' -> 28.2, '1,500' -> 1500.0, '17' -> 17.0."""
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
-        return float(text.replace(",", ""))
-    return float(text.replace(",", "."))
+def parse_number(text: str, lang: str = "en") -> float:
+    """A printed number as a float, read in its language: '28,2' (ru) -> 28.2, '1,500' (en) -> 1500.0, '1.500' (de) -> 1500.0,
+    '1 500' with a no-break space (ru) -> 1500.0. A form the locale does not read is read the plain way ('17' -> 17.0)."""
+    locale = LOCALES.get(lang, "en")
+    grouped = re.sub(r"[\u00a0\u202f]", get_group_symbol(locale), text)
+    try:
+        return float(parse_decimal(grouped, locale=locale, strict=True))
+    except NumberFormatError:  # a form the locale does not write (an English "1,500" in a Russian quote): the plain reading
+        if re.fullmatch(r"\d{1,3}([,.\u00a0\u202f]\d{3})+", text):
+            return float(re.sub(r"[,.\u00a0\u202f]", "", text))
+        return float(text.replace(",", "."))
 
 
-def numbers_in(text: str) -> list[Found]:
-    """Every number printed in a text, in order."""
-    return [Found(parse_number(m.group(1)), m.start(1), m.end(1), m.group(1)) for m in NUMBER.finditer(text)]
+def numbers_in(text: str, lang: str = "en") -> list[Found]:
+    """Every number printed in a text, in order, read in the text's language."""
+    return [Found(parse_number(m.group(1), lang), m.start(1), m.end(1), m.group(1)) for m in NUMBER.finditer(text)]
 
 
-def find_value(text: str, value: float) -> Found | None:
-    """The first place a text prints this value, or None."""
-    return next((n for n in numbers_in(text) if abs(n.value - value) < 1e-9), None)
+def find_value(text: str, value: float, lang: str = "en") -> Found | None:
+    """The first place a text prints this value (read in the text's language), or None."""
+    return next((n for n in numbers_in(text, lang) if abs(n.value - value) < 1e-9), None)
 
 
 def clause_before(text: str, found: Found) -> str:

@@ -61,3 +61,23 @@ def test_own_data_needs_the_words():
     assert says_own_data("According to our data, the mutual trade has reached $26.1 billion") == "According to our data"
     assert says_own_data("По нашим данным, товарооборот составил") == "По нашим данным"
     assert says_own_data("Based on the results of 8 months of this year") == ""
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("Der Umsatz lag bei 1.500 Containern", "de", 1500.0),  # a German point groups thousands
+    ("Der Umsatz stieg um 28,2 Prozent", "de", 28.2),
+    ("перевезено 1\u00a0500 контейнеров", "ru", 1500.0),  # a Russian no-break space groups thousands: one number, not two
+    ("перевезено 1\u202f500 контейнеров", "ru", 1500.0),  # the narrow no-break space CLDR now prints
+    ("составил 24,2 млрд", "ru", 24.2),
+    ("1,500 containers", "en", 1500.0),
+    ("a $28.2-billion record", "en", 28.2),
+])
+def test_a_quote_number_is_read_in_the_quotes_own_locale(text, lang, value):
+    assert [n.value for n in numbers_in(text, lang)] == [value]
+    assert find_value(text, value, lang) is not None
+
+
+def test_the_same_digits_read_differently_by_locale():
+    assert parse_number("1.500", "de") == 1500.0 and parse_number("1.500", "en") == 1.5
+    assert parse_number("1,500", "en") == 1500.0 and parse_number("1,500", "ru") == 1.5
+    assert find_value("перевезено 1\u00a0500 контейнеров", 500, "ru") is None  # never read as "1" and "500"

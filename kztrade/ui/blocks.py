@@ -238,9 +238,9 @@ def source_link(p: Page, source_id: str, stated_on: str = "") -> str:
     return link(p.w.outlet(source_id), p.ds.sources[source_id].url) + (md(", " + when) if when else "")
 
 
-def quote_markdown(text: str, value: float) -> str:
-    """A source's sentence as markdown, verbatim, with the number we took from it in bold."""
-    found = find_value(text, value)
+def quote_markdown(text: str, value: float, lang: str = "en") -> str:
+    """A source's sentence as markdown, verbatim, with the number we took from it (read in the sentence's language) in bold."""
+    found = find_value(text, value, lang)
     if found is None:
         return md(text, verbatim=True)
     return (md(text[:found.start], verbatim=True) + f"**{md(text[found.start:found.end], verbatim=True)}**"
@@ -254,7 +254,7 @@ def source_quote(p: Page, f: Figure) -> None:
     st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
                 f"{md(w.fig(f, 'stated_by'))} · {source_link(p, f.source_id, f.stated_on)}")
     if f.quote:
-        st.markdown("> " + quote_markdown(f.quote, f.value))
+        st.markdown("> " + quote_markdown(f.quote, f.value, f.quote_lang))
         if f.quote_lang not in ("en", p.tr.lang):  # a quote in neither English nor the reader's language: our translation beside it
             st.caption(md(_("Our translation: {text}").format(text=w.fig(f, "quote_en"))))
         st.caption(md(_("Read in a stored copy of the page on {date}.").format(date=p.tr.date(s.accessed.isoformat()))))

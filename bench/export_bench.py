@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kztrade.export import Exporter  # noqa: E402
 from kztrade.export_cli import items as export_items  # noqa: E402
-from kztrade.figures import load_dataset  # noqa: E402
+from kztrade.load import load_dataset  # noqa: E402
 from kztrade.i18n import Tr  # noqa: E402
 
 SCALE = 2

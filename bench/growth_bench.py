@@ -34,7 +34,7 @@ RESULTS = ROOT / "bench" / "results"
 from kztrade import DATA_DIR  # noqa: E402
 from kztrade.charts import CHARTS, build_chart  # noqa: E402
 from kztrade.check import check_data  # noqa: E402
-from kztrade.figures import load_dataset  # noqa: E402
+from kztrade.load import load_dataset  # noqa: E402
 
 
 def grown_copy(rows_wanted: int) -> Path:

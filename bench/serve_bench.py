@@ -210,7 +210,7 @@ def script_times(runs: int) -> dict:
     """AppTest run time per view (ours) and for the baseline script, p50 and p95 in ms, after one warm-up run."""
     from streamlit.testing.v1 import AppTest
 
-    from kztrade.views import VIEWS
+    from kztrade.routes import VIEWS
 
     out = {}
     base_dir = app_dir("baseline")

@@ -255,11 +255,6 @@ def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> lis
     return [quote_card(ds, f.figure_id, tr, size) for f in ds.headline()]
 
 
-def card_figure(f: Figure) -> str:
-    """The chart a card's figure comes from (for links back to the dashboard)."""
-    return chart_for(f)
-
-
 # --- claim cards: one image per checked claim, its words, whose they are, our verdict and why, and where the evidence is ----------
 
 CLAIM_PAD = 48  # the card's margin on every side, as in the quote cards' 40 px plus room for a feed's rounded corners

@@ -12,7 +12,7 @@ from .guard import Package, Problem, printable, read_package
 
 LANG_NAMES = {"ru": "Russian"}
 from .verdicts import VERDICTS
-from .wording import bound_in, find_value, says_own_data
+from .quotes import bound_in, find_value, says_own_data
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
 URL_FIELDS = {"url", "url_alt"}
@@ -156,8 +156,8 @@ def last_dateish(text: str) -> date | None:
 class Rules:
     """The project's own rules over tables the guard has read."""
 
-    def __init__(self, pkg: Package, data_dir: Path, reference: Path | None):
-        self.pkg, self.data_dir, self.reference = pkg, data_dir, reference
+    def __init__(self, pkg: Package, reference: Path | None):
+        self.pkg, self.reference = pkg, reference
         t = pkg.tables
         self.turns = {r["turn_id"]: r for r in t["turns"]}
         self.figures = {r["figure_id"]: r for r in t["figures"]}
@@ -496,4 +496,4 @@ class Rules:
 
 def rule_problems(pkg: Package, data_dir: Path, reference: Path | None) -> list[Problem]:
     """The project's own rules: spans, attributions, quotes, bounds, references by meaning, dates, derivations."""
-    return Rules(pkg, data_dir, reference).run()
+    return Rules(pkg, reference).run()

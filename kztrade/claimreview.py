@@ -11,7 +11,7 @@ from .i18n import Tr
 from .model import Claim, Dataset
 from .statements import Words
 from .verdicts import BEST, CHECKED, VERDICTS, WORST
-from .views import public_base
+from .routes import public_base
 
 DEFAULT_PUBLISHER = "kztrade"
 

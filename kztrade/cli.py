@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
 from .export_cli import add_parser, run_export
-from .figures import InvalidData, load_dataset
+from .load import InvalidData, load_dataset
 
 
 class Parser(argparse.ArgumentParser):

@@ -98,9 +98,8 @@ def missing_browser_message() -> str:
 class Exporter:
     """A lazily started, reusable, lock-guarded Kaleido browser with per-call timeouts."""
 
-    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0, tabs: int = 1, idle_close: float | None = IDLE_CLOSE):
-        self.timeout = timeout
-        self.tabs = tabs  # render_many uses them in parallel; one Chromium either way
+    def __init__(self, timeout: float = 30.0, start_timeout: float = 60.0, idle_close: float | None = IDLE_CLOSE):
+        self.timeout = timeout  # per image: a batch of n images has n times this
         self.start_timeout = start_timeout
         self.idle_close = idle_close  # seconds without an export after which the browser is closed (None: never)
         self._idle_timer: threading.Timer | None = None
@@ -128,7 +127,7 @@ class Exporter:
         self._thread = threading.Thread(target=self._loop.run_forever, name="kztrade-kaleido", daemon=True)
         self._thread.start()
         try:
-            self._kaleido = reusing_kaleido()(n=self.tabs, timeout=self.timeout, mathjax=False, path=path)
+            self._kaleido = reusing_kaleido()(n=1, timeout=self.timeout, mathjax=False, path=path)  # one tab: images in turn
             asyncio.run_coroutine_threadsafe(self._kaleido.open(), self._loop).result(self.start_timeout)
         except ChromeNotFoundError as e:
             self._reset()
@@ -150,7 +149,7 @@ class Exporter:
         return self.render_many([(fig, fmt, scale, width)])[0]
 
     def render_many(self, jobs: list[tuple[go.Figure, str, float, int | None]]) -> list[bytes]:
-        """Image bytes of several figures, rendered on the browser's tabs in parallel, in order.
+        """Image bytes of several figures, rendered in turn on the browser's one tab, in order.
 
         Each result comes back from its own coroutine, so results cannot be swapped between jobs."""
         specs = []
@@ -158,7 +157,7 @@ class Exporter:
             w, h = width or fig.layout.width or EXPORT_WIDTH, fig.layout.height or 500
             check_size(scale, w, h)
             specs.append((fig.to_dict(), dict(format=fmt, scale=scale, width=w, height=h)))
-        timeout = self.timeout * -(-len(specs) // self.tabs)  # one timeout per round of tabs
+        timeout = self.timeout * len(specs)  # one timeout per image, in turn
         with self._lock:
             for attempt in (1, 2):
                 fresh = self._kaleido is None

@@ -15,10 +15,10 @@ from .cards import CARD_SIZES, card_id, claim_card, claim_card_id, quote_card
 from .claimreview import checked_claims
 from .charts import CHARTS, EXPORT_WIDTH, build_chart, compose
 from .export import MAX_SCALE, ExportError, exporter
-from .figures import InvalidData, load_dataset
+from .load import InvalidData, load_dataset
 from .guard import printable
 from .i18n import LANGS, Tr
-from .views import public_setting
+from .routes import public_setting
 
 
 def scale_arg(text: str) -> float:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .figures import printed_range
+from .load import printed_range
 from .i18n import N_, Tr
 from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Turn
 from .verdicts import VERDICTS
@@ -384,7 +384,7 @@ class Words:
 
     def credit(self, view: str = "") -> str:
         """The credit line of every chart and card, ending with the address of its view where the dashboard is hosted."""
-        from .views import image_address  # views imports the chart registry, which imports this module
+        from .routes import image_address  # views imports the chart registry, which imports this module
 
         address = image_address(view, self.tr.lang) if view else ""
         return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them") + (f" · {address}" if address else "")

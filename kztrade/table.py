@@ -15,7 +15,6 @@ from .statements import Words
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), and it starts a new
 # cell's text after every line break inside a cell, so each line is neutralised, not only the first.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 LINE_START = re.compile(r"(^|\r\n|\r|\n)([=+\-@\t|%])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COLUMNS = ["id", "kind", "figure", "label", "value", "value_as_printed", "unit", "bound", "period", "who", "data_basis", "stated_by",

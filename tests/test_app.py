@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from kztrade.charts import CHARTS, build_chart
 from kztrade.cli import main as cli_main
-from kztrade.figures import load_dataset
-from kztrade.views import VIEWS
+from kztrade.load import load_dataset
+from kztrade.routes import VIEWS
 
 from .conftest import edit_cell
 

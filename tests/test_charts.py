@@ -11,7 +11,7 @@ import pytest
 from kztrade import PROJECT_DIR
 from kztrade.cards import CARD_SIZES, MIN_FONT, all_cards, excerpt, quote_card
 from kztrade.charts import CHARTS, COLOURS, STATUS_COLOURS, build_chart, compose
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import Tr
 
 from .conftest import edit_cell

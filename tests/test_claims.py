@@ -16,7 +16,7 @@ from kztrade.cards import CARD_SIZES, claim_card
 from kztrade.check import check_data
 from kztrade.claimreview import checked_claims, https_base, review, reviews
 from kztrade.cli import main
-from kztrade.figures import load_dataset, printed_range
+from kztrade.load import load_dataset, printed_range
 from kztrade.i18n import LANGS, Tr
 from kztrade.verdicts import BEST, VERDICTS, WORST
 

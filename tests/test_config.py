@@ -43,7 +43,7 @@ def test_code_never_renders_raw_html_or_uses_deprecated_width():
 
 
 def test_data_layer_imports_no_streamlit_or_plotly():
-    for name in ("figures.py", "check.py", "guard.py", "model.py", "wording.py", "statements.py", "i18n.py", "table.py"):
+    for name in ("load.py", "check.py", "guard.py", "model.py", "quotes.py", "statements.py", "verdicts.py", "claimreview.py", "routes.py", "i18n.py", "table.py"):
         text = (ROOT / "kztrade" / name).read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(streamlit|plotly|pandas)", text, re.M), name
     for path in ROOT.glob("kztrade/*.py"):  # the ui package (kztrade/ui/) is the only one allowed
@@ -59,7 +59,7 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
     from kztrade.ui import EMBED_STYLE
     assert EMBED_STYLE.startswith("<style>") and EMBED_STYLE.endswith("</style>") and "<script" not in EMBED_STYLE
     from kztrade.i18n import LANGS
-    from kztrade.views import known_ids, language_nav
+    from kztrade.routes import known_ids, language_nav
     link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" class="kz-current")?>[^<>&"]+</a>'
     for view in known_ids():
         for lang in LANGS:

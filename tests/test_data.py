@@ -13,10 +13,10 @@ from frictionless import validate
 from kztrade import DATA_DIR
 from kztrade.check import check_data
 from kztrade.cli import main
-from kztrade.figures import InvalidData, load_dataset
+from kztrade.load import InvalidData, load_dataset
 from kztrade.i18n import Tr
 from kztrade.statements import Words
-from kztrade.wording import bound_in, find_value
+from kztrade.quotes import bound_in, find_value
 
 from .conftest import ROOT, edit_cell
 

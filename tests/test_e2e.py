@@ -19,12 +19,12 @@ from playwright.sync_api import expect
 from kztrade.cards import CARD_SIZES, claim_card, quote_card
 from kztrade.claimreview import checked_claims
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose, compose_height
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import Tr, typeset
 from kztrade.statements import Words
 from kztrade.table import figures_table
 from kztrade.ui import TITLE
-from kztrade.views import VIEWS
+from kztrade.routes import VIEWS
 
 from .browser import CHART, SHOTS, VISIBLE_CHART, WIDTHS, launched_browser, layout_faults, measure, open_page, scroll_width, streamlit_server
 from .conftest import DATA_DIR, edit_cell

@@ -20,7 +20,7 @@ from PIL import Image
 from kztrade import export
 from kztrade.cards import CARD_SIZES, all_cards
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 
 from .browser import chromium_under
 from .conftest import ROOT

@@ -20,9 +20,9 @@ from kztrade import export
 from kztrade.cards import quote_card
 from kztrade.charts import CHARTS, build_chart, compose
 from kztrade.cli import main as cli_main
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import LOCALE_DIR, Tr
-from kztrade.views import VIEWS
+from kztrade.routes import VIEWS
 
 from .conftest import ROOT, edit_cell
 

@@ -20,10 +20,10 @@ from kztrade.cards import CARD_SIZES, quote_card
 from kztrade.charts import CHARTS, MAX_BARS, build_chart, compose
 from kztrade.check import check_data
 from kztrade.export import MAX_SIDE_PX, exporter, fit_scale
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.guard import content_stamp
 from kztrade.i18n import LANGS, Tr
-from kztrade.views import public_base
+from kztrade.routes import public_base
 
 from .conftest import DATA_DIR, edit_cell
 
@@ -440,7 +440,7 @@ def test_the_idle_close_setting_reads_safely(text, seconds):
 
 
 def test_images_carry_the_address_of_their_view_from_the_one_setting(monkeypatch):
-    from kztrade.views import image_address
+    from kztrade.routes import image_address
 
     assert image_address("turnover_ytd", "en", "https://kztrade.example.org") == "kztrade.example.org/?view=turnover_ytd"
     assert image_address("turnover_ytd", "ru", "https://kztrade.example.org/app") == "kztrade.example.org/app/?view=turnover_ytd&lang=ru"

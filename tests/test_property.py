@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kztrade import DATA_DIR
 from kztrade.charts import CHARTS, build_chart, compose
 from kztrade.check import check_data
-from kztrade.figures import InvalidData, load_dataset
+from kztrade.load import InvalidData, load_dataset
 from kztrade.i18n import Tr
 from kztrade.statements import Words
 from kztrade.table import figures_table, neutralise, safe_csv

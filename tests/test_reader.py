@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from kztrade.charts import STATUS_COLOURS
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import LANGS, Tr
 from kztrade.statements import STATUSES, Words
 

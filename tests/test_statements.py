@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import Tr
 from kztrade.model import Derived
 from kztrade.statements import Words

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from kztrade.figures import load_dataset
+from kztrade.load import load_dataset
 from kztrade.i18n import Tr
 from kztrade.statements import Words
 from kztrade.table import COLUMNS, figures_table, neutralise, safe_csv

@@ -11,10 +11,10 @@ import logging
 import pandas  # noqa: F401
 import streamlit as st
 
-from ..figures import InvalidData
+from ..load import InvalidData
 from ..i18n import N_, Tr, plain
 from ..statements import Words
-from ..views import PASSTHROUGH, VIEWS, language_nav, route
+from ..routes import PASSTHROUGH, VIEWS, language_nav, route
 from . import pages, state
 from .blocks import Page, base_url, link, md, nav_link
 

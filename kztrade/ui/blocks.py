@@ -16,8 +16,8 @@ from ..i18n import N_, Tr, sentence, typeset
 from ..model import Dataset, Figure, Turn
 from ..statements import STATUSES, Words
 from ..table import safe_csv
-from ..views import public_base, public_setting
-from ..wording import find_value
+from ..routes import public_base, public_setting
+from ..quotes import find_value
 from . import state
 
 # Every ASCII punctuation character is escaped, so data text can carry no formatting, link, directive,

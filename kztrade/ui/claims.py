@@ -133,7 +133,7 @@ def summary(p: Page, linked: bool = False) -> str:
 def view(p: Page) -> None:
     """Every claim in the excerpt: the checked ones with their evidence, then those outside our subject and the opinions."""
     _ = p.tr._
-    from ..views import NOTICE_CLAIM_UNKNOWN, VIEWS
+    from ..routes import NOTICE_CLAIM_UNKNOWN, VIEWS
 
     heading(2, _(VIEWS["claims"]))
     one = next((c for c in p.ds.claims if c.claim_id == p.claim), None)

@@ -11,7 +11,7 @@ from ..charts import CHARTS
 from ..i18n import N_, sentence
 from ..statements import STATUSES
 from ..table import COLUMNS, safe_csv
-from ..views import VIEWS
+from ..routes import VIEWS
 from . import claims as claims_ui
 from . import state
 from .blocks import (Page, badge, capped_cards, chart_block, translation, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,

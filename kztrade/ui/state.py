@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
 from ..cards import claim_card, CARD_SIZES, preview_figure, quote_card
 from ..charts import EXPORT_WIDTH, NARROW, WIDE, Chart, build_chart, compose
-from ..figures import load_dataset
+from ..load import load_dataset
 from ..guard import content_stamp
 from ..i18n import Tr
 from ..model import Dataset

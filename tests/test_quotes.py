@@ -2,7 +2,7 @@
 
 import pytest
 
-from kztrade.wording import bound_in, find_value, numbers_in, parse_number, says_own_data
+from kztrade.quotes import bound_in, find_value, numbers_in, parse_number, says_own_data
 
 
 @pytest.mark.parametrize("text, value", [

@@ -1,6 +1,6 @@
 """Deep links: only known views and languages, and nothing refused is ever echoed."""
 
-from kztrade.views import NOTICE_KEYS, NOTICE_LANG, NOTICE_TAIL, Route, known_ids, route
+from kztrade.routes import NOTICE_KEYS, NOTICE_LANG, NOTICE_TAIL, Route, known_ids, route
 
 
 def test_known_views_charts_and_languages_route():

@@ -282,7 +282,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     verdict, iv = VERDICTS[c.verdict], ds.interview
     words = w.quoted(c.span)
     small = round(24 * k)
-    foot = wrap_px(claim_sources(ds, w, c), small, inner) + wrap_px(w.credit("claims"), small, inner)
+    foot = wrap_px(w.claim_sources(c), small, inner) + wrap_px(w.credit("claims"), small, inner)
     foot_h = len(foot) * round(small * CLAIM_LEADING)
 
     def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
@@ -323,27 +323,10 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT), showlegend=False)
     alt = _("Claim card. {verdict}: {claim} ({who}). {note}").format(verdict=w.verdict(c.verdict), claim=words, who=w.claimant(c),
                                                                      note=w.claim_field(c, "verdict_note"))
-    return Chart(claim_card_id(c.claim_id, size), fig, words, w.claim_field(c, "verdict_note"), claim_sources(ds, w, c), w.credit("claims"),
+    return Chart(claim_card_id(c.claim_id, size), fig, words, w.claim_field(c, "verdict_note"), w.claim_sources(c), w.credit("claims"),
                  alt, c.evidence_ids, tr.lang)
 
 
 def claim_card_id(claim_id: str, size: str = "landscape") -> str:
     """File stem of a claim's card: 'claim-<claim-id>-card', or '…-card-portrait'."""
     return f"claim-{claim_id}-card" + ("" if size == "landscape" else f"-{size}")
-
-
-def claim_sources(ds: Dataset, w: Words, c) -> str:
-    """The card's source line: the interview turn, then every page the claim's evidence comes from, once."""
-    cites = [w.cite_turn(c.turn_id)] if ds.turn(c.turn_id).kind in ("question", "answer") else [ds.interview.outlet]
-    for ref in c.evidence_ids:
-        if ref in ds.evidence:
-            cites.append(w.cite_evidence(ds.evidence[ref]))
-        elif ref in ds.figures:
-            cites.append(w.cite(ds.figures[ref]))
-        elif ref in ds.derived:
-            d = ds.derived[ref]
-            cites += [w.cite(ds.figures[i]) for i in d.inputs]
-        else:
-            cites.append(w.cite_event(next(e for e in ds.events if e.event_id == ref)))
-    cites = list(dict.fromkeys(cites))
-    return w.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))

@@ -339,6 +339,22 @@ class Words:
         outlet = self.outlet(e.source_id)
         return f"{outlet}, {when}" if when else outlet
 
+    def claim_sources(self, c: Claim) -> str:
+        """A claim's source line: the interview turn, then every page its evidence comes from, once."""
+        ds = self.ds
+        cites = [self.cite_turn(c.turn_id)] if ds.turn(c.turn_id).kind in ("question", "answer") else [ds.interview.outlet]
+        for ref in c.evidence_ids:
+            if ref in ds.evidence:
+                cites.append(self.cite_evidence(ds.evidence[ref]))
+            elif ref in ds.figures:
+                cites.append(self.cite(ds.figures[ref]))
+            elif ref in ds.derived:
+                cites += [self.cite(ds.figures[i]) for i in ds.derived[ref].inputs]
+            else:
+                cites.append(self.cite_event(next(e for e in ds.events if e.event_id == ref)))
+        cites = list(dict.fromkeys(cites))
+        return self.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))
+
     # --- citations --------------------------------------------------------------------------------------
 
     def published(self) -> str:

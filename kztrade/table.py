@@ -17,6 +17,8 @@ from .statements import Words
 # cell's text after every line break inside a cell, so each line is neutralised, not only the first.
 LINE_START = re.compile(r"(^|\r\n|\r|\n)([=+\-@\t|%])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CLAIM_COLUMNS = ["claim_id", "turn", "claimant", "kind", "span", "span_translation", "verdict", "verdict_means", "verdict_note",
+                 "evidence", "sources", "checked_on"]
 COLUMNS = ["id", "kind", "figure", "label", "value", "value_as_printed", "unit", "bound", "period", "who", "data_basis", "stated_by",
            "stated_on", "source", "address", "accessed", "quote", "quote_lang", "quote_translation", "status", "note",
            "derived_from", "how_derived", "low", "high"]
@@ -65,3 +67,12 @@ def safe_csv(rows: list[dict[str, object]], columns: list[str] = COLUMNS) -> byt
     for row in rows:
         writer.writerow([neutralise(row.get(c, "")) for c in columns])
     return out.getvalue().encode("utf-8-sig")
+
+
+def claims_table(ds: Dataset, w: Words) -> list[dict[str, object]]:
+    """One row per claim: its words, whose, the verdict and why, the ids of its evidence and where that evidence comes from."""
+    turns = {t.turn_id: t for t in ds.turns}
+    return [dict(claim_id=c.claim_id, turn=w.turn_label(turns[c.turn_id]), claimant=w.claimant(c), kind=c.kind, span=c.span,
+                 span_translation=w.claim_field(c, "span") if w.tr.lang != "en" else "", verdict=w.verdict(c.verdict),
+                 verdict_means=w.verdict_definition(c.verdict), verdict_note=w.claim_field(c, "verdict_note"), evidence=c.evidence,
+                 sources=w.claim_sources(c), checked_on=c.checked_on.isoformat()) for c in ds.claims]

@@ -4,6 +4,7 @@ rules `check` enforces on both, the ClaimReview export, the Claims view, the rea
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -325,3 +326,24 @@ def test_a_link_to_a_claim_we_do_not_have_shows_every_claim_and_never_echoes_it(
     shown = " ".join(e.value for kind in ("markdown", "caption", "info", "code", "subheader") for e in getattr(at, kind))
     assert value not in shown and "alert" not in shown
     assert "claim" not in at.query_params  # a refused value leaves the address bar
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_claims_csv_has_every_claim_with_its_verdict_evidence_and_sources_neutralised(ds, lang, data_copy):
+    from kztrade.statements import Words
+    from kztrade.table import CLAIM_COLUMNS, claims_table, safe_csv
+
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    rows = list(csv.DictReader(io.StringIO(safe_csv(claims_table(ds, Words(ds, tr)), CLAIM_COLUMNS).decode("utf-8-sig"))))
+    assert [r["claim_id"] for r in rows] == [c.claim_id for c in ds.claims] and list(rows[0]) == CLAIM_COLUMNS
+    grow = next(r for r in rows if r["claim_id"] == "a3_grow")
+    assert grow["verdict"] == tr._("Not borne out by the figures") and grow["evidence"].split()[0] == "turnover_change_jan_nov_kz"
+    assert "Forbes Kazakhstan" in grow["sources"] and grow["span"] == next(c.span for c in ds.claims if c.claim_id == "a3_grow")
+    assert (grow["span_translation"] != "") == (lang != "en")
+    # a claim's words that a spreadsheet would run as a formula are neutralised, every line of them
+    for field in ("verdict_note", "verdict_note_ru"):
+        edit_cell(data_copy, "claims", "a3_grow", field, "=HYPERLINK(\"https://evil.example\")")
+    bad = load_dataset(data_copy)
+    bad_tr = Tr(lang, bad.translations.get(lang, {}))
+    rows = list(csv.DictReader(io.StringIO(safe_csv(claims_table(bad, Words(bad, bad_tr)), CLAIM_COLUMNS).decode("utf-8-sig"))))
+    assert next(r for r in rows if r["claim_id"] == "a3_grow")["verdict_note"].startswith("'=")

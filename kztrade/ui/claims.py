@@ -12,6 +12,7 @@ from ..charts import chart_showing
 from ..claimreview import dumps, publisher_setting, review
 from ..i18n import N_
 from ..model import Claim
+from ..table import CLAIM_COLUMNS, claims_table, safe_csv
 from ..verdicts import CHECKED, VERDICTS
 from . import state
 from .blocks import Page, heading, lang_suffix, md, nav_link, png_button, png_outcome, source_link, source_quote
@@ -154,6 +155,9 @@ def view(p: Page) -> None:
     with st.container(key="claims-list"):
         for c in checked:
             entry(p, c)
+    st.download_button(_("Download all claims (CSV)"), data=lambda: safe_csv(claims_table(p.ds, p.w), CLAIM_COLUMNS),
+                       file_name=f"kztrade-claims{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-claims",
+                       icon=":material/table:")
     rest = ordered(p, [c for c in p.ds.claims if c.verdict not in CHECKED])
     if rest:
         heading(3, _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))))

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kztrade.export import Exporter  # noqa: E402
 from kztrade.export_cli import items as export_items  # noqa: E402
-from kztrade.load import load_dataset  # noqa: E402
 from kztrade.i18n import Tr  # noqa: E402
+from kztrade.load import load_dataset  # noqa: E402
 
 SCALE = 2
 
@@ -41,8 +41,10 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     todo = items()
     # Baseline: what plotly does by default with no server: a fresh Chromium for every image.
-    baseline = [timed(lambda f=f, w=w: f.to_image(format="png", width=w, height=f.layout.height, scale=SCALE))
-                for _, f, w in todo]
+    baseline = [
+        timed(lambda f=f, w=w: f.to_image(format="png", width=w, height=f.layout.height, scale=SCALE))
+        for _, f, w in todo
+    ]
     # kztrade, per image: one browser, started lazily by the first call, then reused.
     ex = Exporter()
     ours = [timed(lambda f=f, w=w: ex.render(f, "png", scale=SCALE, width=w)) for _, f, w in todo]
@@ -60,15 +62,31 @@ def main() -> int:
         print(f"{cid:40} {b:11.3f} {o:10.3f}")
     print(f"\nplain to_image: median {base_median:.3f} s per image over {len(baseline)} images")
     print(f"kztrade: first image {ours[0]:.3f} s (starts the browser); median after it {warm_median:.3f} s")
-    print(f"per image after the first: {per_image:.1f}x faster (target >= 8x) -> {'MET' if per_image >= 8 else 'MISSED'}")
-    print(f"whole batch of {len(todo)}: {batch:.3f} s = {batch_ratio:.2f}x one plain to_image call "
-          f"(target <= 1.5x) -> {'MET' if batch_ratio <= 1.5 else 'MISSED'}")
+    print(
+        f"per image after the first: {per_image:.1f}x faster (target >= 8x) -> {'MET' if per_image >= 8 else 'MISSED'}"
+    )
+    print(
+        f"whole batch of {len(todo)}: {batch:.3f} s = {batch_ratio:.2f}x one plain to_image call "
+        f"(target <= 1.5x) -> {'MET' if batch_ratio <= 1.5 else 'MISSED'}"
+    )
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "export.json").write_text(json.dumps(dict(
-        items=[cid for cid, _, _ in todo], baseline_s=baseline, kztrade_s=ours, batch_s=batch,
-        baseline_median_s=base_median, warm_median_s=warm_median, per_image_speedup=per_image,
-        batch_ratio=batch_ratio, scale=SCALE), indent=2))
+    (out / "export.json").write_text(
+        json.dumps(
+            dict(
+                items=[cid for cid, _, _ in todo],
+                baseline_s=baseline,
+                kztrade_s=ours,
+                batch_s=batch,
+                baseline_median_s=base_median,
+                warm_median_s=warm_median,
+                per_image_speedup=per_image,
+                batch_ratio=batch_ratio,
+                scale=SCALE,
+            ),
+            indent=2,
+        )
+    )
     return 0
 
 

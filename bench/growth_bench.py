@@ -45,8 +45,10 @@ def grown_copy(rows_wanted: int) -> Path:
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     context = [r for r in rows if r["kind"] == "context"]
-    extra = [dict(context[i % len(context)], figure_id=f"{context[i % len(context)]['figure_id']}_g{i}")
-             for i in range(max(0, rows_wanted - len(rows)))]
+    extra = [
+        dict(context[i % len(context)], figure_id=f"{context[i % len(context)]['figure_id']}_g{i}")
+        for i in range(max(0, rows_wanted - len(rows)))
+    ]
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
@@ -98,7 +100,9 @@ def in_browser(folder: Path) -> dict:
                 page.wait_for_selector(first, timeout=600_000)
                 if view == "turnover":
                     out["first_chart_s"] = time.perf_counter() - t0
-                last = ".js-plotly-plot >> nth=1" if view == "turnover" else f"[data-testid=stCode] >> nth={len(CHARTS)}"
+                last = (
+                    ".js-plotly-plot >> nth=1" if view == "turnover" else f"[data-testid=stCode] >> nth={len(CHARTS)}"
+                )
                 page.wait_for_selector(last, timeout=600_000)  # the view's last block: the page is all there
                 page.wait_for_timeout(1000)
                 out[f"dom_{view}"] = page.evaluate("() => document.getElementsByTagName('*').length")
@@ -130,9 +134,14 @@ def report(results: list[dict]) -> None:
     keys = [k for k in base if k != "rows"]
     print(f"\n{'measure':22}" + "".join(f"{r['rows']:>12,} rows" for r in results) + "   ratio / row growth")
     for k in keys:
-        cells = "".join(f"{r.get(k, float('nan')):17.3f}" if k.endswith("_s") else f"{r.get(k, 0):17,d}" for r in results)
-        growth = "  ".join(f"{(r[k] / base[k]):7.1f}x / {(r['rows'] / base['rows']):.0f}x = {(r[k] / base[k]) / (r['rows'] / base['rows']):.2f}"
-                           for r in results[1:] if k in r and base.get(k))
+        cells = "".join(
+            f"{r.get(k, float('nan')):17.3f}" if k.endswith("_s") else f"{r.get(k, 0):17,d}" for r in results
+        )
+        growth = "  ".join(
+            f"{(r[k] / base[k]):7.1f}x / {(r['rows'] / base['rows']):.0f}x = {(r[k] / base[k]) / (r['rows'] / base['rows']):.2f}"
+            for r in results[1:]
+            if k in r and base.get(k)
+        )
         print(f"{k:22}{cells}   {growth}")
 
 

@@ -1,4 +1,5 @@
-"""Benchmark: what one server process holds over time. Not a test: it prints a table and writes bench/results/memory.json.
+"""Benchmark: what one server process holds over time. Not a test: it prints a table and writes
+bench/results/memory.json.
 
     python bench/memory_bench.py [--sessions N]
 

@@ -10,7 +10,8 @@ Measured, for ours and the baseline, each started the same way (`streamlit run`,
   first chart           navigation to the first chart drawn in Chromium, on a cold and on a warm server
   script time           AppTest run per view, p50 and p95
   load, K visitors      one Chromium, K contexts opening a deep link at once: p50/p95 to first chart, server RSS
-                        idle/peak/after the sessions expire, CPU seconds per visit of server and browser, export browsers
+                        idle/peak/after the sessions expire, CPU seconds per visit of server and browser, export
+                        browsers
 Ours only:
   PNG downloads         1, 4 and 8 simultaneous visitors: latency, and every file equal to the same chart alone
 (growth with the data is bench/growth_bench.py)
@@ -39,11 +40,25 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RESULTS = ROOT / "bench" / "results"
 SESSION_TTL = 2  # seconds a disconnected session is kept; the same for both apps, so "after expiry" is quick to reach
-TARGETS = {"cold_start": 1.3, "first_chart_cold": 1.3, "first_chart_warm": 1.3, "p95_k20": 1.3, "server_cpu_per_visit": 1.5,
-           "browser_cpu_per_visit": 1.3, "rss_peak": 2.0}
+TARGETS = {
+    "cold_start": 1.3,
+    "first_chart_cold": 1.3,
+    "first_chart_warm": 1.3,
+    "p95_k20": 1.3,
+    "server_cpu_per_visit": 1.5,
+    "browser_cpu_per_visit": 1.3,
+    "rss_peak": 2.0,
+}
 
 
 def free_port() -> int:
@@ -69,10 +84,29 @@ class Server:
         self.which, self.cwd, self.port = which, app_dir(which), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         t0 = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                      "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
-                                      "--server.disconnectedSessionTTL", str(SESSION_TTL)],
-                                     cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.disconnectedSessionTTL",
+                str(SESSION_TTL),
+            ],
+            cwd=self.cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         while True:
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
@@ -164,9 +198,17 @@ async def load(browser, server: Server, k: int) -> dict:
     stop.set()
     sampler.join()
     await asyncio.sleep(SESSION_TTL + 8)  # the sessions' websockets are closed; let them expire
-    return dict(k=k, p50=statistics.median(times), p95=quantile(times, 0.95), rss_idle=idle, rss_peak=max(peak),
-                rss_after=server.rss_mib(), server_cpu_per_visit=(cpu1 - cpu0) / k, browser_cpu_per_visit=(bcpu1 - bcpu0) / k,
-                export_browsers=server.export_browsers())
+    return dict(
+        k=k,
+        p50=statistics.median(times),
+        p95=quantile(times, 0.95),
+        rss_idle=idle,
+        rss_peak=max(peak),
+        rss_after=server.rss_mib(),
+        server_cpu_per_visit=(cpu1 - cpu0) / k,
+        browser_cpu_per_visit=(bcpu1 - bcpu0) / k,
+        export_browsers=server.export_browsers(),
+    )
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -188,6 +230,7 @@ async def first_chart(browser, which: str) -> tuple[float, float, float]:
 
 async def downloads(browser, server: Server, n: int) -> dict:
     """n visitors click Download PNG on the same chart at once; every file must equal the chart downloaded alone."""
+
     async def one(i: int) -> tuple[float, bytes]:
         ctx = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page = await ctx.new_page()
@@ -202,8 +245,13 @@ async def downloads(browser, server: Server, n: int) -> dict:
         return elapsed, data
 
     results = await asyncio.gather(*(one(i) for i in range(n)))
-    return dict(n=n, p50=statistics.median(t for t, _ in results), max=max(t for t, _ in results),
-                files=[d for _, d in results], export_browsers=server.export_browsers())
+    return dict(
+        n=n,
+        p50=statistics.median(t for t, _ in results),
+        max=max(t for t, _ in results),
+        files=[d for _, d in results],
+        export_browsers=server.export_browsers(),
+    )
 
 
 def script_times(runs: int) -> dict:
@@ -255,8 +303,15 @@ async def main_async(quick: bool) -> dict:
             reference = alone["files"][0]
             for n in (1, 4, 8):
                 d = alone if n == 1 else await downloads(browser, server, n)
-                res["downloads"].append(dict(n=n, p50=d["p50"], max=d["max"], identical=sum(f == reference for f in d["files"]),
-                                             export_browsers=d["export_browsers"]))
+                res["downloads"].append(
+                    dict(
+                        n=n,
+                        p50=d["p50"],
+                        max=d["max"],
+                        identical=sum(f == reference for f in d["files"]),
+                        export_browsers=d["export_browsers"],
+                    )
+                )
         finally:
             server.stop()
         await browser.close()
@@ -269,34 +324,54 @@ def ratio(ours: float, base: float) -> float:
 
 def report(res: dict) -> None:
     fc = {w: [statistics.median(x) for x in zip(*v)] for w, v in res["first_chart"].items()}
-    rows = [("cold start (s)", fc["ours"][0], fc["baseline"][0], "cold_start"),
-            ("first chart, cold server (s)", fc["ours"][1], fc["baseline"][1], "first_chart_cold"),
-            ("first chart, warm server (s)", fc["ours"][2], fc["baseline"][2], "first_chart_warm")]
+    rows = [
+        ("cold start (s)", fc["ours"][0], fc["baseline"][0], "cold_start"),
+        ("first chart, cold server (s)", fc["ours"][1], fc["baseline"][1], "first_chart_cold"),
+        ("first chart, warm server (s)", fc["ours"][2], fc["baseline"][2], "first_chart_warm"),
+    ]
     print(f"\n{'measure':44} {'ours':>9} {'baseline':>9} {'ratio':>7} {'target':>7}")
     for name, o, b, key in rows:
         r = ratio(o, b)
         print(f"{name:44} {o:9.3f} {b:9.3f} {r:6.2f}x {TARGETS[key]:6.1f}x {'MET' if r <= TARGETS[key] else 'MISSED'}")
-    print(f"\n{'K':>3} {'p50 ours':>9} {'p50 base':>9} {'p95 ours':>9} {'p95 base':>9} {'p95 x':>6} {'srv cpu/visit':>14} {'x':>5} "
-          f"{'brw cpu/visit':>14} {'x':>5} {'RSS idle/peak/after MiB (ours | base)':>40} {'exp br':>6}")
+    print(
+        f"\n{'K':>3} {'p50 ours':>9} {'p50 base':>9} {'p95 ours':>9} {'p95 base':>9} {'p95 x':>6} {'srv cpu/visit':>14} {'x':>5} "
+        f"{'brw cpu/visit':>14} {'x':>5} {'RSS idle/peak/after MiB (ours | base)':>40} {'exp br':>6}"
+    )
     for o, b in zip(res["load"]["ours"], res["load"]["baseline"]):
-        print(f"{o['k']:3d} {o['p50']:9.2f} {b['p50']:9.2f} {o['p95']:9.2f} {b['p95']:9.2f} {ratio(o['p95'], b['p95']):5.2f}x "
-              f"{o['server_cpu_per_visit']:6.3f}/{b['server_cpu_per_visit']:.3f} {ratio(o['server_cpu_per_visit'], b['server_cpu_per_visit']):4.2f}x "
-              f"{o['browser_cpu_per_visit']:6.3f}/{b['browser_cpu_per_visit']:.3f} {ratio(o['browser_cpu_per_visit'], b['browser_cpu_per_visit']):4.2f}x "
-              f"{o['rss_idle']:5.0f}/{o['rss_peak']:5.0f}/{o['rss_after']:5.0f} | {b['rss_idle']:5.0f}/{b['rss_peak']:5.0f}/{b['rss_after']:5.0f} "
-              f"{o['export_browsers']:6d}")
+        print(
+            f"{o['k']:3d} {o['p50']:9.2f} {b['p50']:9.2f} {o['p95']:9.2f} {b['p95']:9.2f} {ratio(o['p95'], b['p95']):5.2f}x "
+            f"{o['server_cpu_per_visit']:6.3f}/{b['server_cpu_per_visit']:.3f} {ratio(o['server_cpu_per_visit'], b['server_cpu_per_visit']):4.2f}x "
+            f"{o['browser_cpu_per_visit']:6.3f}/{b['browser_cpu_per_visit']:.3f} {ratio(o['browser_cpu_per_visit'], b['browser_cpu_per_visit']):4.2f}x "
+            f"{o['rss_idle']:5.0f}/{o['rss_peak']:5.0f}/{o['rss_after']:5.0f} | {b['rss_idle']:5.0f}/{b['rss_peak']:5.0f}/{b['rss_after']:5.0f} "
+            f"{o['export_browsers']:6d}"
+        )
     last_o, last_b = res["load"]["ours"][-1], res["load"]["baseline"][-1]
-    for name, key, value in (("p95 to first chart at the largest K", "p95_k20", ratio(last_o["p95"], last_b["p95"])),
-                             ("server CPU per visit at the largest K", "server_cpu_per_visit", ratio(last_o["server_cpu_per_visit"], last_b["server_cpu_per_visit"])),
-                             ("browser CPU per visit at the largest K", "browser_cpu_per_visit", ratio(last_o["browser_cpu_per_visit"], last_b["browser_cpu_per_visit"])),
-                             ("server RSS at peak, largest K", "rss_peak", ratio(last_o["rss_peak"], last_b["rss_peak"]))):
+    for name, key, value in (
+        ("p95 to first chart at the largest K", "p95_k20", ratio(last_o["p95"], last_b["p95"])),
+        (
+            "server CPU per visit at the largest K",
+            "server_cpu_per_visit",
+            ratio(last_o["server_cpu_per_visit"], last_b["server_cpu_per_visit"]),
+        ),
+        (
+            "browser CPU per visit at the largest K",
+            "browser_cpu_per_visit",
+            ratio(last_o["browser_cpu_per_visit"], last_b["browser_cpu_per_visit"]),
+        ),
+        ("server RSS at peak, largest K", "rss_peak", ratio(last_o["rss_peak"], last_b["rss_peak"])),
+    ):
         print(f"{name:44} {value:6.2f}x (target {TARGETS[key]:.1f}x) {'MET' if value <= TARGETS[key] else 'MISSED'}")
     print("\nPNG downloads at once (containers_index):")
     for d in res["downloads"]:
-        print(f"  {d['n']} visitor(s): p50 {d['p50']:.2f} s, max {d['max']:.2f} s, {d['identical']}/{d['n']} files equal to the chart alone, "
-              f"{d['export_browsers']} export browser(s)")
+        print(
+            f"  {d['n']} visitor(s): p50 {d['p50']:.2f} s, max {d['max']:.2f} s, {d['identical']}/{d['n']} files equal to the chart alone, "
+            f"{d['export_browsers']} export browser(s)"
+        )
     print("\nscript time per run (AppTest, ms):")
     for name, t in res["script"].items():
-        print(f"  {name:12} p50 {t['p50']:7.1f}  p95 {t['p95']:7.1f}  ({ratio(t['p50'], res['script']['baseline']['p50']):.1f}x baseline p50)")
+        print(
+            f"  {name:12} p50 {t['p50']:7.1f}  p95 {t['p95']:7.1f}  ({ratio(t['p50'], res['script']['baseline']['p50']):.1f}x baseline p50)"
+        )
 
 
 def main() -> int:

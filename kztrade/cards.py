@@ -12,8 +12,22 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .charts import (COLOURS, FONT, INK, MUTED, ROUTE_SHORT, STATUS_COLOURS, TEMPLATE, TEXT_COLOURS, Chart, chart_for, esc,
-                     same_months, turnover_bases, wrap)
+from .charts import (
+    COLOURS,
+    FONT,
+    INK,
+    MUTED,
+    ROUTE_SHORT,
+    STATUS_COLOURS,
+    TEMPLATE,
+    TEXT_COLOURS,
+    Chart,
+    chart_for,
+    esc,
+    same_months,
+    turnover_bases,
+    wrap,
+)
 from .i18n import Tr, typeset
 from .model import Dataset, Figure
 from .statements import Words
@@ -35,12 +49,80 @@ class CardSize:
 CARD_SIZES = {"landscape": CardSize("landscape", 1200, 675, True), "portrait": CardSize("portrait", 1080, 1350, False)}
 HIGHLIGHT = TEXT_COLOURS["interview"]  # a dark shade of the interview's orange, readable as text
 # Advance widths of Arial/Helvetica Bold (Liberation Sans Bold has the same metrics), in thousandths of an em.
-BOLD_WIDTHS = dict(zip(" !\"#$%&'()*+,-./0123456789:;<=>?", [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333,
-                                                           278, 278] + [556] * 10 + [333, 333, 584, 584, 584, 611]))
-BOLD_WIDTHS.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
-                                                    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611]))
-BOLD_WIDTHS.update(zip("abcdefghijklmnopqrstuvwxyz", [556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
-                                                    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500]))
+BOLD_WIDTHS = dict(
+    zip(
+        " !\"#$%&'()*+,-./0123456789:;<=>?",
+        [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278]
+        + [556] * 10
+        + [333, 333, 584, 584, 584, 611],
+    )
+)
+BOLD_WIDTHS.update(
+    zip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        [
+            722,
+            722,
+            722,
+            722,
+            667,
+            611,
+            778,
+            722,
+            278,
+            556,
+            722,
+            611,
+            833,
+            722,
+            778,
+            667,
+            778,
+            722,
+            667,
+            611,
+            722,
+            667,
+            944,
+            667,
+            667,
+            611,
+        ],
+    )
+)
+BOLD_WIDTHS.update(
+    zip(
+        "abcdefghijklmnopqrstuvwxyz",
+        [
+            556,
+            611,
+            556,
+            611,
+            556,
+            333,
+            611,
+            611,
+            278,
+            278,
+            556,
+            278,
+            889,
+            611,
+            611,
+            611,
+            611,
+            389,
+            556,
+            333,
+            611,
+            556,
+            778,
+            556,
+            556,
+            500,
+        ],
+    )
+)
 
 
 def bold_px(text: str, size: int) -> float:
@@ -80,18 +162,47 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, s
     _ = w.tr._
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
-        return [(_("{year} · {who}").format(year=g.period_start.year, who=w.series_short(g.series)), g.value, w.number(g), g.series,
-                 g.figure_id == f.figure_id, g.bound, g) for g in figs if g.period_start.year >= f.period_start.year - 1]
+        return [
+            (
+                _("{year} · {who}").format(year=g.period_start.year, who=w.series_short(g.series)),
+                g.value,
+                w.number(g),
+                g.series,
+                g.figure_id == f.figure_id,
+                g.bound,
+                g,
+            )
+            for g in figs
+            if g.period_start.year >= f.period_start.year - 1
+        ]
     heads = [h for h in ds.headline() if h.topic == "containers"]
     rows = []
     for h in heads:
         other = ds.figures.get(h.matches)
         route = _(ROUTE_SHORT[h.measure])
-        rows.append((_("{route}: {who}").format(route=route, who=w.series_short("interview")), h.value, w.tr.pct(h.value, 0, True),
-                     "interview", h.figure_id == f.figure_id, h.bound, h))
+        rows.append(
+            (
+                _("{route}: {who}").format(route=route, who=w.series_short("interview")),
+                h.value,
+                w.tr.pct(h.value, 0, True),
+                "interview",
+                h.figure_id == f.figure_id,
+                h.bound,
+                h,
+            )
+        )
         if other is not None:
-            rows.append((_("{route}: government report").format(route=route), other.value, w.tr.pct(other.value, 0, True), other.series,
-                         h.figure_id == f.figure_id, other.bound, other))
+            rows.append(
+                (
+                    _("{route}: government report").format(route=route),
+                    other.value,
+                    w.tr.pct(other.value, 0, True),
+                    other.series,
+                    h.figure_id == f.figure_id,
+                    other.bound,
+                    other,
+                )
+            )
     return rows
 
 
@@ -103,11 +214,14 @@ def status_text(ds: Dataset, w: Words, f: Figure) -> str:
         return _("{status}. Against the same months of 2023: {parts}.").format(status=w.status(f.status), parts=parts)
     other = ds.figures.get(f.matches)
     period = w.period(other) if other else ""
-    return _("{status}: the Kazakh government's report gives it for {period}. Not an independent check.").format(status=w.status(f.status), period=period)
+    return _("{status}: the Kazakh government's report gives it for {period}. Not an independent check.").format(
+        status=w.status(f.status), period=period
+    )
 
 
 def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
-    """The card for one headline figure: its value, its words with the figure highlighted, its status, its chart, its citation.
+    """The card for one headline figure: its value, its words with the figure highlighted, its status, its chart, its
+    citation.
 
     Where the chart would run into the source line (a long translation, a source line that wraps), the card is drawn
     again with the blocks above the chart set closer together."""
@@ -128,12 +242,15 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
     after_value, quote_line, after_quote, after_attribution = (16, 34, 4, 10) if tight else (30, 34, 10, 22)
     fig = go.Figure()
-    ann = lambda **k: fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)  # noqa: E731
+    # noqa: E731
+    ann = lambda **k: fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)
     px = lambda y: 1 - y / H  # noqa: E731  (card pixels from the top -> paper)
     # Value and what it is.
     value, label = w.value(f), f"{w.fig(f, 'label')}, {w.period(f)}"
     value_px = 64 if cs.landscape else 96
-    while not cs.landscape and bold_px(value, value_px) > W - 2 * pad:  # "17,2 млрд долл. США" is wider than "US$17.2 billion"
+    while (
+        not cs.landscape and bold_px(value, value_px) > W - 2 * pad
+    ):  # "17,2 млрд долл. США" is wider than "US$17.2 billion"
         value_px -= 4
     value_w = bold_px(value, value_px) + 28
     label_w = W - 2 * pad - (value_w if cs.landscape else 0)
@@ -145,9 +262,23 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         label_size -= 2
         label_lines = wrap(label, chars_for(label_w, label_size))
     label_line_px = round(label_size * 1.3)
-    ann(x=0, y=px(pad), yanchor="top", text=f"<b>{esc(typeset(value))}</b>", font=dict(size=value_px, color=HIGHLIGHT), name="value")
+    ann(
+        x=0,
+        y=px(pad),
+        yanchor="top",
+        text=f"<b>{esc(typeset(value))}</b>",
+        font=dict(size=value_px, color=HIGHLIGHT),
+        name="value",
+    )
     label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
-    ann(x=label_x, y=px(label_y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines), font=dict(size=label_size, color=INK), name="label")
+    ann(
+        x=label_x,
+        y=px(label_y),
+        yanchor="top",
+        text="<br>".join(f"<b>{esc(t)}</b>" for t in label_lines),
+        font=dict(size=label_size, color=INK),
+        name="label",
+    )
     if cs.landscape:
         y = max(pad + value_px, label_y + label_line_px * len(label_lines)) + after_value
     else:
@@ -158,20 +289,38 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(quote_line * k) * len(quote) + after_quote
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
-        outlet=iv.outlet, n=turn.number, interviewee=w.interviewee(), interviewee_gen=w.interviewee_gen(), when=w.published(),
-        whose=w.not_spanov())
+        outlet=iv.outlet,
+        n=turn.number,
+        interviewee=w.interviewee(),
+        interviewee_gen=w.interviewee_gen(),
+        when=w.published(),
+        whose=w.not_spanov(),
+    )
     small = round(24 * k)
     att = wrap(attribution, chars_for(W - 2 * pad, small))
-    ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in att), font=dict(size=small, color=MUTED), name="attribution")
+    ann(
+        x=0,
+        y=px(y),
+        yanchor="top",
+        text="<br>".join(esc(t) for t in att),
+        font=dict(size=small, color=MUTED),
+        name="attribution",
+    )
     y += round(31 * k) * len(att) + after_attribution
     # Chart and status: side by side in landscape, stacked in portrait.
     rows = card_rows(ds, w, f)
     # In landscape the chart takes 55 % of the width, or up to 60 % where that keeps every row label on one line.
     longest = max(len(r[0]) for r in rows)
-    chart_frac = 1.0 if not cs.landscape else next((c for c in (0.55, 0.58, 0.6) if chars_for((W - 2 * pad) * c, small) >= longest), 0.6)
+    chart_frac = (
+        1.0
+        if not cs.landscape
+        else next((c for c in (0.55, 0.58, 0.6) if chars_for((W - 2 * pad) * c, small) >= longest), 0.6)
+    )
     status_x = chart_frac + 0.03
     chart_w = (W - 2 * pad) * chart_frac
-    status_lines = wrap(status_text(ds, w, f), chars_for((W - 2 * pad) * (1 - status_x) if cs.landscape else W - 2 * pad, small))
+    status_lines = wrap(
+        status_text(ds, w, f), chars_for((W - 2 * pad) * (1 - status_x) if cs.landscape else W - 2 * pad, small)
+    )
     credit = wrap(w.credit(chart_for(f)), chars_for(W - 2 * pad, small))
     line_px, label_px, bar_px, row_gap = round(31 * k), round(30 * k), round(24 * k), round(8 * k)
     status_px = line_px * len(status_lines)
@@ -195,42 +344,111 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     # Where the card is short of room (Russian words are longer, or the data has grown), leave out context rows,
     # latest first, then earliest: the figure's own row always stays, so this ends.
     while trim and room(chart_h, foot_px) < 0 and len(rows) > 1:
-        later = [r for r in rows if r[6] is not f and f.has_period and r[6].has_period and r[6].period_start >= f.period_start]
+        later = [
+            r
+            for r in rows
+            if r[6] is not f and f.has_period and r[6].has_period and r[6].period_start >= f.period_start
+        ]
         drop = later[-1] if later else next(r for r in rows if r[6] is not f)
         rows = [r for r in rows if r is not drop]
         labels, tops, chart_h, source, foot_px = layout(rows)
     if not cs.landscape:
         spare = max(0.0, room(chart_h, foot_px) - 30)  # spread the leftover height between the blocks
         y += spare * 0.4
-        ann(x=0, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
-            font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
+        ann(
+            x=0,
+            y=px(y),
+            yanchor="top",
+            text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
+            font=dict(size=small, color=STATUS_COLOURS[f.status]),
+            name="status",
+        )
         chart_top = y + status_px + 26 + spare * 0.15
     else:
         chart_top = y
-        ann(x=status_x, y=px(y), yanchor="top", text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
-            font=dict(size=small, color=STATUS_COLOURS[f.status]), name="status")
+        ann(
+            x=status_x,
+            y=px(y),
+            yanchor="top",
+            text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
+            font=dict(size=small, color=STATUS_COLOURS[f.status]),
+            name="status",
+        )
     top_frac, bottom_frac = px(chart_top), max(0.0, px(chart_top + chart_h))
     x_max = max(r[1] for r in rows) * 1.4
     for (label_text, v, vtext, series, marked, bound, _fig), lines, top in zip(rows, labels, tops):
         yy = top + label_px * len(lines) + bar_px / 2
         colour, outline = (COLOURS[series], INK) if marked else ("#DADDE1", "#A9AEB6")
-        fig.add_bar(x=[v], y=[yy], orientation="h", width=bar_px, marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
-                    showlegend=False, hoverinfo="skip")
+        fig.add_bar(
+            x=[v],
+            y=[yy],
+            orientation="h",
+            width=bar_px,
+            marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
+            showlegend=False,
+            hoverinfo="skip",
+        )
         text = "<br>".join(f"<b>{esc(t)}</b>" if marked else esc(t) for t in lines)
-        fig.add_annotation(x=0, y=yy - bar_px / 2 - 2, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, align="left",
-                           text=text, name="row", font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED))
-        fig.add_annotation(x=v, y=yy, xref="x", yref="y", xanchor="left", yanchor="middle", xshift=8, showarrow=False,
-                           text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext), font=dict(size=small, color=INK if marked else MUTED), name="row_value")
+        fig.add_annotation(
+            x=0,
+            y=yy - bar_px / 2 - 2,
+            xref="x",
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            text=text,
+            name="row",
+            font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED),
+        )
+        fig.add_annotation(
+            x=v,
+            y=yy,
+            xref="x",
+            yref="y",
+            xanchor="left",
+            yanchor="middle",
+            xshift=8,
+            showarrow=False,
+            text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext),
+            font=dict(size=small, color=INK if marked else MUTED),
+            name="row_value",
+        )
     fig.update_xaxes(domain=[0, chart_w / (W - 2 * pad)], range=[0, x_max], visible=False, fixedrange=True)
     fig.update_yaxes(domain=[bottom_frac, top_frac], range=[chart_h, 0], visible=False, fixedrange=True)
-    ann(x=0, y=px(H - foot_px + 8), yanchor="top", text="<br>".join(esc(t) for t in source + credit), font=dict(size=small, color=MUTED), name="source")
-    fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT),
-                      barmode="overlay", showlegend=False)
+    ann(
+        x=0,
+        y=px(H - foot_px + 8),
+        yanchor="top",
+        text="<br>".join(esc(t) for t in source + credit),
+        font=dict(size=small, color=MUTED),
+        name="source",
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        width=W,
+        height=H,
+        margin=dict(l=pad, r=pad, t=0, b=0),
+        font=dict(family=FONT),
+        barmode="overlay",
+        showlegend=False,
+    )
     sentence = excerpt(turn.words, f.span)
     alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
-        value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f))
-    return Chart(card_id(f, size), fig, f"{value}: {label}", status_text(ds, w, f), "\n".join(source), w.credit(chart_for(f)), alt,
-                 (f.figure_id,), tr.lang), room(chart_h, foot_px)
+        value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f)
+    )
+    return Chart(
+        card_id(f, size),
+        fig,
+        f"{value}: {label}",
+        status_text(ds, w, f),
+        "\n".join(source),
+        w.credit(chart_for(f)),
+        alt,
+        (f.figure_id,),
+        tr.lang,
+    ), room(chart_h, foot_px)
 
 
 def preview_figure(card: Chart, width: int = 336) -> go.Figure:
@@ -245,8 +463,11 @@ def preview_figure(card: Chart, width: int = 336) -> go.Figure:
         if t.marker is not None and t.marker.line is not None and t.marker.line.width:
             t.marker.line.width = t.marker.line.width * k
     m = fig.layout.margin
-    fig.update_layout(width=width, height=round(fig.layout.height * k), margin=dict(l=(m.l or 0) * k, r=(m.r or 0) * k, t=(m.t or 0) * k,
-                                                                                     b=(m.b or 0) * k))
+    fig.update_layout(
+        width=width,
+        height=round(fig.layout.height * k),
+        margin=dict(l=(m.l or 0) * k, r=(m.r or 0) * k, t=(m.t or 0) * k, b=(m.b or 0) * k),
+    )
     return fig
 
 
@@ -255,13 +476,16 @@ def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> lis
     return [quote_card(ds, f.figure_id, tr, size) for f in ds.headline()]
 
 
-# --- claim cards: one image per checked claim, its words, whose they are, our verdict and why, and where the evidence is ----------
+# --- claim cards: one image per checked claim, its words, whose they are, our verdict and why, and where the evidence
+# is ----------
 
 CLAIM_PAD = 48  # the card's margin on every side, as in the quote cards' 40 px plus room for a feed's rounded corners
 CLAIM_GAP = 22  # between blocks: enough to read them as separate, little enough for a long claim to fit
 CLAIM_LEADING = 1.32  # line height as a share of the font size, for the claim's words and the note
 CLAIM_MAX_LINES = {True: 4, False: 7}
-CLAIM_SPREAD = 0.3  # of the height a short claim leaves unused, the share set between the claim and the rest  # the claim's words at most; their type steps down to MIN_FONT before this is passed
+# of the height a short claim leaves unused, the share set between the claim and the rest  # the claim's words at most;
+# their type steps down to MIN_FONT before this is passed
+CLAIM_SPREAD = 0.3
 
 
 def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
@@ -287,13 +511,32 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
 
     def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
         """(name, lines, font size, colour, bold) for each block, and the height left above the footer."""
-        texts = [("verdict", _("Our verdict: {verdict}").format(verdict=w.verdict(c.verdict)), round(30 * k), verdict.text_colour, True),
-                 ("claim", words, claim_px, INK, True)]
+        texts = [
+            (
+                "verdict",
+                _("Our verdict: {verdict}").format(verdict=w.verdict(c.verdict)),
+                round(30 * k),
+                verdict.text_colour,
+                True,
+            ),
+            ("claim", words, claim_px, INK, True),
+        ]
         if tr.lang != "en":
-            texts.append(("translation", _("Our translation: {text}").format(text=w.claim_field(c, "span")), small, MUTED, False))
-        texts += [("attribution", _("— {who}, {outlet} interview, {when}").format(who=w.claimant(c), outlet=iv.outlet, when=w.published()),
-                   small, MUTED, False),
-                  ("note", w.claim_field(c, "verdict_note"), note_px, INK, False)]
+            texts.append(
+                ("translation", _("Our translation: {text}").format(text=w.claim_field(c, "span")), small, MUTED, False)
+            )
+        texts += [
+            (
+                "attribution",
+                _("— {who}, {outlet} interview, {when}").format(
+                    who=w.claimant(c), outlet=iv.outlet, when=w.published()
+                ),
+                small,
+                MUTED,
+                False,
+            ),
+            ("note", w.claim_field(c, "verdict_note"), note_px, INK, False),
+        ]
         blocks = [(name, wrap_px(text, px_, inner, bold), px_, colour, bold) for name, text, px_, colour, bold in texts]
         used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + CLAIM_GAP for _n, lines, px_, _c, _b in blocks)
         return blocks, H - pad - foot_h - used
@@ -302,29 +545,82 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     while len(wrap_px(words, claim_px, inner, True)) > CLAIM_MAX_LINES[cs.landscape] and claim_px > MIN_FONT:
         claim_px -= 2
     blocks, room = layout(claim_px, note_px)
-    while room < 0 and (claim_px > MIN_FONT or note_px > MIN_FONT):  # a long claim or a long translation: type steps down
+    while room < 0 and (
+        claim_px > MIN_FONT or note_px > MIN_FONT
+    ):  # a long claim or a long translation: type steps down
         claim_px, note_px = max(MIN_FONT, claim_px - 2), max(MIN_FONT, note_px - (claim_px <= MIN_FONT) * 2)
         blocks, room = layout(claim_px, note_px)
     fig = go.Figure()
     y = pad
-    spare = max(0.0, room) * CLAIM_SPREAD  # a short claim leaves room: part of it goes between the claim and what is said of it
+    spare = (
+        max(0.0, room) * CLAIM_SPREAD
+    )  # a short claim leaves room: part of it goes between the claim and what is said of it
     for name, lines, size_px, colour, bold in blocks:
         text = "<br>".join(f"<b>{esc(t)}</b>" if bold else esc(t) for t in lines)
-        fig.add_annotation(xref="paper", yref="paper", x=0, y=1 - y / H, xanchor="left", yanchor="top", showarrow=False, align="left",
-                           text=text, font=dict(size=size_px, color=colour), name=name)
+        fig.add_annotation(
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1 - y / H,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            text=text,
+            font=dict(size=size_px, color=colour),
+            name=name,
+        )
         y += len(lines) * round(size_px * CLAIM_LEADING) + CLAIM_GAP + (spare if name == "claim" else 0)
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=1 - (H - pad - foot_h) / H, xanchor="left", yanchor="top", showarrow=False,
-                       align="left", text="<br>".join(esc(t) for t in foot), font=dict(size=small, color=MUTED), name="source")
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1 - (H - pad - foot_h) / H,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        text="<br>".join(esc(t) for t in foot),
+        font=dict(size=small, color=MUTED),
+        name="source",
+    )
     # a bar in the verdict's colour down the card's left edge: the verdict is seen before a word is read
-    fig.add_shape(type="rect", xref="paper", yref="paper", x0=-pad / inner, x1=(12 - pad) / inner, y0=0, y1=1, line=dict(width=0),
-                  fillcolor=verdict.text_colour, name="verdict_bar")
+    fig.add_shape(
+        type="rect",
+        xref="paper",
+        yref="paper",
+        x0=-pad / inner,
+        x1=(12 - pad) / inner,
+        y0=0,
+        y1=1,
+        line=dict(width=0),
+        fillcolor=verdict.text_colour,
+        name="verdict_bar",
+    )
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
-    fig.update_layout(template=TEMPLATE, width=W, height=H, margin=dict(l=pad, r=pad, t=0, b=0), font=dict(family=FONT), showlegend=False)
-    alt = _("Claim card. {verdict}: {claim} ({who}). {note}").format(verdict=w.verdict(c.verdict), claim=words, who=w.claimant(c),
-                                                                     note=w.claim_field(c, "verdict_note"))
-    return Chart(claim_card_id(c.claim_id, size), fig, words, w.claim_field(c, "verdict_note"), w.claim_sources(c), w.credit("claims"),
-                 alt, c.evidence_ids, tr.lang)
+    fig.update_layout(
+        template=TEMPLATE,
+        width=W,
+        height=H,
+        margin=dict(l=pad, r=pad, t=0, b=0),
+        font=dict(family=FONT),
+        showlegend=False,
+    )
+    alt = _("Claim card. {verdict}: {claim} ({who}). {note}").format(
+        verdict=w.verdict(c.verdict), claim=words, who=w.claimant(c), note=w.claim_field(c, "verdict_note")
+    )
+    return Chart(
+        claim_card_id(c.claim_id, size),
+        fig,
+        words,
+        w.claim_field(c, "verdict_note"),
+        w.claim_sources(c),
+        w.credit("claims"),
+        alt,
+        c.evidence_ids,
+        tr.lang,
+    )
 
 
 def claim_card_id(claim_id: str, size: str = "landscape") -> str:

@@ -10,8 +10,6 @@ colours, so the screen and a PNG look the same.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import calendar
 import contextvars
 import copy
@@ -19,6 +17,7 @@ import functools
 import html
 import re
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -27,13 +26,27 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .i18n import N_, Tr, sentence, typeset
-from .model import Dataset, Derived, Event, Figure
+from .model import Dataset, Derived, Figure
 from .statements import STATUSES, Words
 
 # Okabe–Ito fills, distinguishable with the common colour-vision deficiencies; every bar is also named.
-COLOURS = {"KZ": "#0072B2", "RU": "#D55E00", "interview": "#E69F00", "KZ_rail": "#56B4E9", "outlet": "#999999", "base": "#BBBBBB"}
+COLOURS = {
+    "KZ": "#0072B2",
+    "RU": "#D55E00",
+    "interview": "#E69F00",
+    "KZ_rail": "#56B4E9",
+    "outlet": "#999999",
+    "base": "#BBBBBB",
+}
 # Darker shades for text and outlines: each at least 5:1 on white (WCAG AA asks 4.5:1).
-TEXT_COLOURS = {"KZ": "#0072B2", "RU": "#B54A00", "interview": "#8C5C00", "KZ_rail": "#2A6F97", "outlet": "#595959", "base": "#595959"}
+TEXT_COLOURS = {
+    "KZ": "#0072B2",
+    "RU": "#B54A00",
+    "interview": "#8C5C00",
+    "KZ_rail": "#2A6F97",
+    "outlet": "#595959",
+    "base": "#595959",
+}
 # Statuses never reuse a series colour.
 STATUS_COLOURS = {key: s.text_colour for key, s in STATUSES.items()}
 INK, MUTED, GRID = "#1F2328", "#59606B", "#E5E7EB"
@@ -59,8 +72,10 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-FONT_FILES = {False: "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-              True: "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"}  # Arial's metrics; packages.txt installs them
+FONT_FILES = {
+    False: "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    True: "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+}  # Arial's metrics; packages.txt installs them
 
 
 @functools.lru_cache(maxsize=64)
@@ -207,24 +222,53 @@ def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False
     notes: list[dict] = []
     axes: dict = {}
     top = 0.0
-    right = 12 + max((text_px(r.value_text, SIZES["value"], r.highlight) + (12 if r.bound == "lower_bound" else 5)
-                      for r in rows if r.kind == "bar"), default=0)
+    right = 12 + max(
+        (
+            text_px(r.value_text, SIZES["value"], r.highlight) + (12 if r.bound == "lower_bound" else 5)
+            for r in rows
+            if r.kind == "bar"
+        ),
+        default=0,
+    )
     for k, (group, lay) in enumerate(zip(groups, lays), start=1):
         xa, ya = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
         values = [r.value for r in group if r.kind == "bar"]
         high = (x_max if x_max and not panels else max(values, default=1)) or 1
         domain = [1 - (top + lay.height) / plot_h, 1 - top / plot_h]
-        axes["yaxis" if k == 1 else f"yaxis{k}"] = dict(range=[lay.height, 0], visible=False, fixedrange=True, domain=domain)
+        axes["yaxis" if k == 1 else f"yaxis{k}"] = dict(
+            range=[lay.height, 0], visible=False, fixedrange=True, domain=domain
+        )
         axes["xaxis" if k == 1 else f"xaxis{k}"] = dict(
-            range=[0, high * 1.02], showgrid=True, zeroline=True, zerolinecolor="#9AA0A8", anchor=ya, nticks=5, fixedrange=True,
-            side="bottom", ticks="", tickfont=dict(size=SIZES["tick"], color=MUTED), automargin=False)
+            range=[0, high * 1.02],
+            showgrid=True,
+            zeroline=True,
+            zerolinecolor="#9AA0A8",
+            anchor=ya,
+            nticks=5,
+            fixedrange=True,
+            side="bottom",
+            ticks="",
+            tickfont=dict(size=SIZES["tick"], color=MUTED),
+            automargin=False,
+        )
         traces_k, notes_k = panel_marks(group, lay, xa, ya)
         traces += traces_k
         notes += notes_k
         top += lay.height + PANEL_GAP
-    return go.Figure(data=traces, layout=dict(
-        template=TEMPLATE, height=int(plot_h + MARGIN["t"] + MARGIN["b"]), margin=dict(MARGIN, r=int(right)), barmode="overlay",
-        showlegend=False, dragmode=False, hovermode="closest", annotations=notes, **axes))
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            template=TEMPLATE,
+            height=int(plot_h + MARGIN["t"] + MARGIN["b"]),
+            margin=dict(MARGIN, r=int(right)),
+            barmode="overlay",
+            showlegend=False,
+            dragmode=False,
+            hovermode="closest",
+            annotations=notes,
+            **axes,
+        ),
+    )
 
 
 def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[dict], list[dict]]:
@@ -237,26 +281,95 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
         fill = COLOURS[r.series] if not r.muted else "#DADDE1"
         line = TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6"
         pattern = dict(shape="/", fgcolor="#FFFFFF", size=6, solidity=0.35) if r.bound == "approximate" else None
-        traces.append(dict(type="bar", x=[r.value], y=[y], xaxis=xa, yaxis=ya, orientation="h", width=ROW["bar"], marker=dict(
-            color=r.colour or fill, line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
-            pattern=pattern), hovertemplate="%{customdata}<extra></extra>", customdata=[hover_text(r.hover or (r.text,))], showlegend=False))
+        traces.append(
+            dict(
+                type="bar",
+                x=[r.value],
+                y=[y],
+                xaxis=xa,
+                yaxis=ya,
+                orientation="h",
+                width=ROW["bar"],
+                marker=dict(
+                    color=r.colour or fill,
+                    line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
+                    pattern=pattern,
+                ),
+                hovertemplate="%{customdata}<extra></extra>",
+                customdata=[hover_text(r.hover or (r.text,))],
+                showlegend=False,
+            )
+        )
         if r.bound == "lower_bound":  # an open end: the bar may run further than the words allow
-            traces.append(dict(type="scatter", x=[r.value], y=[y], xaxis=xa, yaxis=ya, mode="markers", showlegend=False, hoverinfo="skip",
-                               cliponaxis=False, marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0))))
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=[r.value],
+                    y=[y],
+                    xaxis=xa,
+                    yaxis=ya,
+                    mode="markers",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    cliponaxis=False,
+                    marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0)),
+                )
+            )
         weight = "<b>{}</b>" if r.highlight else "{}"
-        notes.append(dict(x=r.value, y=y, xref=xa, yref=ya, xanchor="left", yanchor="middle", xshift=12 if r.bound == "lower_bound" else 5,
-                          showarrow=False, text=weight.format(esc(r.value_text)), font=dict(size=SIZES["value"], color=INK), name="value"))
-        notes.append(dict(x=0, y=y - ROW["bar"] / 2 - 2, xref="paper", yref=ya, xanchor="left", yanchor="bottom", showarrow=False,
-                          align="left", text="<br>".join(weight.format(esc(t)) for t in lines_of(r)),
-                          font=dict(size=SIZES["label"], color=MUTED if r.muted else TEXT_COLOURS.get(r.series, INK)), name="label"))
+        notes.append(
+            dict(
+                x=r.value,
+                y=y,
+                xref=xa,
+                yref=ya,
+                xanchor="left",
+                yanchor="middle",
+                xshift=12 if r.bound == "lower_bound" else 5,
+                showarrow=False,
+                text=weight.format(esc(r.value_text)),
+                font=dict(size=SIZES["value"], color=INK),
+                name="value",
+            )
+        )
+        notes.append(
+            dict(
+                x=0,
+                y=y - ROW["bar"] / 2 - 2,
+                xref="paper",
+                yref=ya,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                align="left",
+                text="<br>".join(weight.format(esc(t)) for t in lines_of(r)),
+                font=dict(size=SIZES["label"], color=MUTED if r.muted else TEXT_COLOURS.get(r.series, INK)),
+                name="label",
+            )
+        )
     for r, y in zip(rows, lay.y):
         if r.kind == "bar":
             continue
-        style = {"section": dict(size=SIZES["section"], color=MUTED), "group": dict(size=SIZES["group"], color=INK),
-                 "note": dict(size=SIZES["note"], color=r.colour or STATUS_COLOURS["derived"])}[r.kind]
+        style = {
+            "section": dict(size=SIZES["section"], color=MUTED),
+            "group": dict(size=SIZES["group"], color=INK),
+            "note": dict(size=SIZES["note"], color=r.colour or STATUS_COLOURS["derived"]),
+        }[r.kind]
         text = esc(r.text) if r.kind == "note" else "<br>".join(f"<b>{esc(t)}</b>" for t in lines_of(r))
-        notes.append(dict(x=0, y=y, xref="paper", yref=ya, xanchor="left", yanchor="bottom", showarrow=False, text=text,
-                          align="left", font=style, name=r.kind))
+        notes.append(
+            dict(
+                x=0,
+                y=y,
+                xref="paper",
+                yref=ya,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                text=text,
+                align="left",
+                font=style,
+                name=r.kind,
+            )
+        )
     return traces, notes
 
 
@@ -290,7 +403,11 @@ def capped(figs: list[Figure], limit: int = MAX_BARS) -> tuple[list[Figure], int
     if len(figs) <= limit:
         return figs, 0
     keep = {f.figure_id for f in figs if f.kind == "headline"}
-    rest = sorted((f for f in figs if f.figure_id not in keep), key=lambda f: (f.period_end or date.min, f.stated_on), reverse=True)
+    rest = sorted(
+        (f for f in figs if f.figure_id not in keep),
+        key=lambda f: (f.period_end or date.min, f.stated_on),
+        reverse=True,
+    )
     keep.update(f.figure_id for f in rest[: max(0, limit - len(keep))])
     return [f for f in figs if f.figure_id in keep], len(figs) - len(keep)
 
@@ -299,29 +416,51 @@ def not_drawn(tr: Tr, n: int) -> tuple[str, ...]:
     """The note a chart carries, on screen and in its PNG, when it leaves statements out."""
     if not n:
         return ()
-    return (tr.n_("{n} earlier statement is not drawn here, to keep the chart readable; it is listed, with its source, "
-                  "under Data and sources.",
-                  "{n} earlier statements are not drawn here, to keep the chart readable; every one is listed, with its source, "
-                  "under Data and sources.", n).format(n=tr.num(n)),)
+    return (
+        tr.n_(
+            "{n} earlier statement is not drawn here, to keep the chart readable; it is listed, with its source, "
+            "under Data and sources.",
+            "{n} earlier statements are not drawn here, to keep the chart readable; every one is listed, with its "
+            "source, "
+            "under Data and sources.",
+            n,
+        ).format(n=tr.num(n)),
+    )
 
 
 def same_months(ds: Dataset, head: Figure) -> list[Figure]:
     """Every turnover figure in dollars for the same months of the year as the interview's, any year."""
     months = (head.period_start.month, head.period_start.day, head.period_end.month, head.period_end.day)
-    return [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period
-            and (f.period_start.month, f.period_start.day, f.period_end.month, f.period_end.day) == months]
+    return [
+        f
+        for f in ds.figures.values()
+        if f.measure == "turnover"
+        and f.unit == "usd_bn"
+        and f.has_period
+        and (f.period_start.month, f.period_start.day, f.period_end.month, f.period_end.day) == months
+    ]
 
 
 def turnover_bases(ds: Dataset) -> list[Derived]:
     """The derived changes of the interview's turnover figure, one per side's base."""
-    return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"
-            and ds.figures[d.figure_id].kind == "headline"]
+    return [
+        d
+        for d in ds.derived.values()
+        if d.method == "pct_change"
+        and ds.figures[d.figure_id].measure == "turnover"
+        and ds.figures[d.figure_id].kind == "headline"
+    ]
 
 
 def like_for_like(ds: Dataset) -> list[Derived]:
     """Changes between two context totals of one side, for the same months of two years: what "will it grow?" is judged on."""
-    return [d for d in ds.derived.values() if d.method == "pct_change" and ds.figures[d.figure_id].measure == "turnover"
-            and ds.figures[d.figure_id].kind == "context"]
+    return [
+        d
+        for d in ds.derived.values()
+        if d.method == "pct_change"
+        and ds.figures[d.figure_id].measure == "turnover"
+        and ds.figures[d.figure_id].kind == "context"
+    ]
 
 
 def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
@@ -329,13 +468,19 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     w, _ = Words(ds, tr), tr._
     derivs = turnover_bases(ds)
     head = ds.figures[derivs[0].figure_id]
-    figs, left_out = capped(sorted(same_months(ds, head), key=lambda f: (f.period_start, f.kind != "headline", f.series)))
+    figs, left_out = capped(
+        sorted(same_months(ds, head), key=lambda f: (f.period_start, f.kind != "headline", f.series))
+    )
     rows: list[Row] = []
     for group in grouped(figs, lambda f: f.period_start.year).values():
         rows.append(Row("group", w.period(group[0])))
-        restated = {k for k, n in Counter(f.series for f in group).items() if n > 1}  # two statements of one side: say when
+        restated = {
+            k for k, n in Counter(f.series for f in group).items() if n > 1
+        }  # two statements of one side: say when
         for f in group:
-            rows.append(figure_row(w, f, w.who_when(f) if f.series in restated else w.who(f), highlight=f.kind == "headline"))
+            rows.append(
+                figure_row(w, f, w.who_when(f) if f.series in restated else w.who(f), highlight=f.kind == "headline")
+            )
             if f.kind == "headline":
                 for d in derivs:
                     note = w.against_period(d)
@@ -344,21 +489,44 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     shown = (*[f.figure_id for f in figs], *[d.derived_id for d in derivs])
     months = tr.months(head.period_start, head.period_end)
     title = _("Trade in {months}: the interview's figure beside the officials'").format(months=months)
-    subtitle = _("{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its {value} uses.").format(
-        unit=w.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
-    alt = _("Bar chart of trade in {months}.").format(months=months) + " " + " ".join(
-        f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in figs) + " " + " ".join(
-        f"{w.derived_field(d, 'label')}: {w.derived_value(d)}." for d in derivs)
-    return Chart("turnover_ytd", fig, title, subtitle, w.source_line(figs, derived=derivs), w.credit("turnover_ytd"), alt, shown, tr.lang,
-                 not_drawn(tr, left_out))
+    subtitle = _(
+        "{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its {value} "
+        "uses."
+    ).format(unit=w.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
+    alt = (
+        _("Bar chart of trade in {months}.").format(months=months)
+        + " "
+        + " ".join(f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in figs)
+        + " "
+        + " ".join(f"{w.derived_field(d, 'label')}: {w.derived_value(d)}." for d in derivs)
+    )
+    return Chart(
+        "turnover_ytd",
+        fig,
+        title,
+        subtitle,
+        w.source_line(figs, derived=derivs),
+        w.credit("turnover_ytd"),
+        alt,
+        shown,
+        tr.lang,
+        not_drawn(tr, left_out),
+    )
 
 
 def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     """Every dollar total stated for the trade, by period and by who stated it: whole years, then part-years."""
     w, _ = Words(ds, tr), tr._
-    figs, left_out = capped([f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period])
-    sections = [(_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
-                (_("Part-years, from the start of the year"), sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)))]
+    figs, left_out = capped(
+        [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period]
+    )
+    sections = [
+        (_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
+        (
+            _("Part-years, from the start of the year"),
+            sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)),
+        ),
+    ]
     rows: list[Row] = []
     labels: dict[str, str] = {}  # figure id -> "who, when", for the bars of a period one side restated
     for name, group_figs in sections:
@@ -372,16 +540,30 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     years = sorted({f.period_start.year for f in figs})
     title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
-    subtitle = _("{unit}; one bar per statement, and a date where one side gave a period more than one number. "
-                 "Kazakh and Russian officials' figures are never averaged. "
-                 "“over” is a lower bound: a triangle marks the bar's open end. “about” is approximate: the bar is hatched.").format(unit=w.unit_axis("usd_bn"))
+    subtitle = _(
+        "{unit}; one bar per statement, and a date where one side gave a period more than one number. "
+        "Kazakh and Russian officials' figures are never averaged. "
+        "“over” is a lower bound: a triangle marks the bar's open end. “about” is approximate: the bar is hatched."
+    ).format(unit=w.unit_axis("usd_bn"))
     ordered = [f for _n, g in sections for f in g]
-    alt = _("Bar chart of trade by period and by who stated it.") + " " + " ".join(
-        f"{w.period(f)}, {labels.get(f.figure_id, w.series(f.series))}: {w.value(f)}." for f in ordered)
+    alt = (
+        _("Bar chart of trade by period and by who stated it.")
+        + " "
+        + " ".join(f"{w.period(f)}, {labels.get(f.figure_id, w.series(f.series))}: {w.value(f)}." for f in ordered)
+    )
     pairs = like_for_like(ds)
-    return Chart("turnover_series", fig, title, subtitle, w.source_line(sorted(ordered, key=lambda f: f.kind != "headline")),
-                 w.credit("turnover_series"), alt, (*[f.figure_id for f in ordered], *[d.derived_id for d in pairs]), tr.lang,
-                 not_drawn(tr, left_out))
+    return Chart(
+        "turnover_series",
+        fig,
+        title,
+        subtitle,
+        w.source_line(sorted(ordered, key=lambda f: f.kind != "headline")),
+        w.credit("turnover_series"),
+        alt,
+        (*[f.figure_id for f in ordered], *[d.derived_id for d in pairs]),
+        tr.lang,
+        not_drawn(tr, left_out),
+    )
 
 
 ROUTE = {
@@ -408,17 +590,37 @@ def container_rows(w: Words, heads: list[Figure], context: list[Figure], focus: 
         for h in heads:
             rows.append(Row("group", _(ROUTE[h.measure])))
             muted = bool(focus) and h.figure_id != focus
-            rows.append(figure_row(w, h, _("{who} (“this year”)").format(who=w.series_short("interview")), highlight=not muted, muted=muted))
+            rows.append(
+                figure_row(
+                    w,
+                    h,
+                    _("{who} (“this year”)").format(who=w.series_short("interview")),
+                    highlight=not muted,
+                    muted=muted,
+                )
+            )
             for f in (f for f in pinned if f.figure_id == h.matches):
-                rows.append(figure_row(w, f, _("Kazakh government's report, {period}").format(period=w.period(f)), muted=muted))
+                rows.append(
+                    figure_row(w, f, _("Kazakh government's report, {period}").format(period=w.period(f)), muted=muted)
+                )
     if earlier:
         first = earlier[0]
         rows.append(Row("section", _("Earlier: {period}, railway data").format(period=w.period(first))))
         for measure in dict.fromkeys(f.measure for f in earlier):
             rows.append(Row("group", _(ROUTE[measure])))
-            rows += [figure_row(w, f, _("{who}, against {base}").format(who=_("KTZ railway") if f.series == "KZ_rail" else w.series_short(f.series),
-                                                                                base=w.fig(f, "comparison_base")),
-                                muted=bool(focus)) for f in earlier if f.measure == measure]
+            rows += [
+                figure_row(
+                    w,
+                    f,
+                    _("{who}, against {base}").format(
+                        who=_("KTZ railway") if f.series == "KZ_rail" else w.series_short(f.series),
+                        base=w.fig(f, "comparison_base"),
+                    ),
+                    muted=bool(focus),
+                )
+                for f in earlier
+                if f.measure == measure
+            ]
     return rows
 
 
@@ -434,13 +636,29 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
             r.value_text = tr.pct(r.value, 0, signed=True)
     fig = bar_figure(rows, panels=True)  # one panel, and one axis, per period: never one shared scale
     title = _("Container transit through Kazakhstan: growth rates")
-    subtitle = _("Percent change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover different periods; "
-                 "do not compare them.")
-    alt = _("Bar chart of container growth rates.") + " " + " ".join(
-        f"{_(ROUTE[f.measure])}, {w.series(f.series)}, {w.period(f)}: {w.value(f)}." for f in figs)
+    subtitle = _(
+        "Percent change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover different "
+        "periods; "
+        "do not compare them."
+    )
+    alt = (
+        _("Bar chart of container growth rates.")
+        + " "
+        + " ".join(f"{_(ROUTE[f.measure])}, {w.series(f.series)}, {w.period(f)}: {w.value(f)}." for f in figs)
+    )
     shown = tuple(f.figure_id for f in heads + context)
-    return Chart("containers_growth", fig, title, subtitle, w.source_line(heads + context), w.credit("containers_growth"), alt, shown, tr.lang,
-                 not_drawn(tr, left_out))
+    return Chart(
+        "containers_growth",
+        fig,
+        title,
+        subtitle,
+        w.source_line(heads + context),
+        w.credit("containers_growth"),
+        alt,
+        shown,
+        tr.lang,
+        not_drawn(tr, left_out),
+    )
 
 
 def containers_index(ds: Dataset, tr: Tr) -> Chart:
@@ -450,22 +668,48 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     heads = [ds.figures[d.figure_id] for d in derivs]
     pinned = [ds.figures[h.matches] for h in heads if h.matches]
     period = w.period(pinned[0]) if pinned else w.period(heads[0])
-    base_period = sentence(w.fig(heads[0], "comparison_base"))  # the interview's own words for its base: "the same period of 2023"
+    base_period = sentence(
+        w.fig(heads[0], "comparison_base")
+    )  # the interview's own words for its base: "the same period of 2023"
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
         rows.append(Row("group", _(ROUTE[h.measure])))
         base_label = _("{period} = 100 (the base)").format(period=sentence(w.fig(h, "comparison_base")))
         rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, _("base = 100"))))
-        rows.append(Row("bar", _("“This year”, at the interview's {growth}").format(growth=w.value(h)), d.value, "interview",
-                        w.derived_value(d), highlight=True, hover=(w.derived_value(d), w.derived_method(d))))
+        rows.append(
+            Row(
+                "bar",
+                _("“This year”, at the interview's {growth}").format(growth=w.value(h)),
+                d.value,
+                "interview",
+                w.derived_value(d),
+                highlight=True,
+                hover=(w.derived_value(d), w.derived_method(d)),
+            )
+        )
     fig = bar_figure(rows, x_limit([d.value for d in derivs]))
     title = _("Container volumes as an index: the base made explicit")
-    subtitle = _("{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives {period}.").format(
-        base=base_period, period=period)
-    alt = _("Bar chart: index with {base} = 100.").format(base=base_period) + " " + " ".join(
-        f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
+    subtitle = _(
+        "{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives "
+        "{period}."
+    ).format(base=base_period, period=period)
+    alt = (
+        _("Bar chart: index with {base} = 100.").format(base=base_period)
+        + " "
+        + " ".join(f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
+    )
     shown = (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned))
-    return Chart("containers_index", fig, title, subtitle, w.source_line(heads + pinned, derived=derivs), w.credit("containers_index"), alt, shown, tr.lang)
+    return Chart(
+        "containers_index",
+        fig,
+        title,
+        subtitle,
+        w.source_line(heads + pinned, derived=derivs),
+        w.credit("containers_index"),
+        alt,
+        shown,
+        tr.lang,
+    )
 
 
 def last_day(text: str) -> str:
@@ -491,8 +735,6 @@ def wrap(text: str, width: int) -> list[str]:
 def unbroken(text: str) -> str:
     """Text that `wrap` keeps on one line, such as a date ("24 авг. 2023 г.")."""
     return text.replace(" ", "\u00a0")
-
-
 
 
 PX_PER_DAY = 1.25  # the timeline's scale: a year is 456 px, so a month's gap shows and 15 days still separate two dots
@@ -526,11 +768,31 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         lines, status = wrap(w.event(e, "short_label"), FIT.get().timeline), []
         if claim:
             nearest = next(n for n in events if n.event_id == e.nearest_event_id)
-            status = wrap(_("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), FIT.get().timeline)
-        items.append(("claim" if claim else "event", e.event_id, tr.date_range(e.date, e.date_end), first_day(e.date),
-                      date.fromisoformat(last_day(e.date_end or e.date)), lines + status, len(status)))
-    items.append(("published", "published", tr.date(iv.published), first_day(iv.published), date.fromisoformat(last_day(iv.published)),
-                  wrap(_("The interview is published, {when}").format(when=w.published()), FIT.get().timeline), 0))
+            status = wrap(
+                _("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), FIT.get().timeline
+            )
+        items.append(
+            (
+                "claim" if claim else "event",
+                e.event_id,
+                tr.date_range(e.date, e.date_end),
+                first_day(e.date),
+                date.fromisoformat(last_day(e.date_end or e.date)),
+                lines + status,
+                len(status),
+            )
+        )
+    items.append(
+        (
+            "published",
+            "published",
+            tr.date(iv.published),
+            first_day(iv.published),
+            date.fromisoformat(last_day(iv.published)),
+            wrap(_("The interview is published, {when}").format(when=w.published()), FIT.get().timeline),
+            0,
+        )
+    )
     items.sort(key=lambda it: (it[4], it[0] == "published"))
     t0 = min(it[3] for it in items)
 
@@ -549,73 +811,247 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
     if claim is not None:
         nearest = next(n for n in events if n.event_id == claim.nearest_event_id)
         n = months_between(first_day(nearest.date), first_day(claim.date))
-        gap_item = (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2, wrap(tr.n_(
-            "{n} month between the nearest dated statement we found and the claimed announcement",
-            "{n} months between the nearest dated statement we found and the claimed announcement", n).format(n=tr.num(n)), FIT.get().timeline)
+        gap_item = (
+            (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2,
+            wrap(
+                tr.n_(
+                    "{n} month between the nearest dated statement we found and the claimed announcement",
+                    "{n} months between the nearest dated statement we found and the claimed announcement",
+                    n,
+                ).format(n=tr.num(n)),
+                FIT.get().timeline,
+            ),
+        )
     for kind, key, when, start, end, lines, n_status in items:
         y0, y1 = at(start), at(end)
         y = (y0 + y1) / 2
         marks[key] = (y0, y1)
-        colour = {"event": COLOURS["KZ"], "claim": STATUS_COLOURS["no_source_found"], "published": COLOURS["interview"]}[kind]
+        colour = {
+            "event": COLOURS["KZ"],
+            "claim": STATUS_COLOURS["no_source_found"],
+            "published": COLOURS["interview"],
+        }[kind]
         if y1 - y0 > 3:  # a span: the days or the month it covers, as a band on the axis
-            shapes.append(dict(type="rect", xref="paper", yref="y", x0=axis_x - 0.006, x1=axis_x + 0.006, y0=y0, y1=y1, line=dict(width=0),
-                               fillcolor=colour, opacity=0.35, layer="below"))
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="paper",
+                    yref="y",
+                    x0=axis_x - 0.006,
+                    x1=axis_x + 0.006,
+                    y0=y0,
+                    y1=y1,
+                    line=dict(width=0),
+                    fillcolor=colour,
+                    opacity=0.35,
+                    layer="below",
+                )
+            )
         e = by_id.get(key)
         hover = hover_text((w.event(e, "description"), w.cite_event(e)) if e else (w.published(),))
         symbol = {"event": "circle", "claim": "diamond-open", "published": "square"}[kind]
-        traces.append(dict(type="scatter", x=[axis_x], y=[y], mode="markers", showlegend=False, hovertemplate="%{customdata}<extra></extra>",
-                           customdata=[hover], marker=dict(symbol=symbol, size=15 if kind == "claim" else 13, color=colour,
-                                                           line=dict(color=colour, width=3 if kind == "claim" else 1))))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[axis_x],
+                y=[y],
+                mode="markers",
+                showlegend=False,
+                hovertemplate="%{customdata}<extra></extra>",
+                customdata=[hover],
+                marker=dict(
+                    symbol=symbol,
+                    size=15 if kind == "claim" else 13,
+                    color=colour,
+                    line=dict(color=colour, width=3 if kind == "claim" else 1),
+                ),
+            )
+        )
         if gap_item is not None and kind == "claim":  # the gap's note sits in the text column, in the empty months
             gy, glines = gap_item
             top = max(gy - len(glines) * line_px / 2, bottom + gap)
-            notes.append(dict(x=text_x, y=top, xref="paper", yref="y", xanchor="left", yanchor="top", align="left", showarrow=False,
-                              name="gap", text="<br>".join(f"<i>{esc(t)}</i>" for t in glines),
-                              font=dict(size=12, color=STATUS_COLOURS["no_source_found"])))
+            notes.append(
+                dict(
+                    x=text_x,
+                    y=top,
+                    xref="paper",
+                    yref="y",
+                    xanchor="left",
+                    yanchor="top",
+                    align="left",
+                    showarrow=False,
+                    name="gap",
+                    text="<br>".join(f"<i>{esc(t)}</i>" for t in glines),
+                    font=dict(size=12, color=STATUS_COLOURS["no_source_found"]),
+                )
+            )
             bottom = top + len(glines) * line_px
         top = max(y - date_px / 2, bottom + gap)
         if top - (y - date_px / 2) > 2:  # pushed down by the words above: a leader line back to the mark
-            shapes.append(dict(type="line", xref="paper", yref="y", x0=axis_x + 0.012, x1=text_x - 0.008, y0=y, y1=top + date_px / 2,
-                               line=dict(color="#9AA0A8", width=1)))
-        notes.append(dict(x=text_x, y=top + date_px / 2, xref="paper", yref="y", xanchor="left", yanchor="middle", showarrow=False, name="date",
-                          text=f"<b>{esc(when)}</b>", font=dict(size=13, color=STATUS_COLOURS["no_source_found"] if kind == "claim" else INK)))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="paper",
+                    yref="y",
+                    x0=axis_x + 0.012,
+                    x1=text_x - 0.008,
+                    y0=y,
+                    y1=top + date_px / 2,
+                    line=dict(color="#9AA0A8", width=1),
+                )
+            )
+        notes.append(
+            dict(
+                x=text_x,
+                y=top + date_px / 2,
+                xref="paper",
+                yref="y",
+                xanchor="left",
+                yanchor="middle",
+                showarrow=False,
+                name="date",
+                text=f"<b>{esc(when)}</b>",
+                font=dict(size=13, color=STATUS_COLOURS["no_source_found"] if kind == "claim" else INK),
+            )
+        )
         body = [esc(t) for t in lines]
         for i in range(len(body) - n_status, len(body)):  # the claim's status, in the status colour
             body[i] = f"<span style='color:{STATUS_COLOURS['no_source_found']}'><b>{body[i]}</b></span>"
-        notes.append(dict(x=text_x, y=top + date_px, xref="paper", yref="y", xanchor="left", yanchor="top", align="left",
-                          showarrow=False, name="text", text="<br>".join(body), font=dict(size=13, color=INK)))
+        notes.append(
+            dict(
+                x=text_x,
+                y=top + date_px,
+                xref="paper",
+                yref="y",
+                xanchor="left",
+                yanchor="top",
+                align="left",
+                showarrow=False,
+                name="text",
+                text="<br>".join(body),
+                font=dict(size=13, color=INK),
+            )
+        )
         bottom = top + date_px + len(lines) * line_px
     for year in range(t0.year + 1, max(it[4] for it in items).year + 1):  # where each year begins, on the time axis
         y = at(date(year, 1, 1))
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=axis_x + 0.02, y0=y, y1=y, line=dict(color="#9AA0A8", width=1)))
-        notes.append(dict(x=0, y=y, xref="paper", yref="y", xanchor="left", yanchor="bottom", showarrow=False, name="year",
-                          text=str(year), font=dict(size=12, color=MUTED)))
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=axis_x + 0.02,
+                y0=y,
+                y1=y,
+                line=dict(color="#9AA0A8", width=1),
+            )
+        )
+        notes.append(
+            dict(
+                x=0,
+                y=y,
+                xref="paper",
+                yref="y",
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                name="year",
+                text=str(year),
+                font=dict(size=12, color=MUTED),
+            )
+        )
     if claim is not None:  # a bracket in the marker column from the nearest statement we found to the claim
         y0, y1 = marks[claim.nearest_event_id][0], marks[claim.event_id][0]
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0.012, x1=0.012, y0=y0, y1=y1,
-                           line=dict(color=STATUS_COLOURS["no_source_found"], width=2, dash="dot")))
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0.012,
+                x1=0.012,
+                y0=y0,
+                y1=y1,
+                line=dict(color=STATUS_COLOURS["no_source_found"], width=2, dash="dot"),
+            )
+        )
         for yy in (y0, y1):
-            shapes.append(dict(type="line", xref="paper", yref="y", x0=0.012, x1=0.024, y0=yy, y1=yy,
-                               line=dict(color=STATUS_COLOURS["no_source_found"], width=2)))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="paper",
+                    yref="y",
+                    x0=0.012,
+                    x1=0.024,
+                    y0=yy,
+                    y1=yy,
+                    line=dict(color=STATUS_COLOURS["no_source_found"], width=2),
+                )
+            )
     height = max(bottom, max(y1 for _y0, y1 in marks.values())) + 8
-    shapes.append(dict(type="line", xref="paper", yref="y", x0=axis_x, x1=axis_x, y0=0, y1=height, line=dict(color=GRID, width=2), layer="below"))
-    fig = go.Figure(data=traces, layout=dict(
-        template=TEMPLATE, height=int(height + 12), margin=dict(l=10, r=10, t=6, b=6), showlegend=False, dragmode=False,
-        annotations=notes, shapes=shapes, xaxis=dict(range=[0, 1], visible=False, fixedrange=True),
-        yaxis=dict(range=[height, 0], visible=False, fixedrange=True)))
+    shapes.append(
+        dict(
+            type="line",
+            xref="paper",
+            yref="y",
+            x0=axis_x,
+            x1=axis_x,
+            y0=0,
+            y1=height,
+            line=dict(color=GRID, width=2),
+            layer="below",
+        )
+    )
+    fig = go.Figure(
+        data=traces,
+        layout=dict(
+            template=TEMPLATE,
+            height=int(height + 12),
+            margin=dict(l=10, r=10, t=6, b=6),
+            showlegend=False,
+            dragmode=False,
+            annotations=notes,
+            shapes=shapes,
+            xaxis=dict(range=[0, 1], visible=False, fixedrange=True),
+            yaxis=dict(range=[height, 0], visible=False, fixedrange=True),
+        ),
+    )
     title = _("Kazakhstan and BRICS: what was said, and when")
     claims = [e for e in events if e.status == "no_source_found"]
-    subtitle = _("Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
-                 "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; the "
-                 "dotted bracket joins it to the nearest dated statement we found.").format(span=", ".join(e.span for e in claims))
-    alt = _("Timeline.") + " " + " ".join(
-        f"{tr.date(e.date)}: {w.event(e, 'description')}" + (" " + _("Status: no source found; nearest {date}.").format(
-            date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))) if e.status == "no_source_found" else "")
-        for e in events)
+    subtitle = _(
+        "Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
+        "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; the "
+        "dotted bracket joins it to the nearest dated statement we found."
+    ).format(span=", ".join(e.span for e in claims))
+    alt = (
+        _("Timeline.")
+        + " "
+        + " ".join(
+            f"{tr.date(e.date)}: {w.event(e, 'description')}"
+            + (
+                " "
+                + _("Status: no source found; nearest {date}.").format(
+                    date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))
+                )
+                if e.status == "no_source_found"
+                else ""
+            )
+            for e in events
+        )
+    )
     if gap_item is not None:
         alt += " " + " ".join(gap_item[1]) + "."
-    return Chart("brics_timeline", fig, title, subtitle, w.source_line(events=events), w.credit("brics_timeline"), alt,
-                 tuple(e.event_id for e in events), tr.lang)
+    return Chart(
+        "brics_timeline",
+        fig,
+        title,
+        subtitle,
+        w.source_line(events=events),
+        w.credit("brics_timeline"),
+        alt,
+        tuple(e.event_id for e in events),
+        tr.lang,
+    )
 
 
 CHARTS: dict[str, ChartSpec] = {
@@ -657,6 +1093,7 @@ def build_chart(ds: Dataset, chart_id: str, tr: Tr | None = None, fit: Fit = NAR
 
 # --- the export figure: the same strings as the page, drawn into the image -----------------------------
 
+
 def wrap_px(text: str, size: int, width_px: float, bold: bool = False) -> list[str]:
     """Lines that fit a pixel width in the font Chromium draws with, measured word by word (a per-character guess
     cut a Russian title mid-word). Typeset first, so a no-break space keeps its words on one line."""
@@ -684,35 +1121,87 @@ def compose(chart: Chart, width: int = EXPORT_WIDTH) -> go.Figure:
     head_px = 16 + 25 * len(title) + 6 + 18 * len(sub) + 12
     foot_px = 16 + 16 * len(foot) + 8
     t0, b0, l0, r0 = (int(getattr(fig.layout.margin, k)) for k in ("t", "b", "l", "r"))  # numbers, not the live object
-    fig.update_layout(width=width, height=int(fig.layout.height + head_px + foot_px),
-                      margin=dict(l=max(l0, 12), r=max(r0, 12), t=t0 + head_px, b=b0 + foot_px))
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", yshift=t0 + 8 + 18 * len(sub) + 6,
-                       showarrow=False, align="left", name="title", text="<br>".join(f"<b>{esc(t)}</b>" for t in title),
-                       font=dict(size=20, color=INK))
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", yshift=t0 + 8, showarrow=False,
-                       align="left", name="subtitle", text="<br>".join(esc(t) for t in sub), font=dict(size=14, color=MUTED))
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-(b0 + 12), showarrow=False,
-                       align="left", name="source", text="<br>".join(esc(t) for t in foot), font=dict(size=12, color=MUTED))
+    fig.update_layout(
+        width=width,
+        height=int(fig.layout.height + head_px + foot_px),
+        margin=dict(l=max(l0, 12), r=max(r0, 12), t=t0 + head_px, b=b0 + foot_px),
+    )
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        yshift=t0 + 8 + 18 * len(sub) + 6,
+        showarrow=False,
+        align="left",
+        name="title",
+        text="<br>".join(f"<b>{esc(t)}</b>" for t in title),
+        font=dict(size=20, color=INK),
+    )
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        yshift=t0 + 8,
+        showarrow=False,
+        align="left",
+        name="subtitle",
+        text="<br>".join(esc(t) for t in sub),
+        font=dict(size=14, color=MUTED),
+    )
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-(b0 + 12),
+        showarrow=False,
+        align="left",
+        name="source",
+        text="<br>".join(esc(t) for t in foot),
+        font=dict(size=12, color=MUTED),
+    )
     return fig
 
 
 # The embed page at its narrowest (360 px): its text column, and each block's type as the page draws it (a Streamlit
 # h2 and captions in Source Sans). Widths are measured in Liberation Sans, which runs a little wider, so the estimate
 # errs on the side of room; tests/test_e2e.py checks it against the rendered page in both languages.
-EMBED_TEXT_WIDTH = (360 - 2 * 13.6) / 0.95  # the page's Source Sans sets about 5 % more text a line than Liberation Sans
-EMBED_BLOCKS = {"title": (21, 25.0, True), "caption": (14, 22.4, False), "link": (16, 25.6, False)}  # size, line height, bold
-EMBED_GAPS = 11.2 * 5 + 2 * 9.6 + 8 + 24  # the phone's 0.7 rem between blocks, the padding above and below, 24 px to spare
+EMBED_TEXT_WIDTH = (
+    360 - 2 * 13.6
+) / 0.95  # the page's Source Sans sets about 5 % more text a line than Liberation Sans
+EMBED_BLOCKS = {
+    "title": (21, 25.0, True),
+    "caption": (14, 22.4, False),
+    "link": (16, 25.6, False),
+}  # size, line height, bold
+EMBED_GAPS = (
+    11.2 * 5 + 2 * 9.6 + 8 + 24
+)  # the phone's 0.7 rem between blocks, the padding above and below, 24 px to spare
 
 
 def embed_height(charts: list[Chart], back_link: list[str]) -> int:
     """The iframe height that shows an embedded chart whole at 360 px in every language: its tallest version."""
+
     def lines(text: str, block: str) -> float:
         size, line_px, bold = EMBED_BLOCKS[block]
         return sum(len(wrap_px(part, size, EMBED_TEXT_WIDTH, bold)) for part in text.split("\n")) * line_px
 
     def one(c: Chart, link: str) -> float:
         captions = [c.subtitle, *c.notes, c.source, c.credit]
-        return c.figure.layout.height + lines(c.title, "title") + sum(lines(t, "caption") for t in captions) + lines(link, "link")
+        return (
+            c.figure.layout.height
+            + lines(c.title, "title")
+            + sum(lines(t, "caption") for t in captions)
+            + lines(link, "link")
+        )
 
     return int(max(one(c, link) for c, link in zip(charts, back_link)) + EMBED_GAPS + 0.5)
 

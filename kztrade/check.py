@@ -11,8 +11,8 @@ from pathlib import Path
 from .guard import Package, Problem, printable, read_package
 
 LANG_NAMES = {"ru": "Russian"}
-from .verdicts import VERDICTS
 from .quotes import bound_in, find_value, says_own_data
+from .verdicts import VERDICTS
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
 URL_FIELDS = {"url", "url_alt"}
@@ -32,18 +32,25 @@ def check_data(data_dir: Path, reference: Path | None = None, full: bool = True)
     return check_package(Path(data_dir), pkg, problems, reference, full)
 
 
-def check_package(data_dir: Path, pkg: Package | None, problems: list[Problem], reference: Path | None, full: bool) -> list[Problem]:
+def check_package(
+    data_dir: Path, pkg: Package | None, problems: list[Problem], reference: Path | None, full: bool
+) -> list[Problem]:
     """Every problem, given what the guard read and found."""
     if pkg is None:
         return problems
     unsafe_files = any(p.row is None and (p.field in ("", "path")) for p in problems)
     if full and not unsafe_files:  # never hand frictionless a symlink or a path outside the folder
-        # The guard checks what frictionless does for this schema; frictionless speaks only where the guard found nothing.
+        # The guard checks what frictionless does for this schema; frictionless speaks only where the guard found
+        # nothing.
         seen = {(p.file, p.row) for p in problems}
         broken = {p.file for p in problems if p.row in (None, 1)}  # a file whose header or structure is already wrong
-        problems = problems + [p for p in schema_problems(data_dir, pkg) if (p.file, p.row) not in seen and p.file not in broken]
+        problems = problems + [
+            p for p in schema_problems(data_dir, pkg) if (p.file, p.row) not in seen and p.file not in broken
+        ]
     all_read = len(pkg.tables) == len([r for r in pkg.descriptor["resources"] if r.get("type") == "table"])
-    if all_read and pkg.keys_ok and not pkg.unreadable:  # with an id used twice, references by meaning would be read against the wrong row
+    if (
+        all_read and pkg.keys_ok and not pkg.unreadable
+    ):  # with an id used twice, references by meaning would be read against the wrong row
         problems += rule_problems(pkg, data_dir, reference)
     order = {pkg.paths.get(t, f"{t}.csv"): i for i, t in enumerate(TABLES)}
     return sorted(set(problems), key=lambda p: (order.get(p.file, -1), p.row or 0, p.field, p.message))
@@ -212,15 +219,31 @@ class Rules:
                     english, other = row.get(source, ""), row.get(f["name"], "")
                     quoted_as_is = source == "quote_en" and row.get("quote_lang") in ("en", f.get("kztrade:lang"))
                     if english and not other and not quoted_as_is:
-                        self.add(res["name"], n, next(iter(row.values())), f["name"],
-                                 f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is missing; write it here")
+                        self.add(
+                            res["name"],
+                            n,
+                            next(iter(row.values())),
+                            f["name"],
+                            f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is missing; write it here",
+                        )
                     elif other and not english:
-                        self.add(res["name"], n, next(iter(row.values())), f["name"], f"has text, but {source} is empty: remove it, or fill {source}")
+                        self.add(
+                            res["name"],
+                            n,
+                            next(iter(row.values())),
+                            f["name"],
+                            f"has text, but {source} is empty: remove it, or fill {source}",
+                        )
 
     def dates(self) -> None:
         """Dates of the right shape that are no real day, and periods that end before they start."""
-        for table, fields in {"interview": ("published",), "sources": ("published",), "figures": ("stated_on",), "events": ("date", "date_end"),
-                              "evidence": ("stated_on",)}.items():
+        for table, fields in {
+            "interview": ("published",),
+            "sources": ("published",),
+            "figures": ("stated_on",),
+            "events": ("date", "date_end"),
+            "evidence": ("stated_on",),
+        }.items():
             for n, row in enumerate(self.pkg.tables.get(table, []), start=2):
                 for field in fields:
                     value = row.get(field, "")
@@ -238,7 +261,9 @@ class Rules:
         for n, row in enumerate(self.pkg.tables["turns"], start=2):
             kind, role = row["kind"], row["role"]
             if kind in expected_role and role != expected_role[kind]:
-                self.add("turns", n, row["turn_id"], "role", f"a {kind} must have role {expected_role[kind]!r}, not {role!r}")
+                self.add(
+                    "turns", n, row["turn_id"], "role", f"a {kind} must have role {expected_role[kind]!r}, not {role!r}"
+                )
             if role != "interviewee" and interviewee and row["speaker"] == interviewee:
                 self.add("turns", n, row["turn_id"], "speaker", f"{interviewee} only speaks in answers")
         if not any(r["kind"] == "title" for r in self.pkg.tables["turns"]):
@@ -265,12 +290,27 @@ class Rules:
                 a, b = int(row["line_start"] or 0), int(row["line_end"] or 0)
             except ValueError:
                 continue
-            expected = "\n".join(lines[a - 1: b])
+            expected = "\n".join(lines[a - 1 : b])
             if row["text"] != expected:
-                at = next((i for i, (x, y) in enumerate(zip(row["text"], expected)) if x != y), min(len(row["text"]), len(expected)))
-                self.add("turns", n, row["turn_id"], "text", f"differs from {name} (lines {a}–{b}) at character {at + 1}; copy the text verbatim")
+                at = next(
+                    (i for i, (x, y) in enumerate(zip(row["text"], expected)) if x != y),
+                    min(len(row["text"]), len(expected)),
+                )
+                self.add(
+                    "turns",
+                    n,
+                    row["turn_id"],
+                    "text",
+                    f"differs from {name} (lines {a}–{b}) at character {at + 1}; copy the text verbatim",
+                )
             if a != covered + 1:
-                self.add("turns", n, row["turn_id"], "line_start", f"is {a}, expected {covered + 1}: turns must cover {name} line by line")
+                self.add(
+                    "turns",
+                    n,
+                    row["turn_id"],
+                    "line_start",
+                    f"is {a}, expected {covered + 1}: turns must cover {name} line by line",
+                )
             covered = b
         if covered != len(lines):
             self.add("turns", None, "", "line_end", f"turns end at line {covered}, but {name} has {len(lines)} lines")
@@ -280,7 +320,10 @@ class Rules:
         fid = row["figure_id"]
         add = lambda field, msg: self.add("figures", n, fid, field, msg)  # noqa: E731
         if (row["period_start"] == "") != (row["period_end"] == ""):
-            add("period_end" if row["period_start"] else "period_start", "give both ends of the period, or neither (a statement with no period)")
+            add(
+                "period_end" if row["period_start"] else "period_start",
+                "give both ends of the period, or neither (a statement with no period)",
+            )
         elif not row["period_start"] and not row["period_label"]:
             add("period_label", "a figure with no period must say so in period_label (for example “period not stated”)")
         elif row["period_start"] and row["period_start"] > row["period_end"]:
@@ -303,9 +346,15 @@ class Rules:
         if turn is not None and span and span not in turn["text"]:
             add("span", f"{span!r} does not occur verbatim in turn {row['turn_id']}")
         if turn is not None and turn["role"] != "interviewer":
-            add("turn_id", f"turn {row['turn_id']} is not a question ({turn['speaker']}, {turn['kind']}); headline figures are the interviewer's")
+            add(
+                "turn_id",
+                f"turn {row['turn_id']} is not a question ({turn['speaker']}, {turn['kind']}); headline figures are the interviewer's",
+            )
         if outlet and not row["stated_by"].startswith(outlet):
-            add("stated_by", f"{row['stated_by']!r} must start with {outlet!r}: the headline figures are stated in the interviewer's questions")
+            add(
+                "stated_by",
+                f"{row['stated_by']!r} must start with {outlet!r}: the headline figures are stated in the interviewer's questions",
+            )
         if span:
             value = num(row, "value")
             printed = find_value(span, value) if value is not None else None
@@ -313,12 +362,18 @@ class Rules:
             if not numbers:
                 add("span", f"{span!r} prints no number")
             elif printed is None and value is not None:
-                add("value", f"{row['value']} does not match its span {span!r}, which prints {numbers[0].replace(',', '.')}")
+                add(
+                    "value",
+                    f"{row['value']} does not match its span {span!r}, which prints {numbers[0].replace(',', '.')}",
+                )
             unit_words = {"usd_bn": r"\$.*\bbillion\b", "pct": r"%$"}
             if row["unit"] in unit_words and not re.search(unit_words[row["unit"]], span):
                 add("unit", f"unit {row['unit']!r} does not match its span {span!r}")
         if row["status"] not in HEADLINE_STATUSES:
-            add("status", f"a headline figure's status is one of {', '.join(sorted(HEADLINE_STATUSES))}, not {row['status']!r}")
+            add(
+                "status",
+                f"a headline figure's status is one of {', '.join(sorted(HEADLINE_STATUSES))}, not {row['status']!r}",
+            )
         other = self.figures.get(row["matches"])
         if row["status"] == "matches_report" and not row["matches"]:
             add("matches", "status 'matches_report' must name the figure it matches")
@@ -326,7 +381,10 @@ class Rules:
             add("matches", f"names {row['matches']!r} but status is {row['status']!r}")
         elif other is not None:
             if (num(other, "value"), other["unit"]) != (num(row, "value"), row["unit"]):
-                add("matches", f"{row['matches']} says {other['value']} {other['unit']}, not {row['value']} {row['unit']}")
+                add(
+                    "matches",
+                    f"{row['matches']} says {other['value']} {other['unit']}, not {row['value']} {row['unit']}",
+                )
             elif other["kind"] != "context" or other["status"] != "reported":
                 add("matches", f"{row['matches']} must be a context figure whose quote was read (status 'reported')")
 
@@ -335,32 +393,48 @@ class Rules:
         if not row["source_id"]:
             add("source_id", "a context figure must name its source")
         if row["status"] not in CONTEXT_STATUSES:
-            add("status", f"a context figure's status is one of {', '.join(sorted(CONTEXT_STATUSES))}, not {row['status']!r}")
+            add(
+                "status",
+                f"a context figure's status is one of {', '.join(sorted(CONTEXT_STATUSES))}, not {row['status']!r}",
+            )
         self.quote_rules("figures", row, add)
         quote = row["quote"]
         value = num(row, "value")
         if quote and value is not None:
             found = find_value(quote, value, row["quote_lang"])
             if found is None:
-                add("value", f"{row['value']} is not in its quote; copy the number as the source prints it, or fix the value")
+                add(
+                    "value",
+                    f"{row['value']} is not in its quote; copy the number as the source prints it, or fix the value",
+                )
             else:
                 bound, words = bound_in(quote, found)
                 if bound != row["bound"]:
-                    said = f"says “{words}”, which makes it {BOUND_NAMES[bound]}" if words else f"prints it bare, which makes it {BOUND_NAMES[bound]}"
+                    said = (
+                        f"says “{words}”, which makes it {BOUND_NAMES[bound]}"
+                        if words
+                        else f"prints it bare, which makes it {BOUND_NAMES[bound]}"
+                    )
                     add("bound", f"is {row['bound']!r}, but the quote {said}; set bound to {bound!r}")
             converted = num(row, "converted_value")
             if converted is not None and find_value(quote, converted, row["quote_lang"]) is None:
                 add("converted_value", f"{row['converted_value']} is not in its quote")
         own = says_own_data(quote)
         if row["data_basis"] == "own_data" and not own:
-            add("data_basis", "'own_data' needs a quote that says so (“according to our data”); otherwise use 'not_stated'")
+            add(
+                "data_basis",
+                "'own_data' needs a quote that says so (“according to our data”); otherwise use 'not_stated'",
+            )
         elif row["data_basis"] != "own_data" and own:
             add("data_basis", f"the quote says “{own}”: set data_basis to 'own_data'")
         source = self.sources.get(row["source_id"])
         if source is not None and row["stated_on"] and source["published"]:
             stated, published = parse_dateish(row["stated_on"]), last_dateish(source["published"])
             if stated and published and stated > published:
-                add("stated_on", f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page")
+                add(
+                    "stated_on",
+                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page",
+                )
 
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
         """Quote, language, translation and status agree with each other and with the source."""
@@ -371,7 +445,10 @@ class Rules:
         if quote and status == "quote_not_verified":
             add("status", f"the quote was read: set status to {verified!r}")
         if verified and not quote and status == verified:
-            add("quote", f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to 'quote_not_verified'")
+            add(
+                "quote",
+                f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to 'quote_not_verified'",
+            )
         if quote and not lang:
             add("quote_lang", "give the quote's language")
         if quote and lang and lang != "en" and not row["quote_en"]:
@@ -391,10 +468,16 @@ class Rules:
                 add("source_id", "a documented event must name its source")
             self.quote_rules("events", row, add)
             source = self.sources.get(row["source_id"])
-            started, published = parse_dateish(row["date"]), last_dateish(source["published"]) if source and source["published"] else None
+            started, published = (
+                parse_dateish(row["date"]),
+                last_dateish(source["published"]) if source and source["published"] else None,
+            )
             if started and published and published < started:
-                add("source_id", f"{row['source_id']} was published {source['published']}, before the event ({row['date']}); "
-                                 "cite a page that reports it as done")
+                add(
+                    "source_id",
+                    f"{row['source_id']} was published {source['published']}, before the event ({row['date']}); "
+                    "cite a page that reports it as done",
+                )
         if row["status"] == "no_source_found" and not row["nearest_event_id"]:
             add("nearest_event_id", "an unconfirmed claim must name the nearest documented event")
         if row["turn_id"]:
@@ -410,7 +493,10 @@ class Rules:
         if source is not None and row["stated_on"] and source["published"]:
             stated, published = parse_dateish(row["stated_on"]), last_dateish(source["published"])
             if stated and published and stated > published:
-                add("stated_on", f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page")
+                add(
+                    "stated_on",
+                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page",
+                )
 
     def evidence_row(self, n: int, row: dict[str, str]) -> None:
         """A piece of evidence in words: a verified quote with its key phrase in it, dated no later than its page, cited by a claim."""
@@ -418,7 +504,10 @@ class Rules:
         add = lambda field, msg: self.add("evidence", n, eid, field, msg)  # noqa: E731
         self.quote_rules("evidence", row, add)
         if row["quote"] and row["key_phrase"] and row["key_phrase"] not in row["quote"]:
-            add("key_phrase", f"{printable(row['key_phrase'], 40)!r} is not in its quote; copy the words from the quote as printed")
+            add(
+                "key_phrase",
+                f"{printable(row['key_phrase'], 40)!r} is not in its quote; copy the words from the quote as printed",
+            )
         self.stated_after_page(row, add)
         cited = any(eid in c["evidence"].split() for c in self.pkg.tables.get("claims", []))
         if not cited:
@@ -439,7 +528,8 @@ class Rules:
         return None
 
     def claim(self, n: int, row: dict[str, str]) -> None:
-        """A claim: its words in its turn (and in our translation of it), its claimant from the turn, a verdict from the scale,
+        """A claim: its words in its turn (and in our translation of it), its claimant from the turn, a verdict from
+        the scale,
         and evidence that exists and, for a verdict that needs it, was read in its source."""
         cid = row["claim_id"]
         add = lambda field, msg: self.add("claims", n, cid, field, msg)  # noqa: E731
@@ -448,9 +538,15 @@ class Rules:
             if row["span"] and row["span"] not in turn["text"]:
                 add("span", f"{printable(row['span'], 40)!r} does not occur verbatim in turn {row['turn_id']}")
             if row.get("span_ru") and row["span_ru"] not in turn.get("text_ru", ""):
-                add("span_ru", f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of {row['turn_id']}); copy it from there")
+                add(
+                    "span_ru",
+                    f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of {row['turn_id']}); copy it from there",
+                )
             if row["claimant"] and row["claimant"] != turn["role"]:
-                add("claimant", f"is {row['claimant']!r}, but turn {row['turn_id']} is the {turn['role']}'s; the claimant comes from the turn")
+                add(
+                    "claimant",
+                    f"is {row['claimant']!r}, but turn {row['turn_id']} is the {turn['role']}'s; the claimant comes from the turn",
+                )
         verdict = VERDICTS.get(row["verdict"])
         if verdict is None:
             add("verdict", f"{printable(row['verdict'], 30)!r} is not on the scale; use one of {', '.join(VERDICTS)}")
@@ -458,12 +554,21 @@ class Rules:
         found = {ref: self.verified(ref) for ref in refs}
         for ref, ok in found.items():
             if ok is None:
-                add("evidence", f"{printable(ref, 40)!r} points at nothing: no figure, derived number, event or evidence row has this id")
+                add(
+                    "evidence",
+                    f"{printable(ref, 40)!r} points at nothing: no figure, derived number, event or evidence row has this id",
+                )
         if verdict is not None and verdict.needs_evidence:
             if not refs:
-                add("evidence", f"verdict {row['verdict']!r} needs evidence; cite the figures or evidence rows it rests on")
+                add(
+                    "evidence",
+                    f"verdict {row['verdict']!r} needs evidence; cite the figures or evidence rows it rests on",
+                )
             elif not any(found.values()):
-                add("evidence", f"verdict {row['verdict']!r} needs at least one piece of evidence whose quote was read in its source")
+                add(
+                    "evidence",
+                    f"verdict {row['verdict']!r} needs at least one piece of evidence whose quote was read in its source",
+                )
             for ref, ok in found.items():
                 if ok is False and ref in self.figures and self.figures[ref]["kind"] == "context":
                     add("evidence", f"{ref} has no quote read in its source; a verdict cannot rest on it")
@@ -474,9 +579,13 @@ class Rules:
         add = lambda field, msg: self.add("derivations", n, did, field, msg)  # noqa: E731
         fig, base = self.figures.get(row["figure_id"]), self.figures.get(row["base_id"])
         for field, f in (("figure_id", fig), ("base_id", base)):
-            if f is not None and f["bound"] != "exact" and method != "implied_rate":  # a rate reads the conversion, not the bound
+            if (
+                f is not None and f["bound"] != "exact" and method != "implied_rate"
+            ):  # a rate reads the conversion, not the bound
                 add(field, f"{row[field]} is {BOUND_NAMES[f['bound']]}; a derived number needs exact inputs")
-            if f is not None and not f["period_start"] and method != "index_from_growth":  # an index's base is "the same period" by definition
+            if (
+                f is not None and not f["period_start"] and method != "index_from_growth"
+            ):  # an index's base is "the same period" by definition
                 add(field, f"{row[field]} states no period; a derived number needs one")
         if method == "pct_change":
             if not row["base_id"]:
@@ -491,7 +600,10 @@ class Rules:
             if fig["unit"] not in ("rub_trn", "rub_bn") or not fig["converted_value"]:
                 add("figure_id", "implied_rate needs a rouble figure with a converted dollar value")
             elif (num(fig, "converted_value") if num(fig, "converted_value") is not None else 1) <= 0:
-                add("figure_id", f"{row['figure_id']}'s converted value is {fig['converted_value']}; it must be above zero")
+                add(
+                    "figure_id",
+                    f"{row['figure_id']}'s converted value is {fig['converted_value']}; it must be above zero",
+                )
 
 
 def rule_problems(pkg: Package, data_dir: Path, reference: Path | None) -> list[Problem]:

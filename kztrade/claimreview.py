@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from .i18n import Tr
 from .model import Claim, Dataset
+from .routes import public_base
 from .statements import Words
 from .verdicts import BEST, CHECKED, VERDICTS, WORST
-from .routes import public_base
 
 DEFAULT_PUBLISHER = "kztrade"
 
@@ -28,7 +28,11 @@ def checked_claims(ds: Dataset) -> list[Claim]:
 
 def claim_url(base: str, c: Claim, lang: str = "en") -> str:
     """The claim's entry on the hosted app: the claims view, opened on this claim."""
-    query = {"view": "claims", "claim": c.claim_id} if lang == "en" else {"view": "claims", "lang": lang, "claim": c.claim_id}
+    query = (
+        {"view": "claims", "claim": c.claim_id}
+        if lang == "en"
+        else {"view": "claims", "lang": lang, "claim": c.claim_id}
+    )
     return f"{base}?{urlencode(query)}"
 
 
@@ -42,8 +46,11 @@ def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = Non
     rating = {"@type": "Rating", "alternateName": w.verdict(c.verdict), "description": w.verdict_definition(c.verdict)}
     if v.rating is not None:
         rating.update(ratingValue=v.rating, bestRating=BEST, worstRating=WORST)
-    author = ({"@type": "Person", "name": w.interviewee(), "jobTitle": w.interview_field("interviewee_affiliation")} if turn.role == "interviewee"
-              else {"@type": "Organization", "name": iv.outlet})
+    author = (
+        {"@type": "Person", "name": w.interviewee(), "jobTitle": w.interview_field("interviewee_affiliation")}
+        if turn.role == "interviewee"
+        else {"@type": "Organization", "name": iv.outlet}
+    )
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -57,8 +64,15 @@ def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = Non
             "@type": "Claim",
             "author": author,
             "datePublished": iv.published,
-            "description": tr._("The interview's date is approximate. {reason}").format(reason=w.interview_field("date_reason")),
-            "appearance": {"@type": "NewsArticle", "url": iv.url, "headline": iv.title, "publisher": {"@type": "Organization", "name": iv.outlet}},
+            "description": tr._("The interview's date is approximate. {reason}").format(
+                reason=w.interview_field("date_reason")
+            ),
+            "appearance": {
+                "@type": "NewsArticle",
+                "url": iv.url,
+                "headline": iv.title,
+                "publisher": {"@type": "Organization", "name": iv.outlet},
+            },
         },
         "inLanguage": tr.lang,
     }

@@ -25,8 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate a data folder and print every problem")
     check.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
-    check.add_argument("--interview", type=Path, default=REFERENCE_INTERVIEW,
-                       help="research copy of the interview to compare turns against (skipped if absent)")
+    check.add_argument(
+        "--interview",
+        type=Path,
+        default=REFERENCE_INTERVIEW,
+        help="research copy of the interview to compare turns against (skipped if absent)",
+    )
     add_parser(sub)
     return parser
 
@@ -38,13 +42,18 @@ def run_check(args: argparse.Namespace) -> int:
     except InvalidData as e:
         for p in e.problems:
             print(p)
-        print(f"{len(e.problems)} problem(s) in {args.data}. Fix each named file, row and field, then run check again.", file=sys.stderr)
+        print(
+            f"{len(e.problems)} problem(s) in {args.data}. Fix each named file, row and field, then run check again.",
+            file=sys.stderr,
+        )
         return 1
     heads = len(ds.headline())
     research = "matches the research copy" if args.interview.is_file() else "research copy not found, not compared"
-    print(f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, {len(ds.figures) - heads} context), "
-          f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events, {len(ds.claims)} claims, {len(ds.evidence)} evidence rows; "
-          f"interview text matches its turns and {research}.")
+    print(
+        f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, {len(ds.figures) - heads} context), "
+        f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events, {len(ds.claims)} claims, {len(ds.evidence)} evidence rows; "
+        f"interview text matches its turns and {research}."
+    )
     return 0
 
 
@@ -58,5 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # last resort: a short message instead of a traceback
-        print(f"kztrade {args.command} failed unexpectedly ({type(e).__name__}); please report the command you ran.", file=sys.stderr)
+        print(
+            f"kztrade {args.command} failed unexpectedly ({type(e).__name__}); please report the command you ran.",
+            file=sys.stderr,
+        )
         return 2

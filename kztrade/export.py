@@ -37,6 +37,8 @@ RELOAD_EVERY = 50
 # decompression-bomb limit, and a 0, negative or non-finite size is a mistake, not an image.
 MAX_SCALE = 4.0
 MAX_SIDE_PX = 6000
+
+
 # An export browser holds about 150 MiB. After this many seconds without an export it is closed; the next
 # click starts a new one (about 2 s). KZTRADE_EXPORT_IDLE_CLOSE sets it; 0 keeps the browser open for good.
 def idle_close_setting(text: str | None, default: float = 600.0) -> float | None:
@@ -71,7 +73,9 @@ def check_size(scale: float, width: float, height: float) -> None:
         raise ValueError(f"scale must be a number above 0 and at most {MAX_SCALE:g}, not {scale!r}")
     for name, px in (("width", width), ("height", height)):
         if not (math.isfinite(px) and 0 < px * scale <= MAX_SIDE_PX):
-            raise ValueError(f"the image's {name} would be {px * scale:g} px; it must be above 0 and at most {MAX_SIDE_PX} px")
+            raise ValueError(
+                f"the image's {name} would be {px * scale:g} px; it must be above 0 and at most {MAX_SIDE_PX} px"
+            )
 
 
 def fit_scale(wanted: float, width: float, height: float) -> float:
@@ -127,7 +131,9 @@ class Exporter:
         self._thread = threading.Thread(target=self._loop.run_forever, name="kztrade-kaleido", daemon=True)
         self._thread.start()
         try:
-            self._kaleido = reusing_kaleido()(n=1, timeout=self.timeout, mathjax=False, path=path)  # one tab: images in turn
+            self._kaleido = reusing_kaleido()(
+                n=1, timeout=self.timeout, mathjax=False, path=path
+            )  # one tab: images in turn
             asyncio.run_coroutine_threadsafe(self._kaleido.open(), self._loop).result(self.start_timeout)
         except ChromeNotFoundError as e:
             self._reset()
@@ -137,7 +143,9 @@ class Exporter:
             raise ExportTimeout(f"Chromium did not start within {self.start_timeout:g} s. Try again; {FALLBACK}") from e
         except Exception as e:
             self._reset()
-            raise ExportError(f"Chromium could not be started ({type(e).__name__}: {e}). {INSTALL_STEP} {FALLBACK}") from e
+            raise ExportError(
+                f"Chromium could not be started ({type(e).__name__}: {e}). {INSTALL_STEP} {FALLBACK}"
+            ) from e
         self.starts += 1
 
     async def _calc(self, fig_dict: dict, opts: dict) -> bytes:
@@ -171,13 +179,17 @@ class Exporter:
                 except concurrent.futures.TimeoutError as e:
                     future.cancel()
                     self._reset()
-                    raise ExportTimeout(f"The export took longer than {timeout:g} s and was stopped. Try again. {FALLBACK}") from e
+                    raise ExportTimeout(
+                        f"The export took longer than {timeout:g} s and was stopped. Try again. {FALLBACK}"
+                    ) from e
                 except Exception as e:
                     dead = not self._browser_alive()
                     self._reset()
                     if attempt == 1 and dead and not fresh:
                         continue  # the browser died since the last call: start a new one and try once more
-                    raise ExportError(f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. {FALLBACK}") from e
+                    raise ExportError(
+                        f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. {FALLBACK}"
+                    ) from e
         raise AssertionError("unreachable")
 
     def _arm_idle_close(self) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from . import DATA_DIR, REFERENCE_INTERVIEW
 from .cards import CARD_SIZES, card_id, claim_card, claim_card_id, quote_card
-from .claimreview import checked_claims
 from .charts import CHARTS, EXPORT_WIDTH, build_chart, compose
+from .claimreview import checked_claims
 from .export import MAX_SCALE, ExportError, exporter
-from .load import InvalidData, load_dataset
 from .guard import printable
 from .i18n import LANGS, Tr
+from .load import InvalidData, load_dataset
 from .routes import public_setting
 
 
@@ -37,23 +37,43 @@ def add_parser(sub) -> None:
     p = sub.add_parser("export", help="write every chart and quote card as PNG or SVG")
     p.add_argument("--out", type=Path, default=Path("exports"), help="output folder (default: exports/)")
     p.add_argument("--format", choices=("png", "svg"), default="png")
-    p.add_argument("--scale", type=scale_arg, default=2.0, help=f"PNG scale factor, above 0 and at most {MAX_SCALE:g} (default 2)")
+    p.add_argument(
+        "--scale", type=scale_arg, default=2.0, help=f"PNG scale factor, above 0 and at most {MAX_SCALE:g} (default 2)"
+    )
     p.add_argument("--only", default=None, help="comma-separated chart or card ids (default: all)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of every chart and card (default en); Russian files end .ru.<ext>")
-    p.add_argument("--card-size", choices=list(CARD_SIZES), default="landscape",
-                   help="quote card shape: landscape 16:9 (1200×675) or portrait 4:5 (1080×1350), before --scale")
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help="language of every chart and card (default en); Russian files end .ru.<ext>",
+    )
+    p.add_argument(
+        "--card-size",
+        choices=list(CARD_SIZES),
+        default="landscape",
+        help="quote card shape: landscape 16:9 (1200×675) or portrait 4:5 (1080×1350), before --scale",
+    )
     p.add_argument("--data", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
-    p.add_argument("--claimreview", action="store_true",
-                   help="write schema.org ClaimReview JSON-LD, one file per checked claim and one with them all, instead of images")
-    p.add_argument("--base-url", default=None,
-                   help="https address of the hosted dashboard, for each review's url (default: the KZTRADE_PUBLIC_URL setting)")
+    p.add_argument(
+        "--claimreview",
+        action="store_true",
+        help="write schema.org ClaimReview JSON-LD, one file per checked claim and one with them all, instead of "
+        "images",
+    )
+    p.add_argument(
+        "--base-url",
+        default=None,
+        help="https address of the hosted dashboard, for each review's url (default: the KZTRADE_PUBLIC_URL setting)",
+    )
 
 
 def only_ids(text: str) -> list[str]:
     """--only as a list of ids; an empty list (such as ',,,') is refused rather than read as 'everything'."""
     ids = [i.strip() for i in text.split(",") if i.strip()]
     if not ids:
-        raise ValueError("--only names no id; give one or more chart or card ids, or leave --only out to export everything")
+        raise ValueError(
+            "--only names no id; give one or more chart or card ids, or leave --only out to export everything"
+        )
     return ids
 
 
@@ -73,14 +93,18 @@ def items(ds, only: list[str] | None, tr: Tr, card_size: str) -> list[tuple[str,
     wanted = list(known) if only is None else only
     unknown = [i for i in wanted if i not in known]
     if unknown:
-        shown = ", ".join(f"'{printable(i, 40)}'" for i in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        shown = ", ".join(f"'{printable(i, 40)}'" for i in unknown[:5]) + (
+            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        )
         raise ValueError(f"unknown id(s): {shown}. Known: {', '.join(sorted(known))}")
     out = []
     for i in dict.fromkeys(wanted):
         if known[i] == "chart":
             out.append((i, compose(build_chart(ds, i, tr)), EXPORT_WIDTH))
         elif known[i].startswith("claim:"):
-            out.append((i, claim_card(ds, known[i].split(":", 1)[1], tr, card_size).figure, CARD_SIZES[card_size].width))
+            out.append(
+                (i, claim_card(ds, known[i].split(":", 1)[1], tr, card_size).figure, CARD_SIZES[card_size].width)
+            )
         else:
             out.append((i, quote_card(ds, known[i], tr, card_size).figure, CARD_SIZES[card_size].width))
     return out
@@ -115,8 +139,11 @@ def run_claimreview(args: argparse.Namespace, ds, tr: Tr) -> int:
     base = https_base(given)
     if not base:
         what = "--base-url" if args.base_url is not None else "KZTRADE_PUBLIC_URL"
-        print(f"kztrade export: {what} must be a plain https:// address of the hosted dashboard "
-              f"(for example https://kztrade.example.org/); give one with --base-url.", file=sys.stderr)
+        print(
+            f"kztrade export: {what} must be a plain https:// address of the hosted dashboard "
+            f"(for example https://kztrade.example.org/); give one with --base-url.",
+            file=sys.stderr,
+        )
         return 1
     found = reviews(ds, base, publisher_setting(), tr)
     suffix = "" if args.lang == "en" else f".{args.lang}"
@@ -127,12 +154,18 @@ def run_claimreview(args: argparse.Namespace, ds, tr: Tr) -> int:
             path = folder / f"{claim_id}{suffix}.jsonld"
             write_atomically(path, dumps(obj).encode("utf-8"))
             print(f"wrote {path}")
-        graph = {"@context": "https://schema.org", "@graph": [{k: v for k, v in o.items() if k != "@context"} for o in found.values()]}
+        graph = {
+            "@context": "https://schema.org",
+            "@graph": [{k: v for k, v in o.items() if k != "@context"} for o in found.values()],
+        }
         path = args.out / f"claimreview{suffix}.jsonld"
         write_atomically(path, dumps(graph).encode("utf-8"))
         print(f"wrote {path}")
     except OSError as e:
-        print(f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.", file=sys.stderr)
+        print(
+            f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.",
+            file=sys.stderr,
+        )
         return 1
     print(f"{len(found)} review(s) of {len(checked_claims(ds))} checked claim(s), and one file with them all.")
     return 0
@@ -143,7 +176,10 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         ds = load_dataset(args.data, REFERENCE_INTERVIEW)
     except InvalidData as e:
-        print(f"kztrade export: the data has {len(e.problems)} problem(s); run `python -m kztrade check` first.", file=sys.stderr)
+        print(
+            f"kztrade export: the data has {len(e.problems)} problem(s); run `python -m kztrade check` first.",
+            file=sys.stderr,
+        )
         return 1
     tr = Tr(args.lang, ds.translations.get(args.lang, {}))
     if getattr(args, "claimreview", False):
@@ -159,7 +195,10 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        print(f"kztrade export: cannot create the folder {args.out} ({e.strerror}); choose another with --out.", file=sys.stderr)
+        print(
+            f"kztrade export: cannot create the folder {args.out} ({e.strerror}); choose another with --out.",
+            file=sys.stderr,
+        )
         return 1
     suffix = "" if args.lang == "en" else f".{args.lang}"
     ex = exporter()
@@ -174,7 +213,10 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"kztrade export: {e}", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.", file=sys.stderr)
+        print(
+            f"kztrade export: cannot write into {args.out} ({e.strerror}); choose another folder with --out.",
+            file=sys.stderr,
+        )
         return 1
     finally:
         ex.close()

@@ -19,7 +19,8 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 
@@ -80,27 +81,48 @@ def read_package(data_dir: Path) -> tuple[Package | None, list[Problem]]:
     descriptor_path = data_dir / "datapackage.json"
     raw, problem = read_file(data_dir, "datapackage.json")
     if problem:
-        message = f"not found in {data_dir}; point --data at the folder that holds it" if problem == "missing" else problem
+        message = (
+            f"not found in {data_dir}; point --data at the folder that holds it" if problem == "missing" else problem
+        )
         return None, [Problem("datapackage.json", None, "", "", message)]
     try:
         descriptor = json.loads(raw.decode("utf-8-sig"))
         resources = descriptor["resources"]
         assert isinstance(resources, list) and all(isinstance(r, dict) and r.get("name") for r in resources)
     except (ValueError, KeyError, TypeError, AssertionError) as e:
-        return None, [Problem("datapackage.json", None, "", "", f"cannot be read as a data package ({type(e).__name__}); "
-                              f"restore it from the repository ({descriptor_path.name})")]
+        return None, [
+            Problem(
+                "datapackage.json",
+                None,
+                "",
+                "",
+                f"cannot be read as a data package ({type(e).__name__}); "
+                f"restore it from the repository ({descriptor_path.name})",
+            )
+        ]
     pkg = Package(descriptor, {}, {}, {})
     problems: list[Problem] = []
     for res in resources:
         name, path = res["name"], res.get("path")
         if not isinstance(path, str) or not is_plain_name(path):
-            problems.append(Problem("datapackage.json", None, name, "path",
-                                    f"{path!r} must be a plain file name inside the data folder (no folders, no '..')"))
+            problems.append(
+                Problem(
+                    "datapackage.json",
+                    None,
+                    name,
+                    "path",
+                    f"{path!r} must be a plain file name inside the data folder (no folders, no '..')",
+                )
+            )
             continue
         pkg.paths[name] = path
         raw, problem = read_file(data_dir, path)
         if problem:
-            problems.append(Problem(path, None, "", "", "not found; restore it from the repository" if problem == "missing" else problem))
+            problems.append(
+                Problem(
+                    path, None, "", "", "not found; restore it from the repository" if problem == "missing" else problem
+                )
+            )
             continue
         try:
             text = raw.decode("utf-8-sig")  # Excel saves CSV with a byte-order mark; accept it
@@ -188,12 +210,16 @@ def read_table(path: str, text: str, schema: dict, name: str) -> tuple[list[dict
         for h in extra:
             problems.append(Problem(path, 1, "", printable(h), "column is not in the schema in datapackage.json"))
         if not missing and not extra:
-            problems.append(Problem(path, 1, "", "", f"columns are out of order; the schema's order is: {', '.join(names)}"))
+            problems.append(
+                Problem(path, 1, "", "", f"columns are out of order; the schema's order is: {', '.join(names)}")
+            )
         return [], problems
     rows = []
     for n, cells in enumerate(body, start=2):
         if len(cells) != len(names):
-            problems.append(Problem(path, n, cells[0] if cells else "", "", f"has {len(cells)} cells, the header has {len(names)}"))
+            problems.append(
+                Problem(path, n, cells[0] if cells else "", "", f"has {len(cells)} cells, the header has {len(names)}")
+            )
             continue
         row = dict(zip(names, cells))
         rows.append(row)
@@ -220,8 +246,10 @@ def cell_problem(value: str, field: dict, multiline: bool) -> str:
         return f"holds a control character ({repr(bad.group(0))[1:-1]}) at position {bad.start() + 1}; remove it"
     hidden = INVISIBLE.search(value)
     if hidden:
-        return (f"holds an invisible character (U+{ord(hidden.group(0)):04X} {unicodedata.name(hidden.group(0), 'format character')}) "
-                f"at position {hidden.start() + 1}, which can make the text read differently from what it holds; remove it")
+        return (
+            f"holds an invisible character (U+{ord(hidden.group(0)):04X} {unicodedata.name(hidden.group(0), 'format character')}) "
+            f"at position {hidden.start() + 1}, which can make the text read differently from what it holds; remove it"
+        )
     if value == "":
         return "is required but empty" if c.get("required") else ""
     kind = field.get("type", "string")
@@ -263,7 +291,15 @@ def key_problems(pkg: Package) -> list[Problem]:
             for n, row in enumerate(rows, start=2):
                 v = row.get(field, "")
                 if v and v in seen:
-                    problems.append(Problem(path, n, printable(v), field, f"{printable(v)!r} is used again (first used in row {seen[v]}): ids must be unique"))
+                    problems.append(
+                        Problem(
+                            path,
+                            n,
+                            printable(v),
+                            field,
+                            f"{printable(v)!r} is used again (first used in row {seen[v]}): ids must be unique",
+                        )
+                    )
                 seen.setdefault(v, n)
         for fk in schema.get("foreignKeys", []):
             (field,), target = fk["fields"], fk["reference"]
@@ -276,5 +312,13 @@ def key_problems(pkg: Package) -> list[Problem]:
             for n, row in enumerate(rows, start=2):
                 v = row.get(field, "")
                 if v and v not in known:
-                    problems.append(Problem(path, n, printable(next(iter(row.values()), "")), field, f"{printable(v)!r} does not exist in {ref_path}"))
+                    problems.append(
+                        Problem(
+                            path,
+                            n,
+                            printable(next(iter(row.values()), "")),
+                            field,
+                            f"{printable(v)!r} does not exist in {ref_path}",
+                        )
+                    )
     return problems

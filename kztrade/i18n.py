@@ -60,14 +60,23 @@ TYPOGRAPHY: dict[str, tuple[tuple[str, str], ...]] = {
     "en": (
         (r"(?<=\d) (?=(?:billion|million|trillion|thousand|bn|TEU)\b)", "\u00a0"),  # "17.2 billion" stays together
         (r"\u2009([–—])\u2009", "\u202f\\1\u202f"),  # Babel's "Jan – Aug": no line starts with its dash
-        (r"\b(Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec) (\d{4})\b", "\\1\u00a0\\2"),  # "Oct 2024": a month keeps its year
-        (r"(?<=[A-Za-z])'(?=[A-Za-z])|(?<=s)'(?=[\s,.;:)]|$)", "\u2019"),  # News.Az’s, officials’: the apostrophe beside curly quotes
+        (
+            r"\b(Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec) (\d{4})\b",
+            "\\1\u00a0\\2",
+        ),  # "Oct 2024": a month keeps its year
+        (
+            r"(?<=[A-Za-z])'(?=[A-Za-z])|(?<=s)'(?=[\s,.;:)]|$)",
+            "\u2019",
+        ),  # News.Az’s, officials’: the apostrophe beside curly quotes
     ),
     "ru": (
         (r"(?<=\d) (?=(?:млрд|млн|трлн|тыс\.|долл|руб|ДФЭ|TEU|%|гг?\.))", "\u00a0"),  # «27 млрд», «2024 г.», «63 %»
         (r"(?<=\S) ([—–]) ", "\u00a0\\1 "),  # «янв. — авг.»: the dash ends a line, never starts one
         (r"(?<=долл\.) (?=США)", "\u00a0"),  # «долл. США»
-        (r"(?<![а-яА-Я])([а-я]{3,4}\.|мая|март|май|июнь|июль) (\d{4})\b", "\\1\u00a0\\2"),  # «окт. 2024»: a month keeps its year
+        (
+            r"(?<![а-яА-Я])([а-я]{3,4}\.|мая|март|май|июнь|июль) (\d{4})\b",
+            "\\1\u00a0\\2",
+        ),  # «окт. 2024»: a month keeps its year
     ),
 }
 _TYPO_RULES = [(re.compile(pattern), repl) for rules in TYPOGRAPHY.values() for pattern, repl in rules]

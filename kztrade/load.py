@@ -23,7 +23,9 @@ class InvalidData(Exception):
         self.problems = problems
 
 
-def load_dataset(data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_INTERVIEW, full: bool = False) -> Dataset:
+def load_dataset(
+    data_dir: Path = DATA_DIR, reference: Path | None = REFERENCE_INTERVIEW, full: bool = False
+) -> Dataset:
     """The checked dataset; raises InvalidData listing every problem otherwise.
 
     full=False runs the cheap guard and the project's rules (what the app needs on a cold start);
@@ -101,7 +103,7 @@ def record(cls, row: dict[str, str]):
 
 def printed_range(value: float, places: int) -> tuple[float, float]:
     """The values a printed number can stand for: 17 -> (16.5, 17.5), 18.9 -> (18.85, 18.95)."""
-    half = 0.5 * 10 ** -places
+    half = 0.5 * 10**-places
     return value - half, value + half
 
 
@@ -121,5 +123,15 @@ def derive(row: dict[str, str], figures: dict[str, Figure]) -> Derived:
         value, low, high, unit = roubles / fig.converted_value, roubles / hi_c, roubles / lo_c, "rub_per_usd"
     else:  # index_from_growth: the base period is 100 by definition
         value, low, high, unit = 100 + fig.value, 100 + lo_a, 100 + hi_a, "index"
-    return Derived(row["derived_id"], row["label"], row["method"], value, low, high, unit, row["figure_id"],
-                   row.get("base_id", ""), row["note"])
+    return Derived(
+        row["derived_id"],
+        row["label"],
+        row["method"],
+        value,
+        low,
+        high,
+        unit,
+        row["figure_id"],
+        row.get("base_id", ""),
+        row["note"],
+    )

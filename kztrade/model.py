@@ -102,7 +102,9 @@ class Figure:
     def is_full_year(self) -> bool:
         """True when the period is one whole calendar year."""
         s, e = self.period_start, self.period_end
-        return s is not None and e is not None and (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
+        return (
+            s is not None and e is not None and (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
+        )
 
     @property
     def series(self) -> str:

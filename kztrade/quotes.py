@@ -16,19 +16,49 @@ from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 # three after a comma, a point or a no-break space ("1,500", "1.500", "1 500"), or digits with an optional
 # decimal part after "." or ",". Which of "1,500" and "1.500" is a thousand and a half, the locale says.
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:[.,]\d+)?)(?![\d])")
-LOCALES = {"en": "en", "ru": "ru", "kk": "kk", "de": "de", "hy": "hy"}  # a quote's language -> the CLDR locale that reads it
+LOCALES = {
+    "en": "en",
+    "ru": "ru",
+    "kk": "kk",
+    "de": "de",
+    "hy": "hy",
+}  # a quote's language -> the CLDR locale that reads it
 # Where one statement of a number ends and the next begins: a sentence end, a comma, a semicolon, a colon,
 # a bracket or a dash set off by spaces. A bound word qualifies only the number in its own clause.
 CLAUSE_BREAK = re.compile(r"[.;:!?։](?=\s)|[,;()«»“”\"]|\s[-–—]\s")
 _W = r"(?<![\w])"  # a word start that works for Latin, Cyrillic and Armenian letters alike
 
 # Words before a number that make it a lower bound or an approximation, nearest first.
-LOWER_BEFORE = [rf"{_W}exceed\w*", rf"{_W}over\b", rf"{_W}more than\b", rf"{_W}above\b", rf"{_W}свыше\b",
-                rf"{_W}более\b", rf"{_W}больше\b", rf"{_W}превыс\w*", rf"{_W}превыша\w*", rf"{_W}überst\w*",
-                rf"{_W}mehr als\b", rf"{_W}über\b", rf"{_W}գերազանց\w*"]
-APPROX_BEFORE = [rf"{_W}nearly\b", rf"{_W}almost\b", rf"{_W}about\b", rf"{_W}around\b", rf"{_W}approximately\b",
-                 rf"{_W}около\b", rf"{_W}почти\b", rf"{_W}примерно\b", rf"{_W}порядка\b", rf"{_W}fast\b",
-                 rf"{_W}etwa\b", rf"{_W}rund\b", rf"{_W}մոտ(?![\w])"]
+LOWER_BEFORE = [
+    rf"{_W}exceed\w*",
+    rf"{_W}over\b",
+    rf"{_W}more than\b",
+    rf"{_W}above\b",
+    rf"{_W}свыше\b",
+    rf"{_W}более\b",
+    rf"{_W}больше\b",
+    rf"{_W}превыс\w*",
+    rf"{_W}превыша\w*",
+    rf"{_W}überst\w*",
+    rf"{_W}mehr als\b",
+    rf"{_W}über\b",
+    rf"{_W}գերազանց\w*",
+]
+APPROX_BEFORE = [
+    rf"{_W}nearly\b",
+    rf"{_W}almost\b",
+    rf"{_W}about\b",
+    rf"{_W}around\b",
+    rf"{_W}approximately\b",
+    rf"{_W}около\b",
+    rf"{_W}почти\b",
+    rf"{_W}примерно\b",
+    rf"{_W}порядка\b",
+    rf"{_W}fast\b",
+    rf"{_W}etwa\b",
+    rf"{_W}rund\b",
+    rf"{_W}մոտ(?![\w])",
+]
 # Words just after a number: "the $28 billion mark" is exact; "28 billion or more" is a lower bound.
 EXACT_AFTER = [r"^\s*\S*\s*\S*\s*mark\b", r"^\s*\S*\s*\S*\s*отметк\w*"]
 LOWER_AFTER = [r"^\s*\S*\s*\S*\s*(or more|plus)\b", r"^\s*\S*\s*\S*\s*с (лишним|чем-то)"]
@@ -49,13 +79,17 @@ class Found:
 
 
 def parse_number(text: str, lang: str = "en") -> float:
-    """A printed number as a float, read in its language: '28,2' (ru) -> 28.2, '1,500' (en) -> 1500.0, '1.500' (de) -> 1500.0,
-    '1 500' with a no-break space (ru) -> 1500.0. A form the locale does not read is read the plain way ('17' -> 17.0)."""
+    """A printed number as a float, read in its language: '28,2' (ru) -> 28.2, '1,500' (en) -> 1500.0, '1.500' (de) ->
+    1500.0,
+    '1 500' with a no-break space (ru) -> 1500.0. A form the locale does not read is read the plain way ('17' ->
+    17.0)."""
     locale = LOCALES.get(lang, "en")
     grouped = re.sub(r"[\u00a0\u202f]", get_group_symbol(locale), text)
     try:
         return float(parse_decimal(grouped, locale=locale, strict=True))
-    except NumberFormatError:  # a form the locale does not write (an English "1,500" in a Russian quote): the plain reading
+    except (
+        NumberFormatError
+    ):  # a form the locale does not write (an English "1,500" in a Russian quote): the plain reading
         if re.fullmatch(r"\d{1,3}([,.\u00a0\u202f]\d{3})+", text):
             return float(re.sub(r"[,.\u00a0\u202f]", "", text))
         return float(text.replace(",", "."))
@@ -79,7 +113,7 @@ def clause_before(text: str, found: Found) -> str:
             start = max(start, n.end)
     for m in CLAUSE_BREAK.finditer(text, 0, found.start):
         start = max(start, m.end())
-    return text[start:found.start]
+    return text[start : found.start]
 
 
 def clause_after(text: str, found: Found) -> str:
@@ -91,7 +125,7 @@ def clause_after(text: str, found: Found) -> str:
     m = CLAUSE_BREAK.search(text, found.end)
     if m is not None:
         end = min(end, m.start())
-    return text[found.end:end]
+    return text[found.end : end]
 
 
 def bound_in(text: str, found: Found) -> tuple[str, str]:

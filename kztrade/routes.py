@@ -1,6 +1,7 @@
 """The dashboard's views, and the allowlist that turns a query string into one of them. No Streamlit here.
 
-Only `view`, `lang`, `claim` (on the claims view) and Streamlit's own `embed` parameters are read, and only known values are taken.
+Only `view`, `lang`, `claim` (on the claims view) and Streamlit's own `embed` parameters are read, and only known
+values are taken.
 A refused value is never echoed: the notice says what kind of thing was wrong, not what it was.
 """
 
@@ -28,7 +29,9 @@ VIEWS = {
 # Streamlit's own parameters, passed through untouched.
 PASSTHROUGH = {"embed", "embed_options"}
 KNOWN_KEYS = {"view", "lang", "claim"} | PASSTHROUGH
-CLAIM_ID = re.compile(r"[a-z0-9_]{1,64}")  # the shape of a claim id (claims.csv's pattern); which exist, the claims view knows
+CLAIM_ID = re.compile(
+    r"[a-z0-9_]{1,64}"
+)  # the shape of a claim id (claims.csv's pattern); which exist, the claims view knows
 MAX_VALUE_LENGTH = 64
 
 NOTICE_VIEW_REPEATED = N_("The link named more than one view, so the overview is shown.")
@@ -57,7 +60,9 @@ def known_ids() -> list[str]:
     return list(VIEWS) + list(CHARTS)
 
 
-def one_value(values: Sequence[str], allowed: Sequence[str], repeated: str, long: str, unknown: str) -> tuple[str | None, str | None]:
+def one_value(
+    values: Sequence[str], allowed: Sequence[str], repeated: str, long: str, unknown: str
+) -> tuple[str | None, str | None]:
     """(the value, None) when a parameter holds exactly one allowed value, else (None, the notice to show)."""
     if not values:
         return None, None
@@ -73,7 +78,9 @@ def one_value(values: Sequence[str], allowed: Sequence[str], repeated: str, long
 def route(params: Mapping[str, Sequence[str]]) -> Route:
     """The route for a query string given as key -> all its values. Never echoes a value it refuses."""
     notices = []
-    view, notice = one_value(list(params.get("view", [])), known_ids(), NOTICE_VIEW_REPEATED, NOTICE_VIEW_LONG, NOTICE_VIEW_UNKNOWN)
+    view, notice = one_value(
+        list(params.get("view", [])), known_ids(), NOTICE_VIEW_REPEATED, NOTICE_VIEW_LONG, NOTICE_VIEW_UNKNOWN
+    )
     if notice:
         notices.append(notice)
     lang, notice = one_value(list(params.get("lang", [])), LANGS, NOTICE_LANG, NOTICE_LANG, NOTICE_LANG)

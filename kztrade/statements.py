@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .load import printed_range
 from .i18n import N_, Tr
+from .load import printed_range
 from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Turn
 from .verdicts import VERDICTS
 
@@ -30,6 +30,8 @@ SERIES_SHORT = {
     "outlet": N_("An outlet's own line"),
     "interview": N_("The interview"),
 }
+
+
 @dataclass(frozen=True)
 class Status:
     """One status a figure or statement can have: its name, what it means, and how a badge shows it.
@@ -44,19 +46,43 @@ class Status:
 
 
 STATUSES = {
-    "no_independent_source": Status(N_("No other source found"), N_("No source other than the interview gives this number for this "
-                                                                     "period."), "violet", "#882255"),
-    "matches_report": Status(N_("Matches one report"), N_("One report gives the same number. It is not an independent check: "
-                                                          "the two may share a source."), "orange", "#8A4B00"),
-    "no_source_found": Status(N_("No source found"), N_("No source we found supports the claim; the nearest dated statement "
-                                                        "we found is named."), "violet", "#882255"),
-    "quote_not_verified": Status(N_("Quote not verified"), N_("We could not read the source's own sentence in a stored copy of "
-                                                              "its page."), "red", "#A51C30"),
-    "reported": Status(N_("Quote read in the source"), N_("The source's own sentence, read in a stored copy of its page, states "
-                                                          "this number."), "", "#1F2328"),
+    "no_independent_source": Status(
+        N_("No other source found"),
+        N_("No source other than the interview gives this number for this period."),
+        "violet",
+        "#882255",
+    ),
+    "matches_report": Status(
+        N_("Matches one report"),
+        N_("One report gives the same number. It is not an independent check: the two may share a source."),
+        "orange",
+        "#8A4B00",
+    ),
+    "no_source_found": Status(
+        N_("No source found"),
+        N_("No source we found supports the claim; the nearest dated statement we found is named."),
+        "violet",
+        "#882255",
+    ),
+    "quote_not_verified": Status(
+        N_("Quote not verified"),
+        N_("We could not read the source's own sentence in a stored copy of its page."),
+        "red",
+        "#A51C30",
+    ),
+    "reported": Status(
+        N_("Quote read in the source"),
+        N_("The source's own sentence, read in a stored copy of its page, states this number."),
+        "",
+        "#1F2328",
+    ),
     "documented": Status(N_("Documented"), N_("The statement is quoted from its source's page."), "", "#1F2328"),
-    "derived": Status(N_("Derived by kztrade"), N_("Computed by kztrade from the figures named, as the range their printed digits "
-                                                   "allow."), "blue", "#5E3C99"),
+    "derived": Status(
+        N_("Derived by kztrade"),
+        N_("Computed by kztrade from the figures named, as the range their printed digits allow."),
+        "blue",
+        "#5E3C99",
+    ),
 }
 
 
@@ -73,7 +99,11 @@ SERIES_OF = {
     "outlet": N_("of an outlet"),
     "interview": N_("of the interview"),
 }
-STANCES = {"supports": N_("Supports the claim"), "contradicts": N_("Contradicts the claim"), "qualifies": N_("Qualifies the claim")}
+STANCES = {
+    "supports": N_("Supports the claim"),
+    "contradicts": N_("Contradicts the claim"),
+    "qualifies": N_("Qualifies the claim"),
+}
 BOUND_PREFIX = {"lower_bound": N_("over {value}"), "approximate": N_("about {value}"), "exact": "{value}"}
 UNIT = {
     "usd_bn": N_("US${value} billion"),
@@ -82,7 +112,12 @@ UNIT = {
     "teu_thousand": N_("{value} thousand TEU"),
     "companies": N_("{value} companies"),
 }
-UNIT_AXIS = {"usd_bn": N_("US$ billion"), "pct": N_("change in %"), "teu_thousand": N_("thousand TEU"), "index": N_("index")}
+UNIT_AXIS = {
+    "usd_bn": N_("US$ billion"),
+    "pct": N_("change in %"),
+    "teu_thousand": N_("thousand TEU"),
+    "index": N_("index"),
+}
 
 
 def lower_first(text: str) -> str:
@@ -129,9 +164,11 @@ class Words:
         out, at = "", 0
         for m in DATE_TOKEN.finditer(text):
             written = one(m)
-            out += text[at:m.start()] + written
+            out += text[at : m.start()] + written
             at = m.end()
-            if written.endswith(".") and text[at:at + 1] == ".":  # «авг. 2024 г.» ends the sentence: one point, not two
+            if (
+                written.endswith(".") and text[at : at + 1] == "."
+            ):  # «авг. 2024 г.» ends the sentence: one point, not two
                 at += 1
         return out + text[at:]
 
@@ -196,7 +233,9 @@ class Words:
         if d.method == "implied_rate":
             return self._("about {rate} roubles per US$").format(rate=self.tr.num(d.value, 0))
         if d.low < 0 < d.high:
-            return self._("{low} to {high} (roughly flat)").format(low=self.tr.pct(d.low, 1, True), high=self.tr.pct(d.high, 1, True))
+            return self._("{low} to {high} (roughly flat)").format(
+                low=self.tr.pct(d.low, 1, True), high=self.tr.pct(d.high, 1, True)
+            )
         if d.high - d.low > 1:
             return self._("{low} to {high}").format(low=self.tr.pct(d.low, 1, True), high=self.tr.pct(d.high, 1, True))
         places = 1 if d.high - d.low <= 0.2 else 0
@@ -214,12 +253,18 @@ class Words:
         if d.method == "pct_change":
             b = self.ds.figures[d.base_id]
             (a_lo, a_hi), (b_lo, b_hi) = reading(f.value, f.decimals), reading(b.value, b.decimals)
-            return self._("({a} ÷ {b} − 1) × 100, reading {a} as {a_lo} to {a_hi} and {b} as {b_lo} to {b_hi}, as their printed digits allow.").format(
-                a=num(f.value, f.decimals), b=num(b.value, b.decimals), a_lo=a_lo, a_hi=a_hi, b_lo=b_lo, b_hi=b_hi)
+            return self._(
+                "({a} ÷ {b} − 1) × 100, reading {a} as {a_lo} to {a_hi} and {b} as {b_lo} to {b_hi}, as their printed "
+                "digits allow."
+            ).format(a=num(f.value, f.decimals), b=num(b.value, b.decimals), a_lo=a_lo, a_hi=a_hi, b_lo=b_lo, b_hi=b_hi)
         if d.method == "implied_rate":
             lo, hi = reading(f.converted_value, f.converted_decimals)
             return self._("{roubles} ÷ {dollars}, reading the dollar figure as {lo} to {hi}.").format(
-                roubles=self.amount(f), dollars=self._(UNIT["usd_bn"]).format(value=num(f.converted_value, f.converted_decimals)), lo=lo, hi=hi)
+                roubles=self.amount(f),
+                dollars=self._(UNIT["usd_bn"]).format(value=num(f.converted_value, f.converted_decimals)),
+                lo=lo,
+                hi=hi,
+            )
         return self._("100 + {growth}: the base period is 100.").format(growth=num(f.value, f.decimals))
 
     # --- who and what ----------------------------------------------------------------------------------
@@ -243,13 +288,16 @@ class Words:
     def against(self, d: Derived) -> str:
         """A derived change and whose figure it is measured on: '−2.0% to +4.5% (roughly flat) on the figure of Kazakh
         officials'. The findings, the cards and the charts all say it with this."""
-        return self._("{value} on the figure {of_who}").format(value=self.derived_value(d), of_who=self.series_of(self.ds.figures[d.base_id].series))
+        return self._("{value} on the figure {of_who}").format(
+            value=self.derived_value(d), of_who=self.series_of(self.ds.figures[d.base_id].series)
+        )
 
     def against_period(self, d: Derived) -> str:
         """The same, with the base's period: '… on the Jan – Aug 2023 figure of Kazakh officials'."""
         base = self.ds.figures[d.base_id]
-        return self._("{value} on the {period} figure {of_who}").format(value=self.derived_value(d), period=self.period(base),
-                                                                       of_who=self.series_of(base.series))
+        return self._("{value} on the {period} figure {of_who}").format(
+            value=self.derived_value(d), period=self.period(base), of_who=self.series_of(base.series)
+        )
 
     def who(self, f: Figure) -> str:
         """Who a figure's series is, with the source's own claim of whose data it is where it makes one."""
@@ -277,7 +325,12 @@ class Words:
 
     def turn_label(self, t: Turn) -> str:
         """A reader's label such as 'Question 3 · News.Az'."""
-        kinds = {"question": self._("Question {n}"), "answer": self._("Answer {n}"), "title": self._("Title"), "lead": self._("Lead")}
+        kinds = {
+            "question": self._("Question {n}"),
+            "answer": self._("Answer {n}"),
+            "title": self._("Title"),
+            "lead": self._("Lead"),
+        }
         speaker = self.interviewee() if t.speaker == self.ds.interview.interviewee else t.speaker
         return self._("{turn} · {speaker}").format(turn=kinds[t.kind].format(n=t.number), speaker=speaker)
 
@@ -300,8 +353,9 @@ class Words:
     def not_spanov(self) -> str:
         """The attribution every headline figure carries."""
         iv = self.ds.interview
-        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(outlet=iv.outlet, interviewee=self.interviewee(),
-                                                                                      interviewee_gen=self.interviewee_gen())
+        return self._("{outlet}'s words, in a question, not {interviewee}'s").format(
+            outlet=iv.outlet, interviewee=self.interviewee(), interviewee_gen=self.interviewee_gen()
+        )
 
     # --- claims and their evidence -------------------------------------------------------------------------
 
@@ -321,9 +375,15 @@ class Words:
         """Whose words a claim is, from its turn: “News.Az's question 3”, “Magbat Spanov's answer 3”."""
         t = self.ds.turn(c.turn_id)
         outlet = self.ds.interview.outlet
-        forms = {"title": self._("{outlet}'s headline"), "lead": self._("{outlet}'s introduction"),
-                 "question": self._("{outlet}'s question {n}"), "answer": self._("{interviewee}'s answer {n}")}
-        return forms[t.kind].format(outlet=outlet, n=t.number, interviewee=self.interviewee(), interviewee_gen=self.interviewee_gen())
+        forms = {
+            "title": self._("{outlet}'s headline"),
+            "lead": self._("{outlet}'s introduction"),
+            "question": self._("{outlet}'s question {n}"),
+            "answer": self._("{interviewee}'s answer {n}"),
+        }
+        return forms[t.kind].format(
+            outlet=outlet, n=t.number, interviewee=self.interviewee(), interviewee_gen=self.interviewee_gen()
+        )
 
     def evidence_field(self, e: Evidence, name: str) -> str:
         """An evidence row's data field in the reader's language."""
@@ -342,7 +402,9 @@ class Words:
     def claim_sources(self, c: Claim) -> str:
         """A claim's source line: the interview turn, then every page its evidence comes from, once."""
         ds = self.ds
-        cites = [self.cite_turn(c.turn_id)] if ds.turn(c.turn_id).kind in ("question", "answer") else [ds.interview.outlet]
+        cites = (
+            [self.cite_turn(c.turn_id)] if ds.turn(c.turn_id).kind in ("question", "answer") else [ds.interview.outlet]
+        )
         for ref in c.evidence_ids:
             if ref in ds.evidence:
                 cites.append(self.cite_evidence(ds.evidence[ref]))
@@ -366,7 +428,9 @@ class Words:
         t = self.ds.turn(turn_id)
         when = self.tr.date(self.ds.interview.published)
         kinds = {"question": self._("question {n}"), "answer": self._("answer {n}")}
-        return self._("{outlet} interview, {turn} ({when})").format(outlet=self.ds.interview.outlet, turn=kinds[t.kind].format(n=t.number), when=when)
+        return self._("{outlet} interview, {turn} ({when})").format(
+            outlet=self.ds.interview.outlet, turn=kinds[t.kind].format(n=t.number), when=when
+        )
 
     def page_date(self, source_id: str, stated_on: str = "") -> str:
         """The date a source line prints: the page's own date, else when the figure was stated; never an event's."""
@@ -403,7 +467,9 @@ class Words:
         from .routes import image_address  # views imports the chart registry, which imports this module
 
         address = image_address(view, self.tr.lang) if view else ""
-        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them") + (f" · {address}" if address else "")
+        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them") + (
+            f" · {address}" if address else ""
+        )
 
     # --- findings ---------------------------------------------------------------------------------------
 
@@ -414,17 +480,23 @@ class Words:
             derivs = [d for d in self.ds.derived.values() if d.method == "pct_change" and d.figure_id == f.figure_id]
             against = "; ".join(self.against(d) for d in derivs)
             base_period = self.period(self.ds.figures[derivs[0].base_id]) if derivs else ""
-            text = self._("{period}. No other source we found gives this number. Against {base_period}: {against}. "
-                          "The interview does not say whose figures it uses.").format(period=period, base_period=base_period, against=against)
+            text = self._(
+                "{period}. No other source we found gives this number. Against {base_period}: {against}. "
+                "The interview does not say whose figures it uses."
+            ).format(period=period, base_period=base_period, against=against)
             return Finding(self.value(f), text, f.status, "turnover_ytd")
         other = self.ds.figures[f.matches] if f.matches else None
         route = self.fig(f, "label")
         if other is not None:
-            text = self._("{route}, “this year”. Matches the Kazakh government's report of the commission meeting, which gives it for "
-                          "{period} against the same months a year earlier. One report, not an independent check.").format(
-                route=route, period=self.period(other))
+            text = self._(
+                "{route}, “this year”. Matches the Kazakh government's report of the commission meeting, which gives it "
+                "for "
+                "{period} against the same months a year earlier. One report, not an independent check."
+            ).format(route=route, period=self.period(other))
         else:
-            text = self._("{route}, {period}. {note}").format(route=route, period=period, note=self.fig(f, "status_note"))
+            text = self._("{route}, {period}. {note}").format(
+                route=route, period=period, note=self.fig(f, "status_note")
+            )
         return Finding(self.value(f), text, f.status, "containers_growth")
 
     def claim_findings(self) -> list[Finding]:
@@ -434,10 +506,21 @@ class Words:
             if e.status != "no_source_found":
                 continue
             nearest = next((n for n in self.ds.events if n.event_id == e.nearest_event_id), None)
-            text = self._("{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
-                          "the nearest dated statement we found is from {date}.").format(
-                who=self.interviewee(), interviewee_gen=self.interviewee_gen(), date=self.tr.date(nearest.date) if nearest else "—")
-            later = [self.ds.evidence[i] for c in self.ds.claims if e.event_id in c.evidence_ids for i in c.evidence_ids if i in self.ds.evidence]
+            text = self._(
+                "{who}'s answer speaks of an announcement of Kazakhstan's intention to join BRICS. No source found; "
+                "the nearest dated statement we found is from {date}."
+            ).format(
+                who=self.interviewee(),
+                interviewee_gen=self.interviewee_gen(),
+                date=self.tr.date(nearest.date) if nearest else "—",
+            )
+            later = [
+                self.ds.evidence[i]
+                for c in self.ds.claims
+                if e.event_id in c.evidence_ids
+                for i in c.evidence_ids
+                if i in self.ds.evidence
+            ]
             text = " ".join([text] + [self.evidence_field(x, "note") for x in dict.fromkeys(later)])
             out.append(Finding(self.quoted(e.span), text, e.status, "brics_timeline"))
         return out
@@ -448,20 +531,38 @@ class Words:
         if head is None:
             return None
         year = head.period_start.year
-        totals = [f for f in self.ds.context("turnover") if f.unit == "usd_bn" and f.is_full_year and f.period_start.year == year]
+        totals = [
+            f
+            for f in self.ds.context("turnover")
+            if f.unit == "usd_bn" and f.is_full_year and f.period_start.year == year
+        ]
         if not totals:
             return None
-        parts = "; ".join(self._("{who}: {value}").format(who=self.series_short(f.series), who_lower=lower_first(self.series_short(f.series)),
-                                                          value=self.value(f)) for f in totals)
+        parts = "; ".join(
+            self._("{who}: {value}").format(
+                who=self.series_short(f.series), who_lower=lower_first(self.series_short(f.series)), value=self.value(f)
+            )
+            for f in totals
+        )
         text = self._("How the year ended. {parts}.").format(parts=parts)
-        # the same side's longest part-year total for that year: a full-year figure that leaves it a large remainder may be on
+        # the same side's longest part-year total for that year: a full-year figure that leaves it a large remainder
+        # may be on
         # another basis, and a reader should see both
-        parts_of_year = [f for f in self.ds.context("turnover") if f.unit == "usd_bn" and f.has_period and not f.is_full_year
-                         and f.period_start.year == year and f.period_end.year == year and f.series in {t.series for t in totals}]
+        parts_of_year = [
+            f
+            for f in self.ds.context("turnover")
+            if f.unit == "usd_bn"
+            and f.has_period
+            and not f.is_full_year
+            and f.period_start.year == year
+            and f.period_end.year == year
+            and f.series in {t.series for t in totals}
+        ]
         if parts_of_year:
             p = max(parts_of_year, key=lambda f: f.period_end)
-            text += " " + self._("For {period}, {who} gave {value}, so the year's totals may not be on one basis.").format(
-                period=self.period(p), who=self.series_short(p.series), value=self.value(p))
+            text += " " + self._(
+                "For {period}, {who} gave {value}, so the year's totals may not be on one basis."
+            ).format(period=self.period(p), who=self.series_short(p.series), value=self.value(p))
         return Finding(str(year), text, "reported", "turnover_series")
 
     def findings(self) -> list[Finding]:
@@ -472,8 +573,9 @@ class Words:
 
 
 METHOD_SHORT = {
-    "pct_change": N_("change in % = (interview figure ÷ each side's figure − 1) × 100, as a range its printed digits allow"),
+    "pct_change": N_(
+        "change in % = (interview figure ÷ each side's figure − 1) × 100, as a range its printed digits allow"
+    ),
     "index_from_growth": N_("index = 100 + growth in %"),
     "implied_rate": N_("rate = roubles ÷ the outlet's dollars"),
 }
-

@@ -26,19 +26,74 @@ class Verdict:
 
 
 BEST, WORST = 5, 1
-VERDICTS: dict[str, Verdict] = {v.key: v for v in (
-    Verdict("supported", N_("Supported"), N_("Sources we read state the same thing, on the same basis and for the same period."),
-            5, True, "blue", "#1F4E8C"),
-    Verdict("partly_supported", N_("Partly supported"), N_("Sources support part of the claim, or support it on a different or unstated "
-                                                           "basis, period or scope."), 4, True, "orange", "#8A4B00"),
-    Verdict("not_borne_out", N_("Not borne out by the figures"), N_("The like-for-like figures we have do not show it; they do not show "
-                                                                    "the opposite either."), 2, True, "red", "#A51C30"),
-    Verdict("contradicted", N_("Contradicted"), N_("A source we read states the opposite, on the same basis."), 1, True, "red", "#A51C30"),
-    Verdict("no_source_found", N_("No source found"), N_("No page we read states it or its opposite; the nearest statement we found is "
-                                                         "named."), None, False, "violet", "#882255"),
-    Verdict("outside_subject", N_("Outside our subject"), N_("Not about Kazakhstan–Russia trade, transit or BRICS membership: not checked."),
-            None, False, "gray", "#4A4F55"),
-    Verdict("opinion", N_("Opinion, not checked"), N_("A view, a judgement or a reading of motives: there is nothing to check."), None,
-            False, "gray", "#4A4F55"),
-)}
-CHECKED = tuple(k for k in VERDICTS if k not in ("outside_subject", "opinion"))  # the claims a ClaimReview is written for
+VERDICTS: dict[str, Verdict] = {
+    v.key: v
+    for v in (
+        Verdict(
+            "supported",
+            N_("Supported"),
+            N_("Sources we read state the same thing, on the same basis and for the same period."),
+            5,
+            True,
+            "blue",
+            "#1F4E8C",
+        ),
+        Verdict(
+            "partly_supported",
+            N_("Partly supported"),
+            N_("Sources support part of the claim, or support it on a different or unstated basis, period or scope."),
+            4,
+            True,
+            "orange",
+            "#8A4B00",
+        ),
+        Verdict(
+            "not_borne_out",
+            N_("Not borne out by the figures"),
+            N_("The like-for-like figures we have do not show it; they do not show the opposite either."),
+            2,
+            True,
+            "red",
+            "#A51C30",
+        ),
+        Verdict(
+            "contradicted",
+            N_("Contradicted"),
+            N_("A source we read states the opposite, on the same basis."),
+            1,
+            True,
+            "red",
+            "#A51C30",
+        ),
+        Verdict(
+            "no_source_found",
+            N_("No source found"),
+            N_("No page we read states it or its opposite; the nearest statement we found is named."),
+            None,
+            False,
+            "violet",
+            "#882255",
+        ),
+        Verdict(
+            "outside_subject",
+            N_("Outside our subject"),
+            N_("Not about Kazakhstan–Russia trade, transit or BRICS membership: not checked."),
+            None,
+            False,
+            "gray",
+            "#4A4F55",
+        ),
+        Verdict(
+            "opinion",
+            N_("Opinion, not checked"),
+            N_("A view, a judgement or a reading of motives: there is nothing to check."),
+            None,
+            False,
+            "gray",
+            "#4A4F55",
+        ),
+    )
+}
+CHECKED = tuple(
+    k for k in VERDICTS if k not in ("outside_subject", "opinion")
+)  # the claims a ClaimReview is written for

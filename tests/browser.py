@@ -18,8 +18,14 @@ import psutil
 from .conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = ROOT / "screenshots"
 WIDTHS = (360, 390, 768, 1400)
 # A chart on the page, not a quote card's small preview (those are the cards' own figures, tested as cards).
@@ -40,10 +46,27 @@ def streamlit_server(cwd: Path = ROOT, env: dict | None = None):
     assert Path(CHROMIUM).exists(), "Chromium is missing: run `make test`, which installs it with apt"
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=cwd,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -132,7 +155,9 @@ def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> 
 
     page.goto(f"{url}/?{query}")
     page.wait_for_selector("[data-testid=stApp]")
-    expect(page.locator("[data-testid=stMainBlockContainer] h1, [data-testid=stMainBlockContainer] h4").first).to_be_visible(timeout=timeout)
+    expect(
+        page.locator("[data-testid=stMainBlockContainer] h1, [data-testid=stMainBlockContainer] h4").first
+    ).to_be_visible(timeout=timeout)
     if charts:
         expect(page.locator(VISIBLE_CHART).nth(charts - 1).locator(".main-svg").first).to_be_visible(timeout=timeout)
     expect(page.locator(VISIBLE_CHART)).to_have_count(charts, timeout=timeout)
@@ -161,13 +186,18 @@ def layout_faults(chart: dict, tolerance: float = 0.5) -> list[str]:
     """What is wrong with a rendered chart: text outside it, texts that overlap, a cramped plot, tiny text."""
     faults = []
     for t in chart["texts"]:
-        if t["x"] < chart["x"] - tolerance or t["r"] > chart["r"] + tolerance or t["y"] < chart["y"] - tolerance or t["b"] > chart["b"] + tolerance:
+        if (
+            t["x"] < chart["x"] - tolerance
+            or t["r"] > chart["r"] + tolerance
+            or t["y"] < chart["y"] - tolerance
+            or t["b"] > chart["b"] + tolerance
+        ):
             faults.append(f"outside the chart: {t['text']!r}")
         if t["size"] < 11:
             faults.append(f"{t['size']:g}px text: {t['text']!r}")
     texts = chart["texts"]
     for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
+        for b in texts[i + 1 :]:
             w = min(a["r"], b["r"]) - max(a["x"], b["x"])
             h = min(a["b"], b["b"]) - max(a["y"], b["y"])
             if w > tolerance and h > tolerance:

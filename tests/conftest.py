@@ -42,7 +42,8 @@ def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> N
     assert len(hits) == 1, f"no single row {key!r} in {path}"
     hits[0][field] = value
     with open(path, "w", encoding="utf-8", newline="") as f:
-        # Every field quoted: a value holding a line break or a carriage return stays one cell, as a spreadsheet writes it.
+        # Every field quoted: a value holding a line break or a carriage return stays one cell, as a spreadsheet writes
+        # it.
         w = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(rows)

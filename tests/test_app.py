@@ -30,8 +30,11 @@ def run_app(params: dict | None = None, at: AppTest | None = None) -> AppTest:
 
 def page_text(at: AppTest) -> str:
     """Everything the page shows, as text: every element's values, chart specs and their descriptions."""
-    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code")
+        for e in getattr(at, kind)
+    ]
     parts += [" ".join(map(str, r.options)) for r in at.radio]
     parts += [c.proto.spec + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
@@ -41,8 +44,13 @@ def page_text(at: AppTest) -> str:
 
 def plain(text: str) -> str:
     """Markdown escapes removed, thin spaces made plain: what a reader sees."""
-    return (re.sub(r"\\([^\w\s])", r"\1", text).replace("\u2009", " ").replace("\u00a0", " ").replace("\u202f", " ")
-            .replace("\u2019", "'"))
+    return (
+        re.sub(r"\\([^\w\s])", r"\1", text)
+        .replace("\u2009", " ")
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+        .replace("\u2019", "'")
+    )
 
 
 def plotted(at: AppTest) -> list[str]:
@@ -76,14 +84,18 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
     charts = [c for c in at.get("plotly_chart") if "plot-" in c.proto.id]  # the narrow fit; the wide one beside it
     assert len(charts) == 1 and plotted(at) == [chart_id]
     assert [c.proto.id.split("plotwide-")[1] for c in at.get("plotly_chart") if "plotwide-" in c.proto.id] == [chart_id]
-    assert json.loads(charts[0].proto.config)["displayModeBar"] is False  # no toolbar camera: its PNG would lack the citation
+    assert (
+        json.loads(charts[0].proto.config)["displayModeBar"] is False
+    )  # no toolbar camera: its PNG would lack the citation
     assert charts[0].proto.theme == ""  # theme=None: the figure's own colours, as in the PNG
     c = build_chart(load_dataset(), chart_id)
     assert charts[0].proto.alt == c.alt
     assert at.radio[0].value == CHARTS[chart_id].view
     assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)
-    assert plain(f"### {c.title}") in plain(text) and plain(c.source) in plain(text) and plain(c.subtitle) in plain(text)
+    assert (
+        plain(f"### {c.title}") in plain(text) and plain(c.source) in plain(text) and plain(c.subtitle) in plain(text)
+    )
 
 
 def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
@@ -93,24 +105,44 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
     assert plain(markdown[first_heading]) == "## What we found"
     findings = [m for m in markdown if "[See the chart]" in m]
-    assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == ["**US$17.2 billion**", "**+63%**", "**+65%**", "**“August 2024”**", "**2024**"]
+    assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == [
+        "**US$17.2 billion**",
+        "**+63%**",
+        "**+65%**",
+        "**“August 2024”**",
+        "**2024**",
+    ]
     # the claims register leads: the count on each verdict, then each headline finding followed by its chart
     assert "claims in the excerpt](?view=claims&lang=en)" in markdown[first_heading + 1].replace("\u00a0", " ")
     assert markdown.index(findings[0]) == first_heading + 2 and markdown[first_heading + 3].startswith("### Trade in")
-    assert markdown.index(findings[2]) < next(i for i, m in enumerate(markdown) if m.startswith("### Container transit")) < markdown.index(findings[3])
+    assert (
+        markdown.index(findings[2])
+        < next(i for i, m in enumerate(markdown) if m.startswith("### Container transit"))
+        < markdown.index(findings[3])
+    )
     assert plotted(at) == ["turnover_ytd", "containers_growth"]
     assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
     q3 = load_dataset().turn("q3").text[2:60]
-    assert plain("\n".join(markdown)).count(plain(q3)) == 1  # once as text (the card previews carry it inside their images)
-    assert plain(text).count("Question 3 · News.Az, quoted above on this page.") == 0  # the overview has no source panels
+    assert (
+        plain("\n".join(markdown)).count(plain(q3)) == 1
+    )  # once as text (the card previews carry it inside their images)
+    assert (
+        plain(text).count("Question 3 · News.Az, quoted above on this page.") == 0
+    )  # the overview has no source panels
     assert "News.Az's words, in a question, not Magbat Spanov's" in plain(text)  # plain() folds ’ back to '
-    assert "News.Az’s words, in a question, not Magbat Spanov’s" in re.sub(r"\\([^\w\s])", r"\1", text)  # as the reader sees it
+    assert "News.Az’s words, in a question, not Magbat Spanov’s" in re.sub(
+        r"\\([^\w\s])", r"\1", text
+    )  # as the reader sees it
     # One button per card and shape: the button names the shape it makes, so no choice elsewhere can go stale.
     cards = {b.key: b.label for b in at.get("download_button") if b.key and b.key.startswith("card-")}
     ids = [f.figure_id for f in load_dataset().headline()]
-    assert cards == {f"card-{i}-{size}": label for i in ids for size, label in (("landscape", "Landscape 16:9"), ("portrait", "Portrait 4:5"))}
+    assert cards == {
+        f"card-{i}-{size}": label
+        for i in ids
+        for size, label in (("landscape", "Landscape 16:9"), ("portrait", "Portrait 4:5"))
+    }
     assert "Card: US$17.2 billion" in plain(text) and "Card: +63%" in plain(text)
 
 
@@ -128,7 +160,12 @@ def test_turnover_view_shows_both_sides_ranges_and_what_the_charts_leave_out():
 def test_interview_view_labels_every_turn_and_links_every_span():
     at = run_app({"view": "interview"})
     text = page_text(at)
-    for label in ["Question 1 · News.Az", "Answer 1 · Magbat Spanov", "Question 3 · News.Az", "Answer 3 · Magbat Spanov"]:
+    for label in [
+        "Question 1 · News.Az",
+        "Answer 1 · Magbat Spanov",
+        "Question 3 · News.Az",
+        "Answer 3 · Magbat Spanov",
+    ]:
         assert f"**{label}**" in plain(text)
     assert "(?view=brics_timeline&lang=en)" in text and "(?view=turnover_ytd&lang=en)" in text
     assert ":violet-badge[No source found]" in text
@@ -140,7 +177,15 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     ds = load_dataset()
     wide, phone = at.table[0].value, at.table[1].value
     assert len(wide) == len(phone) == len(ds.figures) + len(ds.derived)
-    assert list(wide.columns) == ["Period · who", "Figure", "Value", "Status", "Stated by", "Source", "The source's words"]  # headers: plain
+    assert list(wide.columns) == [
+        "Period · who",
+        "Figure",
+        "Value",
+        "Status",
+        "Stated by",
+        "Source",
+        "The source's words",
+    ]  # headers: plain
     # st.table renders Markdown in its cells: data text is escaped there as everywhere
     assert "Kazinform\\, 30 Sept\u00a02021" in wide["Source"].tolist()  # typeset: a month keeps its year
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
@@ -152,7 +197,9 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
 PAYLOAD = "<script>alert('kz')</script>"
 
 
-@pytest.mark.parametrize("value", ["nowhere", ["data", "brics"], "v" * 8192, PAYLOAD], ids=["unknown", "repeated", "8KB", "script"])
+@pytest.mark.parametrize(
+    "value", ["nowhere", ["data", "brics"], "v" * 8192, PAYLOAD], ids=["unknown", "repeated", "8KB", "script"]
+)
 def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
     at = run_app({"view": value})
     assert at.radio[0].value == "overview"
@@ -167,7 +214,9 @@ def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
 def test_bad_language_links_give_english_and_a_notice_without_echo(value):
     at = run_app({"view": "brics", "lang": value})
     assert at.radio[0].value == "brics" and at.query_params["lang"] == "en"
-    assert [i.value for i in at.info] == ["The link asked for a language this dashboard does not have, so it is shown in English."]
+    assert [i.value for i in at.info] == [
+        "The link asked for a language this dashboard does not have, so it is shown in English."
+    ]
     assert value not in page_text(at)
 
 
@@ -212,7 +261,13 @@ def test_without_chromium_charts_stay_and_png_buttons_become_a_message(monkeypat
 def test_data_text_reaches_the_page_as_literal_text(data_copy, monkeypatch):
     """Markup, links and bare addresses in data are shown, never rendered as formatting or links."""
     edit_cell(data_copy, "sources", "trend_3823078", "outlet", "[click](https://evil.example) **bold** <b>x</b>")
-    edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "stated_by", "Visit www.evil.example or mail me@evil.example :red[now]")
+    edit_cell(
+        data_copy,
+        "figures",
+        "kz_turnover_2023_jan_aug",
+        "stated_by",
+        "Visit www.evil.example or mail me@evil.example :red[now]",
+    )
     monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
     at = run_app({"view": "turnover"})
     text = "\n".join(e.value for kind in ("markdown", "caption") for e in getattr(at, kind))  # what markdown renders
@@ -227,12 +282,19 @@ def test_the_overview_previews_each_card_from_the_figure_its_png_draws():
     at = run_app({"view": "overview", "lang": "ru"})
     ds = load_dataset()
     from kztrade.i18n import Tr
-    previews = {re.sub(r"^.*preview-", "", c.proto.id): json.loads(c.proto.spec) for c in at.get("plotly_chart") if "preview-" in c.proto.id}
+
+    previews = {
+        re.sub(r"^.*preview-", "", c.proto.id): json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "preview-" in c.proto.id
+    }
     assert list(previews) == [f.figure_id for f in ds.headline()]
     for f in ds.headline():
         card = quote_card(ds, f.figure_id, Tr("ru", ds.translations["ru"]), "landscape")
         spec = previews[f.figure_id]
-        assert [a["text"] for a in spec["layout"]["annotations"]] == [a.text for a in card.figure.layout.annotations]  # the same words
+        assert [a["text"] for a in spec["layout"]["annotations"]] == [
+            a.text for a in card.figure.layout.annotations
+        ]  # the same words
         assert spec["layout"]["width"] == 336 and spec["layout"]["height"] == round(675 * 336 / 1200)
         expected = preview_figure(card).layout.annotations
         assert [a["font"]["size"] for a in spec["layout"]["annotations"]] == [a.font.size for a in expected]

@@ -11,8 +11,8 @@ import pytest
 from kztrade import PROJECT_DIR
 from kztrade.cards import CARD_SIZES, MIN_FONT, all_cards, excerpt, quote_card
 from kztrade.charts import CHARTS, COLOURS, STATUS_COLOURS, build_chart, compose
-from kztrade.load import load_dataset
 from kztrade.i18n import Tr
+from kztrade.load import load_dataset
 
 from .conftest import edit_cell
 
@@ -29,7 +29,11 @@ def spaced(text: str) -> str:
 
 def bars(fig) -> list[tuple[str, float]]:
     """(label above the bar, value) for every bar, top to bottom."""
-    labels = sorted((panel(a.yref), a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " "))) for a in fig.layout.annotations if a.name == "label")
+    labels = sorted(
+        (panel(a.yref), a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " ")))
+        for a in fig.layout.annotations
+        if a.name == "label"
+    )
     values = sorted((panel(t.yaxis), t.y[0], t.x[0]) for t in fig.data if t.type == "bar")
     return [(spaced(html.unescape(lab)), v) for (_p, _y, lab), (_p2, _y2, v) in zip(labels, values)]
 
@@ -40,7 +44,11 @@ def panel(ref: str | None) -> int:
 
 
 def notes(fig, name: str) -> list[str]:
-    return [spaced(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " ")))) for a in fig.layout.annotations if a.name == name]
+    return [
+        spaced(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " "))))
+        for a in fig.layout.annotations
+        if a.name == name
+    ]
 
 
 def all_font_sizes(fig) -> list[float]:
@@ -52,10 +60,18 @@ def all_font_sizes(fig) -> list[float]:
 @pytest.mark.parametrize("chart_id", list(CHARTS))
 def test_every_chart_has_its_words_and_draws_them_into_the_png(ds, chart_id):
     c = build_chart(ds, chart_id)
-    assert c.title and c.subtitle and c.source.startswith(("Source: ", "Sources: ")) and c.credit.startswith("Chart: kztrade")
+    assert (
+        c.title
+        and c.subtitle
+        and c.source.startswith(("Source: ", "Sources: "))
+        and c.credit.startswith("Chart: kztrade")
+    )
     composed = compose(c)
-    drawn = " ".join(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " "))) for a in composed.layout.annotations
-                     if a.name in ("title", "subtitle", "source"))
+    drawn = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " ")))
+        for a in composed.layout.annotations
+        if a.name in ("title", "subtitle", "source")
+    )
     for text in c.texts():  # the same strings on screen (page text) and in the image
         assert " ".join(text.split()) in " ".join(drawn.replace("\u2019", "'").split()), text  # the image typesets ’
     # An explicit template and colours: Streamlit's placeholder colours (#000001...) would print black in a PNG.
@@ -68,9 +84,16 @@ def test_every_chart_has_its_words_and_draws_them_into_the_png(ds, chart_id):
 
 def test_turnover_ytd_shows_the_same_months_every_year_and_marks_the_interview(ds):
     fig = build_chart(ds, "turnover_ytd").figure
-    # Jan–Aug 2023 from two Kazakh officials (Tokayev on a dated page, Zhumangarin on an undated one): each bar says when
-    assert bars(fig) == [("Kazakh officials", 14.7), ("Kazakh officials, 9 Nov 2023", 17.0), ("Kazakh officials", 17.0),
-                         ("Russian officials", 18.9), ("News.Az’s question", 17.2), ("An outlet’s own line", 17.0)]
+    # Jan–Aug 2023 from two Kazakh officials (Tokayev on a dated page, Zhumangarin on an undated one): each bar says
+    # when
+    assert bars(fig) == [
+        ("Kazakh officials", 14.7),
+        ("Kazakh officials, 9 Nov 2023", 17.0),
+        ("Kazakh officials", 17.0),
+        ("Russian officials", 18.9),
+        ("News.Az’s question", 17.2),
+        ("An outlet’s own line", 17.0),
+    ]
     groups = notes(fig, "group")
     assert groups == ["Jan – Aug 2021", "Jan – Aug 2023", "Jan – Aug 2024", "Jan – Aug 2025"]
     highlighted = [t for t in fig.data if t.type == "bar" and t.marker.line.width == 2]
@@ -86,14 +109,21 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
     fig = c.figure
     assert notes(fig, "section") == ["Whole years", "Part-years, from the start of the year"]
     plotted = {f for f in c.shown if f in ds.figures}
-    usd_with_period = {f.figure_id for f in ds.context("turnover") if f.unit == "usd_bn" and f.has_period} | {"kz_ru_turnover_2024_jan_aug"}
+    usd_with_period = {f.figure_id for f in ds.context("turnover") if f.unit == "usd_bn" and f.has_period} | {
+        "kz_ru_turnover_2024_jan_aug"
+    }
     assert plotted == usd_with_period  # roubles and statements with no period keep their own place, off the chart
-    assert [i for i in c.shown if i not in ds.figures] == ["turnover_change_jan_nov_kz"]  # the like-for-like change, listed beside it
+    assert [i for i in c.shown if i not in ds.figures] == [
+        "turnover_change_jan_nov_kz"
+    ]  # the like-for-like change, listed beside it
     assert len([t for t in fig.data if t.type == "bar"]) == len(plotted)
     rows = bars(fig)
     assert ("Russian officials", 28.2) in rows
     # one year, several numbers: 2022 as Nurtleu gave it in April 2023 and as Tokayev gave it in November 2023
-    assert ("Kazakh officials, “according to our data”, 11 Apr 2023", 26.1) in rows and ("Kazakh officials, 9 Nov 2023", 27.0) in rows
+    assert ("Kazakh officials, “according to our data”, 11 Apr 2023", 26.1) in rows and (
+        "Kazakh officials, 9 Nov 2023",
+        27.0,
+    ) in rows
     assert not any("average" in label.lower() for label, _v in rows)
     # Lower bounds are open-ended (a triangle at the bar's end); approximations are hatched.
     ends = sorted(t.x[0] for t in fig.data if t.type == "scatter" and t.marker.symbol == "triangle-right")
@@ -104,11 +134,18 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
 
 def test_containers_keep_the_railways_earlier_period_apart(ds):
     fig = build_chart(ds, "containers_growth").figure
-    assert notes(fig, "section") == ["Jan – Sept 2024 against the same months of 2023", "Earlier: Jan – Nov 2023, railway data"]
-    assert bars(fig) == [("News.Az’s question (“this year”)", 63.0), ("Kazakh government’s report, Jan – Sept 2024", 63.0),
-                         ("News.Az’s question (“this year”)", 65.0), ("Kazakh government’s report, Jan – Sept 2024", 65.0),
-                         ("KTZ railway, against the same months of 2022", 69.0),
-                         ("KTZ railway, against the same months of 2022", 49.0)]
+    assert notes(fig, "section") == [
+        "Jan – Sept 2024 against the same months of 2023",
+        "Earlier: Jan – Nov 2023, railway data",
+    ]
+    assert bars(fig) == [
+        ("News.Az’s question (“this year”)", 63.0),
+        ("Kazakh government’s report, Jan – Sept 2024", 63.0),
+        ("News.Az’s question (“this year”)", 65.0),
+        ("Kazakh government’s report, Jan – Sept 2024", 65.0),
+        ("KTZ railway, against the same months of 2022", 69.0),
+        ("KTZ railway, against the same months of 2022", 49.0),
+    ]
     idx = build_chart(ds, "containers_index").figure
     assert [v for _l, v in bars(idx)] == [100, 163, 100, 165]
     assert "index = 100 + growth in %" in build_chart(ds, "containers_index").source
@@ -170,7 +207,11 @@ def test_every_chart_has_a_text_alternative_naming_its_values(ds):
 
 def test_quote_cards_quote_the_question_and_mark_their_own_figure(ds):
     cards = {c.chart_id: c for c in all_cards(ds)}
-    assert set(cards) == {"kz_ru_turnover_2024_jan_aug-card", "containers_ru_cn_via_kz_growth-card", "containers_cn_eu_cn_growth-card"}
+    assert set(cards) == {
+        "kz_ru_turnover_2024_jan_aug-card",
+        "containers_ru_cn_via_kz_growth-card",
+        "containers_cn_eu_cn_growth-card",
+    }
     card = cards["kz_ru_turnover_2024_jan_aug-card"].figure
     text = next(a.text for a in card.layout.annotations if a.name == "excerpt")
     assert "<b>$17.2\u00a0billion</b>" in text
@@ -202,9 +243,14 @@ def test_cards_are_sized_for_feeds_and_read_at_500_px(ds, size):
 def code_constants(path):
     """Every constant in a module's code, docstrings excluded (comments never reach the AST)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in docstrings]
 
 
@@ -215,7 +261,12 @@ def test_no_figure_is_a_literal_in_code(ds):
     for path in [*PROJECT_DIR.glob("kztrade/**/*.py"), PROJECT_DIR / "app.py"]:
         for const in code_constants(path):
             # Small integers (17, 20, 63) are also pixel sizes; decimals and values of 100 or more are not.
-            if isinstance(const, (int, float)) and not isinstance(const, bool) and const in values and (const != int(const) or const >= 100):
+            if (
+                isinstance(const, (int, float))
+                and not isinstance(const, bool)
+                and const in values
+                and (const != int(const) or const >= 100)
+            ):
                 hits.append((path.name, const))
             if isinstance(const, str) and any(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", const) for t in texts):
                 hits.append((path.name, const))
@@ -237,7 +288,9 @@ def test_containers_draw_each_period_in_a_panel_of_its_own(ds):
     assert fig.layout.xaxis2.anchor == "y2" and fig.layout.xaxis.anchor == "y"
     by_axis = {ax: [t.x[0] for t in fig.data if t.type == "bar" and t.xaxis == ax] for ax in ("x", "x2")}
     assert by_axis == {"x": [63.0, 63.0, 65.0, 65.0], "x2": [69.0, 49.0]}
-    assert fig.layout.xaxis.range[1] == pytest.approx(65 * 1.02) and fig.layout.xaxis2.range[1] == pytest.approx(69 * 1.02)
+    assert fig.layout.xaxis.range[1] == pytest.approx(65 * 1.02) and fig.layout.xaxis2.range[1] == pytest.approx(
+        69 * 1.02
+    )
 
 
 def test_each_chart_has_a_narrow_and_a_wide_fit_of_the_same_words(ds):
@@ -253,10 +306,22 @@ def test_each_chart_has_a_narrow_and_a_wide_fit_of_the_same_words(ds):
             return " ".join(" ".join(re.sub(r"<[^>]+>", " ", a.text) for a in fig.layout.annotations).split())
 
         assert words(narrow.figure) == words(wide.figure), chart_id
-        lines = lambda fig: [line for a in fig.layout.annotations if a.name in ("label", "note", "text")  # noqa: E731
-                             for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")]
+        lines = lambda fig: [
+            line
+            for a in fig.layout.annotations
+            if a.name in ("label", "note", "text")  # noqa: E731
+            for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")
+        ]
         assert max(map(len, lines(narrow.figure))) <= NARROW.note
-        assert len(lines(wide.figure)) <= len(lines(narrow.figure)), chart_id  # the desktop's lines are fewer, or as few
+        assert len(lines(wide.figure)) <= len(lines(narrow.figure)), (
+            chart_id
+        )  # the desktop's lines are fewer, or as few
         assert wide.figure.layout.height <= narrow.figure.layout.height, chart_id
-    for chart_id in ("turnover_ytd", "containers_growth", "brics_timeline"):  # these break lines on a phone, not on a desktop
-        assert build_chart(ds, chart_id, fit=WIDE).figure.layout.height < build_chart(ds, chart_id).figure.layout.height, chart_id
+    for chart_id in (
+        "turnover_ytd",
+        "containers_growth",
+        "brics_timeline",
+    ):  # these break lines on a phone, not on a desktop
+        assert (
+            build_chart(ds, chart_id, fit=WIDE).figure.layout.height < build_chart(ds, chart_id).figure.layout.height
+        ), chart_id

@@ -15,16 +15,21 @@ from pyld import jsonld
 from kztrade import DATA_DIR
 from kztrade.cards import CARD_SIZES, claim_card
 from kztrade.check import check_data
-from kztrade.claimreview import checked_claims, https_base, review, reviews
+from kztrade.claimreview import checked_claims, https_base, reviews
 from kztrade.cli import main
-from kztrade.load import load_dataset, printed_range
 from kztrade.i18n import LANGS, Tr
+from kztrade.load import load_dataset, printed_range
 from kztrade.verdicts import BEST, VERDICTS, WORST
 
 from .conftest import ROOT, edit_cell
 from .test_app import run_app
 
-TRADE_ANSWER = ["a3_grow", "a3_grey", "a3_companies", "a3_single_market"]  # the four checkable claims of the trade answer
+TRADE_ANSWER = [
+    "a3_grow",
+    "a3_grey",
+    "a3_companies",
+    "a3_single_market",
+]  # the four checkable claims of the trade answer
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,9 @@ def test_every_claim_is_verbatim_in_its_turn_and_its_claimant_is_the_turns(ds):
     for c in ds.claims:
         turn = ds.turn(c.turn_id)
         assert c.span in turn.text and c.claimant == roles[c.turn_id], c.claim_id
-        assert ds.translations["ru"][("claims", c.claim_id, "span")] in ds.translations["ru"][("turns", c.turn_id, "text")], c.claim_id
+        assert (
+            ds.translations["ru"][("claims", c.claim_id, "span")] in ds.translations["ru"][("turns", c.turn_id, "text")]
+        ), c.claim_id
     # every turn with words is read for claims, the expert's answers and the outlet's questions alike
     assert {c.turn_id for c in ds.claims} == {t.turn_id for t in ds.turns}
     assert {c.claimant for c in ds.claims} == {"outlet", "interviewer", "interviewee"}
@@ -45,7 +52,10 @@ def test_every_claim_is_verbatim_in_its_turn_and_its_claimant_is_the_turns(ds):
 
 def test_the_headline_figures_and_the_august_claim_are_rows_with_their_statuses_as_verdicts(ds):
     by_id = {c.claim_id: c for c in ds.claims}
-    assert by_id["q3_turnover"].verdict == "no_source_found" and "kz_ru_turnover_2024_jan_aug" in by_id["q3_turnover"].evidence_ids
+    assert (
+        by_id["q3_turnover"].verdict == "no_source_found"
+        and "kz_ru_turnover_2024_jan_aug" in by_id["q3_turnover"].evidence_ids
+    )
     assert by_id["q3_ru_cn"].verdict == by_id["q3_cn_eu_cn"].verdict == "partly_supported"  # one report, months unnamed
     assert by_id["a1_august"].verdict == "no_source_found" and "ev_brics_timing_open" in by_id["a1_august"].evidence_ids
     for cid in ("q3_turnover", "q3_ru_cn", "q3_cn_eu_cn"):
@@ -54,20 +64,31 @@ def test_the_headline_figures_and_the_august_claim_are_rows_with_their_statuses_
 
 def test_the_four_claims_of_the_trade_answer_have_verdicts_resting_on_quotes_read_in_their_sources(ds):
     by_id = {c.claim_id: c for c in ds.claims}
-    assert [by_id[i].verdict for i in TRADE_ANSWER] == ["not_borne_out", "partly_supported", "partly_supported", "partly_supported"]
+    assert [by_id[i].verdict for i in TRADE_ANSWER] == [
+        "not_borne_out",
+        "partly_supported",
+        "partly_supported",
+        "partly_supported",
+    ]
     for c in ds.claims:
         if not VERDICTS[c.verdict].needs_evidence:
             continue
-        read = [r for r in c.evidence_ids if (r in ds.evidence and ds.evidence[r].quote)
-                or (r in ds.figures and ds.figures[r].status == "reported")
-                or (r in ds.derived and all(ds.figures[i].status == "reported" for i in ds.derived[r].inputs))
-                or any(e.event_id == r and e.status == "documented" for e in ds.events)]
+        read = [
+            r
+            for r in c.evidence_ids
+            if (r in ds.evidence and ds.evidence[r].quote)
+            or (r in ds.figures and ds.figures[r].status == "reported")
+            or (r in ds.derived and all(ds.figures[i].status == "reported" for i in ds.derived[r].inputs))
+            or any(e.event_id == r and e.status == "documented" for e in ds.events)
+        ]
         assert read, c.claim_id
 
 
 def test_counts_of_companies_by_different_definitions_stay_apart(ds):
     counts = [f for f in ds.context() if f.unit == "companies"]
-    assert len({f.measure for f in counts}) == len(counts) == 5  # one measure per definition: never summed, never one series
+    assert (
+        len({f.measure for f in counts}) == len(counts) == 5
+    )  # one measure per definition: never summed, never one series
     for f in counts:
         assert f.side == "KZ" and f.stated_by and f.quote and f.description
 
@@ -88,7 +109,8 @@ def test_the_verdict_scale_is_the_same_in_code_in_the_datapackage_and_in_the_rea
     field = next(f for f in claims["schema"]["fields"] if f["name"] == "verdict")
     assert field["constraints"]["enum"] == list(VERDICTS)
     assert [(s["key"], s["definition"], s["ratingValue"]) for s in field["kztrade:scale"]] == [
-        (v.key, v.definition, v.rating) for v in VERDICTS.values()]
+        (v.key, v.definition, v.rating) for v in VERDICTS.values()
+    ]
     assert 5 <= len(VERDICTS) <= 7
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for v in VERDICTS.values():
@@ -103,23 +125,42 @@ def write_rows(path: Path, rows: list[dict]) -> None:
 
 
 BAD = {
-    "a span that is not in its turn": (("claims", "a3_grow", "span", "trade will double"),
-                                       "claims.csv, row 29 (a3_grow), field span: 'trade will double' does not occur verbatim in turn a3"),
-    "a verdict outside the scale": (("claims", "a3_grow", "verdict", "true"), "claims.csv, row 29 (a3_grow), field verdict:"),
-    "evidence that points at nothing": (("claims", "a3_grow", "evidence", "turnover_change_jan_nov_kz nowhere_at_all"),
-                                        "claims.csv, row 29 (a3_grow), field evidence: 'nowhere_at_all' points at nothing"),
-    "a checked verdict with no evidence": (("claims", "a3_grey", "evidence", ""),
-                                           "claims.csv, row 30 (a3_grey), field evidence: verdict 'partly_supported' needs evidence"),
-    "a claimant that is not the turn's": (("claims", "q3_turnover", "claimant", "interviewee"),
-                                          "claims.csv, row 26 (q3_turnover), field claimant: is 'interviewee', but turn q3 is the interviewer's"),
-    "a translation that is not in the turn's": (("claims", "a3_grow", "span_ru", "торговля удвоится"),
-                                                "claims.csv, row 29 (a3_grow), field span_ru: 'торговля удвоится' is not in the turn's translation"),
-    "an evidence row without a quote": (("evidence", "ev_eu_chp_2024", "quote", ""),
-                                        "evidence.csv, row 4 (ev_eu_chp_2024), field quote: an evidence row needs the source's sentence"),
-    "a key phrase that is not in the quote": (("evidence", "ev_eu_chp_2024", "key_phrase", "far below"),
-                                              "evidence.csv, row 4 (ev_eu_chp_2024), field key_phrase: 'far below' is not in its quote"),
-    "an evidence row stated after its page": (("evidence", "ev_eu_chp_2024", "stated_on", "2025-01-01"),
-                                              "evidence.csv, row 4 (ev_eu_chp_2024), field stated_on: 2025-01-01 is after its page was published"),
+    "a span that is not in its turn": (
+        ("claims", "a3_grow", "span", "trade will double"),
+        "claims.csv, row 29 (a3_grow), field span: 'trade will double' does not occur verbatim in turn a3",
+    ),
+    "a verdict outside the scale": (
+        ("claims", "a3_grow", "verdict", "true"),
+        "claims.csv, row 29 (a3_grow), field verdict:",
+    ),
+    "evidence that points at nothing": (
+        ("claims", "a3_grow", "evidence", "turnover_change_jan_nov_kz nowhere_at_all"),
+        "claims.csv, row 29 (a3_grow), field evidence: 'nowhere_at_all' points at nothing",
+    ),
+    "a checked verdict with no evidence": (
+        ("claims", "a3_grey", "evidence", ""),
+        "claims.csv, row 30 (a3_grey), field evidence: verdict 'partly_supported' needs evidence",
+    ),
+    "a claimant that is not the turn's": (
+        ("claims", "q3_turnover", "claimant", "interviewee"),
+        "claims.csv, row 26 (q3_turnover), field claimant: is 'interviewee', but turn q3 is the interviewer's",
+    ),
+    "a translation that is not in the turn's": (
+        ("claims", "a3_grow", "span_ru", "торговля удвоится"),
+        "claims.csv, row 29 (a3_grow), field span_ru: 'торговля удвоится' is not in the turn's translation",
+    ),
+    "an evidence row without a quote": (
+        ("evidence", "ev_eu_chp_2024", "quote", ""),
+        "evidence.csv, row 4 (ev_eu_chp_2024), field quote: an evidence row needs the source's sentence",
+    ),
+    "a key phrase that is not in the quote": (
+        ("evidence", "ev_eu_chp_2024", "key_phrase", "far below"),
+        "evidence.csv, row 4 (ev_eu_chp_2024), field key_phrase: 'far below' is not in its quote",
+    ),
+    "an evidence row stated after its page": (
+        ("evidence", "ev_eu_chp_2024", "stated_on", "2025-01-01"),
+        "evidence.csv, row 4 (ev_eu_chp_2024), field stated_on: 2025-01-01 is after its page was published",
+    ),
 }
 
 
@@ -135,8 +176,10 @@ def test_check_names_each_bad_claim_or_evidence_row_by_file_row_and_field(data_c
 def test_check_refuses_evidence_no_claim_cites(data_copy):
     edit_cell(data_copy, "claims", "a2_border", "evidence", "ev_border_tokayev_2022")
     assert [str(p) for p in check_data(data_copy, full=False)] == [
-        "evidence.csv, row 3 (ev_border_tokayev_2024), field evidence_id: no claim cites this evidence; add its id to a claim's evidence, "
-        "or remove the row"]
+        "evidence.csv, row 3 (ev_border_tokayev_2024), field evidence_id: no claim cites this evidence; add its id to a "
+        "claim's evidence, "
+        "or remove the row"
+    ]
 
 
 def test_the_app_shows_the_problem_list_for_a_bad_claim_and_keeps_serving(data_copy, monkeypatch):
@@ -166,12 +209,18 @@ def test_each_review_has_the_properties_fact_check_aggregators_read(ds):
         assert REQUIRED | RECOMMENDED <= set(r), claim_id
         assert r["claimReviewed"] == c.span and r["datePublished"] == c.checked_on.isoformat()
         assert r["url"] == f"https://kztrade.example.org/?view=claims&claim={claim_id}"
-        assert RATING_REQUIRED <= set(r["reviewRating"]) and r["reviewRating"]["alternateName"] == VERDICTS[c.verdict].name
+        assert (
+            RATING_REQUIRED <= set(r["reviewRating"]) and r["reviewRating"]["alternateName"] == VERDICTS[c.verdict].name
+        )
         rating = VERDICTS[c.verdict].rating
         if rating is None:
             assert "ratingValue" not in r["reviewRating"]
         else:
-            assert (r["reviewRating"]["ratingValue"], r["reviewRating"]["bestRating"], r["reviewRating"]["worstRating"]) == (rating, BEST, WORST)
+            assert (
+                r["reviewRating"]["ratingValue"],
+                r["reviewRating"]["bestRating"],
+                r["reviewRating"]["worstRating"],
+            ) == (rating, BEST, WORST)
         item = r["itemReviewed"]
         assert item["@type"] == "Claim" and CLAIM_RECOMMENDED <= set(item)
         assert item["author"]["name"] == ("Magbat Spanov" if c.claimant == "interviewee" else "News.Az")
@@ -197,23 +246,36 @@ def test_a_json_ld_processor_reads_every_review_offline_with_an_inline_context(d
 
 def test_the_cli_writes_one_review_per_checked_claim_and_one_with_them_all(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("KZTRADE_PUBLISHER", "Example Fact Desk")
-    assert main(["export", "--claimreview", "--base-url", "https://kztrade.example.org/app/", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["export", "--claimreview", "--base-url", "https://kztrade.example.org/app/", "--out", str(tmp_path)]) == 0
+    )
     files = sorted(p.name for p in (tmp_path / "claimreview").iterdir())
     assert files == sorted(f"{c.claim_id}.jsonld" for c in checked_claims(load_dataset()))
     one = json.loads((tmp_path / "claimreview" / "a3_grow.jsonld").read_text(encoding="utf-8"))
-    assert one["author"] == {"@type": "Organization", "name": "Example Fact Desk", "url": "https://kztrade.example.org/app/"}
+    assert one["author"] == {
+        "@type": "Organization",
+        "name": "Example Fact Desk",
+        "url": "https://kztrade.example.org/app/",
+    }
     assert one["url"] == "https://kztrade.example.org/app/?view=claims&claim=a3_grow"
     everything = json.loads((tmp_path / "claimreview.jsonld").read_text(encoding="utf-8"))
     assert [g["claimReviewed"] for g in everything["@graph"]] == [c.span for c in checked_claims(load_dataset())]
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "14 review(s) of 14 checked claim(s), and one file with them all."
+    assert (
+        capsys.readouterr().out.strip().splitlines()[-1]
+        == "14 review(s) of 14 checked claim(s), and one file with them all."
+    )
 
 
-@pytest.mark.parametrize("url", ["http://kztrade.example.org/", "ftp://x", "kztrade.example.org", "https://", "https://a b/"])
+@pytest.mark.parametrize(
+    "url", ["http://kztrade.example.org/", "ftp://x", "kztrade.example.org", "https://", "https://a b/"]
+)
 def test_the_cli_refuses_a_base_url_that_is_not_https_with_one_line(tmp_path, capsys, url):
     assert main(["export", "--claimreview", "--base-url", url, "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["kztrade export: --base-url must be a plain https:// address of the hosted dashboard (for example "
-                   "https://kztrade.example.org/); give one with --base-url."]
+    assert err == [
+        "kztrade export: --base-url must be a plain https:// address of the hosted dashboard (for example "
+        "https://kztrade.example.org/); give one with --base-url."
+    ]
     assert not (tmp_path / "claimreview").exists()  # the message is fixed text: the refused address is never echoed
 
 
@@ -224,6 +286,7 @@ def test_https_base_keeps_only_a_plain_address():
 
 
 # --- the page ---------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evidence(ds, lang):
@@ -238,7 +301,9 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
         assert tr._(VERDICTS[key].name) in text, key
     # each checked claim's review, as the page shows it to copy, is the export's
     shown = [json.loads(code.value) for code in at.code if code.language == "json"]
-    assert [s["claimReviewed"] for s in shown] == [c.span for c in sorted(checked_claims(ds), key=lambda c: shown_order(ds, c))]
+    assert [s["claimReviewed"] for s in shown] == [
+        c.span for c in sorted(checked_claims(ds), key=lambda c: shown_order(ds, c))
+    ]
     evidence = " ".join(e.label for e in at.expander)
     assert tr._("The evidence ({n})").format(n=tr.num(5)) in evidence
 
@@ -278,6 +343,7 @@ def test_the_reader_marks_every_claim_with_its_verdict_linked_to_its_entry(ds, l
 
 # --- claim cards -----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(CARD_SIZES))
 def test_each_claim_card_keeps_its_text_inside_measured_in_the_real_font(ds, lang, size, monkeypatch):
@@ -299,7 +365,9 @@ def test_each_claim_card_keeps_its_text_inside_measured_in_the_real_font(ds, lan
             bold = a.text.startswith("<b>")
             assert max(text_px(ln, a.font.size, bold) for ln in lines) <= cs.width - 2 * 48 + 1, (c.claim_id, a.name)
             assert a.font.size >= 24
-            bottoms.append((a.name, (1 - a.y) * cs.height, (1 - a.y) * cs.height + len(lines) * round(a.font.size * 1.32)))
+            bottoms.append(
+                (a.name, (1 - a.y) * cs.height, (1 - a.y) * cs.height + len(lines) * round(a.font.size * 1.32))
+            )
         *body, source = bottoms
         assert body[-1][2] <= source[1], (c.claim_id, bottoms)  # nothing runs into the footer
 
@@ -308,22 +376,29 @@ def test_each_claim_card_keeps_its_text_inside_measured_in_the_real_font(ds, lan
 def test_a_link_to_one_claim_opens_on_that_claim_and_keeps_it_in_the_address(ds, lang):
     at = run_app({"view": "claims", "lang": lang, "claim": "a3_companies"})
     heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
-    assert heads == [Tr(lang)._("“{text}”").format(text=next(c.span for c in ds.claims if c.claim_id == "a3_companies"))]
+    assert heads == [
+        Tr(lang)._("“{text}”").format(text=next(c.span for c in ds.claims if c.claim_id == "a3_companies"))
+    ]
     assert at.query_params["claim"] == "a3_companies" and at.query_params["view"] == "claims"
     assert len([c for c in at.code if c.language == "json"]) == 1
     links = " ".join(m.value for m in at.markdown)
     assert f"(?view=claims&lang={lang})" in links  # the way to every claim
 
 
-@pytest.mark.parametrize("value, notice", [
-    ("a_claim_we_do_not_have", "The link named a claim we do not have, so every claim is shown."),
-    ("<script>alert(1)</script>", "The link named a claim in a form we do not use, so every claim is shown."),
-])
+@pytest.mark.parametrize(
+    "value, notice",
+    [
+        ("a_claim_we_do_not_have", "The link named a claim we do not have, so every claim is shown."),
+        ("<script>alert(1)</script>", "The link named a claim in a form we do not use, so every claim is shown."),
+    ],
+)
 def test_a_link_to_a_claim_we_do_not_have_shows_every_claim_and_never_echoes_it(ds, value, notice):
     at = run_app({"view": "claims", "lang": "en", "claim": value})
     assert notice in [i.value for i in at.info]
     assert len(at.subheader) == len(ds.claims)
-    shown = " ".join(e.value for kind in ("markdown", "caption", "info", "code", "subheader") for e in getattr(at, kind))
+    shown = " ".join(
+        e.value for kind in ("markdown", "caption", "info", "code", "subheader") for e in getattr(at, kind)
+    )
     assert value not in shown and "alert" not in shown
     assert "claim" not in at.query_params  # a refused value leaves the address bar
 
@@ -334,16 +409,25 @@ def test_the_claims_csv_has_every_claim_with_its_verdict_evidence_and_sources_ne
     from kztrade.table import CLAIM_COLUMNS, claims_table, safe_csv
 
     tr = Tr(lang, ds.translations.get(lang, {}))
-    rows = list(csv.DictReader(io.StringIO(safe_csv(claims_table(ds, Words(ds, tr)), CLAIM_COLUMNS).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(safe_csv(claims_table(ds, Words(ds, tr)), CLAIM_COLUMNS).decode("utf-8-sig")))
+    )
     assert [r["claim_id"] for r in rows] == [c.claim_id for c in ds.claims] and list(rows[0]) == CLAIM_COLUMNS
     grow = next(r for r in rows if r["claim_id"] == "a3_grow")
-    assert grow["verdict"] == tr._("Not borne out by the figures") and grow["evidence"].split()[0] == "turnover_change_jan_nov_kz"
-    assert "Forbes Kazakhstan" in grow["sources"] and grow["span"] == next(c.span for c in ds.claims if c.claim_id == "a3_grow")
+    assert (
+        grow["verdict"] == tr._("Not borne out by the figures")
+        and grow["evidence"].split()[0] == "turnover_change_jan_nov_kz"
+    )
+    assert "Forbes Kazakhstan" in grow["sources"] and grow["span"] == next(
+        c.span for c in ds.claims if c.claim_id == "a3_grow"
+    )
     assert (grow["span_translation"] != "") == (lang != "en")
     # a claim's words that a spreadsheet would run as a formula are neutralised, every line of them
     for field in ("verdict_note", "verdict_note_ru"):
-        edit_cell(data_copy, "claims", "a3_grow", field, "=HYPERLINK(\"https://evil.example\")")
+        edit_cell(data_copy, "claims", "a3_grow", field, '=HYPERLINK("https://evil.example")')
     bad = load_dataset(data_copy)
     bad_tr = Tr(lang, bad.translations.get(lang, {}))
-    rows = list(csv.DictReader(io.StringIO(safe_csv(claims_table(bad, Words(bad, bad_tr)), CLAIM_COLUMNS).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(safe_csv(claims_table(bad, Words(bad, bad_tr)), CLAIM_COLUMNS).decode("utf-8-sig")))
+    )
     assert next(r for r in rows if r["claim_id"] == "a3_grow")["verdict_note"].startswith("'=")

@@ -15,7 +15,8 @@ def test_streamlit_security_settings():
     assert server["maxUploadSize"] <= 1
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["browser"]["gatherUsageStats"] is False
-    # A deployment does not rescan ~2,000 loaded modules after every run; `make run` turns the watcher on for developers.
+    # A deployment does not rescan ~2,000 loaded modules after every run; `make run` turns the watcher on for
+    # developers.
     assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
     assert "--server.fileWatcherType auto" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
@@ -43,7 +44,19 @@ def test_code_never_renders_raw_html_or_uses_deprecated_width():
 
 
 def test_data_layer_imports_no_streamlit_or_plotly():
-    for name in ("load.py", "check.py", "guard.py", "model.py", "quotes.py", "statements.py", "verdicts.py", "claimreview.py", "routes.py", "i18n.py", "table.py"):
+    for name in (
+        "load.py",
+        "check.py",
+        "guard.py",
+        "model.py",
+        "quotes.py",
+        "statements.py",
+        "verdicts.py",
+        "claimreview.py",
+        "routes.py",
+        "i18n.py",
+        "table.py",
+    ):
         text = (ROOT / "kztrade" / name).read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(streamlit|plotly|pandas)", text, re.M), name
     for path in ROOT.glob("kztrade/*.py"):  # the ui package (kztrade/ui/) is the only one allowed
@@ -57,9 +70,11 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
         calls += re.findall(r"st\.html\((\w+)", path.read_text(encoding="utf-8"))
     assert sorted(calls) == ["EMBED_STYLE", "STYLE", "language_nav"]
     from kztrade.ui import EMBED_STYLE
+
     assert EMBED_STYLE.startswith("<style>") and EMBED_STYLE.endswith("</style>") and "<script" not in EMBED_STYLE
     from kztrade.i18n import LANGS
     from kztrade.routes import known_ids, language_nav
+
     link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" class="kz-current")?>[^<>&"]+</a>'
     for view in known_ids():
         for lang in LANGS:
@@ -68,7 +83,9 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
             assert nav.count('aria-current="true"') == 1 and f'lang="{lang}" aria-current' in nav
     assert "&lt;script&gt;" in language_nav("overview", "en", "<script>")  # our own label, escaped all the same
     import pytest
+
     with pytest.raises(ValueError):
-        language_nav("x\"><script>", "en", "Language")
+        language_nav('x"><script>', "en", "Language")
     from kztrade.ui import STYLE
+
     assert STYLE.startswith("<style>") and STYLE.endswith("</style>") and "{" in STYLE and "<script" not in STYLE

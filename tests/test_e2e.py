@@ -17,16 +17,27 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from kztrade.cards import CARD_SIZES, claim_card, quote_card
-from kztrade.claimreview import checked_claims
 from kztrade.charts import CHARTS, EXPORT_WIDTH, build_chart, compose, compose_height
-from kztrade.load import load_dataset
+from kztrade.claimreview import checked_claims
 from kztrade.i18n import Tr, typeset
+from kztrade.load import load_dataset
+from kztrade.routes import VIEWS
 from kztrade.statements import Words
 from kztrade.table import figures_table
 from kztrade.ui import TITLE
-from kztrade.routes import VIEWS
 
-from .browser import CHART, SHOTS, VISIBLE_CHART, WIDTHS, launched_browser, layout_faults, measure, open_page, scroll_width, streamlit_server
+from .browser import (
+    CHART,
+    SHOTS,
+    VISIBLE_CHART,
+    WIDTHS,
+    launched_browser,
+    layout_faults,
+    measure,
+    open_page,
+    scroll_width,
+    streamlit_server,
+)
 from .conftest import DATA_DIR, edit_cell
 from .test_i18n import english_fragments
 
@@ -67,7 +78,9 @@ def checked_view(page) -> str:
 def screenshot_full(page, path: Path) -> None:
     """A screenshot of the whole page (Streamlit scrolls inside its own container, so grow the viewport)."""
     width = page.viewport_size["width"]
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], body')].map(e => e.scrollHeight))")
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], body')].map(e => e.scrollHeight))"
+    )
     page.set_viewport_size({"width": width, "height": min(int(height) + 40, 14000)})
     page.wait_for_timeout(700)
     SHOTS.mkdir(exist_ok=True)
@@ -135,7 +148,11 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, view, width
     try:
         open_page(pg, server, f"view={view}&lang=en", CHARTS_PER_VIEW[view])
         violations = Axe().run(pg).response["violations"]
-        bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in violations if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], v["nodes"][0]["html"][:120])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert bad == []
         assert [v["id"] for v in violations if v["id"] == "heading-order"] == []
     finally:
@@ -176,7 +193,9 @@ def test_the_language_switch_travels_with_the_link(page, server):
     switch.get_by_role("link", name="Русский").click()
     page.wait_for_url(re.compile(r".*lang=ru.*"), timeout=15000)
     assert "view=brics" in page.url
-    expect(page.get_by_role("navigation", name="Язык").locator("a[aria-current=true]")).to_have_text("Русский", timeout=30000)
+    expect(page.get_by_role("navigation", name="Язык").locator("a[aria-current=true]")).to_have_text(
+        "Русский", timeout=30000
+    )
     page.reload()
     page.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
     assert "lang=ru" in page.url
@@ -185,7 +204,9 @@ def test_the_language_switch_travels_with_the_link(page, server):
 def test_bad_link_gives_overview_notice_and_no_echo(page, server):
     payload = "%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"
     page.goto(f"{server}/?view={payload}&lang={payload}")
-    expect(page.locator("[data-testid=stAlertContentInfo]").first).to_contain_text("so the overview is shown", timeout=30000)
+    expect(page.locator("[data-testid=stAlertContentInfo]").first).to_contain_text(
+        "so the overview is shown", timeout=30000
+    )
     assert checked_view(page) == "Overview"
     assert "<script>window.pwned" not in page.content()
     assert page.evaluate("window.pwned === undefined")
@@ -219,8 +240,17 @@ def test_csv_download_is_neutralised_and_carries_the_words(page, server):
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert {"quote", "quote_translation", "low", "high", "how_derived"} <= set(rows[0])
-    assert next(r for r in rows if r["id"] == "turnover_change_vs_kz_base")["value_as_printed"] == "−2.0% to +4.5% (roughly flat)"
-    risky = [c for r in rows for c in r.values() for line in re.split(r"\r\n|\r|\n", c) if line.startswith(("=", "+", "@", "\t", "|"))]
+    assert (
+        next(r for r in rows if r["id"] == "turnover_change_vs_kz_base")["value_as_printed"]
+        == "−2.0% to +4.5% (roughly flat)"
+    )
+    risky = [
+        c
+        for r in rows
+        for c in r.values()
+        for line in re.split(r"\r\n|\r|\n", c)
+        if line.startswith(("=", "+", "@", "\t", "|"))
+    ]
     assert risky == []
 
 
@@ -247,9 +277,13 @@ def test_quote_cards_download_in_both_shapes(page, server):
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("lang, chart_id, width, full_view", [("en", "containers_index", 640, "containers"),
-                                                              ("ru", "turnover_ytd", 390, "turnover")])
-def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browser, server, lang, chart_id, width, full_view):
+@pytest.mark.parametrize(
+    "lang, chart_id, width, full_view",
+    [("en", "containers_index", 640, "containers"), ("ru", "turnover_ytd", 390, "turnover")],
+)
+def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(
+    browser, server, lang, chart_id, width, full_view
+):
     ctx, pg = new_page(browser, width, 900)
     try:
         pg.goto(f"{server}/?view={chart_id}&lang={lang}&embed=true")
@@ -262,7 +296,9 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(browse
         assert any(typeset(c.source) in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
         back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
         assert back.get_attribute("href") == f"{server}/?view={full_view}&lang={lang}"
-        height = pg.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().height")
+        height = pg.evaluate(
+            "() => document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().height"
+        )
         assert height < c.figure.layout.height + 520 + (200 if width < 400 else 0), height
         assert scroll_width(pg)["doc"] <= width
     finally:
@@ -280,15 +316,23 @@ def test_each_chart_offers_its_embed_snippet(page, server):
 def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    edit_cell(data, "sources", "trend_3823078", "outlet", "[click](https://evil.example) <a href='https://evil.example'>x</a>")
-    edit_cell(data, "figures", "kz_turnover_2023_jan_aug", "stated_by", "see www.evil.example or https://evil.example/x")
+    edit_cell(
+        data, "sources", "trend_3823078", "outlet", "[click](https://evil.example) <a href='https://evil.example'>x</a>"
+    )
+    edit_cell(
+        data, "figures", "kz_turnover_2023_jan_aug", "stated_by", "see www.evil.example or https://evil.example/x"
+    )
     with streamlit_server(env={"KZTRADE_DATA_DIR": str(data)}) as (url, _proc):
         ctx, pg = new_page(browser)
         try:
             open_page(pg, url, "view=turnover&lang=en", 2)
-            for summary in pg.locator("[data-testid=stExpander] summary").all():  # the source cards sit behind expanders
+            for summary in pg.locator(
+                "[data-testid=stExpander] summary"
+            ).all():  # the source cards sit behind expanders
                 summary.click()
-            expect(pg.locator("[data-testid=stMain]")).to_contain_text(re.compile("www\u2060?\\.evil\\.example"), timeout=15000)
+            expect(pg.locator("[data-testid=stMain]")).to_contain_text(
+                re.compile("www\u2060?\\.evil\\.example"), timeout=15000
+            )
             assert pg.locator("a[href*='evil']").count() == 0
             shown = pg.locator("[data-testid=stMain]").inner_text().replace("\u2060", "")
             assert "[click](https://evil.example)" in shown and "www.evil.example" in shown  # shown as text, as written
@@ -356,7 +400,9 @@ def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
 @pytest.mark.parametrize("size", list(CARD_SIZES))
 @pytest.mark.parametrize("figure_id", [f.figure_id for f in load_dataset().headline()])
 @pytest.mark.parametrize("public_url", ["", "https://kztrade-fact-check.streamlit.app"])
-def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(browser, figure_id, size, lang, public_url, monkeypatch):
+def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(
+    browser, figure_id, size, lang, public_url, monkeypatch
+):
     """The card as Chromium draws it: no text past its edge, and no two texts (value, label, excerpt, attribution,
     row labels and values, status, source) overlapping, in Russian too, whose words are longer; with and without
     the hosted address in its credit line."""
@@ -392,17 +438,21 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
             expect(table).to_be_hidden()
             expect(grid.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
             cells = grid.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
-                const b = c.getBoundingClientRect(); return {r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))""")
+                const b = c.getBoundingClientRect(); return {r: b.right, overflow: c.scrollWidth > c.clientWidth + 1};
+                }))""")
             assert len(cells) >= 25 and [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
             assert scroll_width(pg)["doc"] <= width
             return
         expect(grid).to_be_hidden()
         expect(table.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
         cells = table.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
-            const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))""")
+            const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth
+            > c.clientWidth + 1}; }))""")
         assert len(cells) == len(ds.figures) + len(ds.derived)
         rows = state_rows(lang)
-        assert [[c["text"] for c in row] for row in cells] == [[typeset(r["figure"]), typeset(r["value_as_printed"]), typeset(r["status"])] for r in rows]
+        assert [[c["text"] for c in row] for row in cells] == [
+            [typeset(r["figure"]), typeset(r["value_as_printed"]), typeset(r["status"])] for r in rows
+        ]
         assert [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
         assert scroll_width(pg)["doc"] <= width
     finally:
@@ -432,7 +482,10 @@ def test_hovering_a_mark_on_every_chart_shows_a_rendered_tooltip_inside_the_scre
             tip = plot.locator(".hoverlayer .hovertext")
             expect(tip).to_have_count(1, timeout=5000)
             shown = tip.text_content()
-            assert shown.strip() and "<" not in shown and "&lt;" not in shown and "&amp;" not in shown, (chart_id, shown)
+            assert shown.strip() and "<" not in shown and "&lt;" not in shown and "&amp;" not in shown, (
+                chart_id,
+                shown,
+            )
             assert tip.locator("tspan.line").count() >= 2, (chart_id, shown)  # our <br> became line breaks
             r = tip.bounding_box()
             assert r["x"] >= 0 and r["x"] + r["width"] <= width + 0.5, (chart_id, r)
@@ -443,8 +496,10 @@ def test_hovering_a_mark_on_every_chart_shows_a_rendered_tooltip_inside_the_scre
 
 
 SVG_TEXTS = """() => { const svg = document.querySelector('svg'); const box = svg.getBoundingClientRect();
-  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
-    .map(t => { const r = t.getBoundingClientRect(); return {text: t.textContent, x: r.left, y: r.top, r: r.right, b: r.bottom}; });
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBoundingClientRect().width >
+  0)
+    .map(t => { const r = t.getBoundingClientRect(); return {text: t.textContent, x: r.left, y: r.top, r: r.right, b:
+    r.bottom}; });
   return {x: box.left, y: box.top, r: box.right, b: box.bottom, texts}; }"""
 
 
@@ -458,8 +513,20 @@ def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, 
     ds = load_dataset()
     tr = Tr(lang, ds.translations.get(lang, {}))
     figs = {cid: compose(build_chart(ds, cid, tr)) for cid in CHARTS}
-    figs.update({f"{f.figure_id}-{size}": quote_card(ds, f.figure_id, tr, size).figure for f in ds.headline() for size in CARD_SIZES})
-    figs.update({f"claim-{c.claim_id}-{size}": claim_card(ds, c.claim_id, tr, size).figure for c in checked_claims(ds) for size in CARD_SIZES})
+    figs.update(
+        {
+            f"{f.figure_id}-{size}": quote_card(ds, f.figure_id, tr, size).figure
+            for f in ds.headline()
+            for size in CARD_SIZES
+        }
+    )
+    figs.update(
+        {
+            f"claim-{c.claim_id}-{size}": claim_card(ds, c.claim_id, tr, size).figure
+            for c in checked_claims(ds)
+            for size in CARD_SIZES
+        }
+    )
     svgs = exporter().render_many([(fig, "svg", 1, fig.layout.width or EXPORT_WIDTH) for fig in figs.values()])
     ctx, pg = new_page(browser, 1300, 1400)
     try:
@@ -467,7 +534,11 @@ def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, 
             pg.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
             m = pg.evaluate(SVG_TEXTS)
             assert len(m["texts"]) >= (6 if name.startswith("claim-") else 8), name
-            outside = [t["text"] for t in m["texts"] if t["x"] < m["x"] - 0.5 or t["r"] > m["r"] + 0.5 or t["y"] < m["y"] - 0.5 or t["b"] > m["b"] + 0.5]
+            outside = [
+                t["text"]
+                for t in m["texts"]
+                if t["x"] < m["x"] - 0.5 or t["r"] > m["r"] + 0.5 or t["y"] < m["y"] - 0.5 or t["b"] > m["b"] + 0.5
+            ]
             assert outside == [], (name, outside)
     finally:
         ctx.close()
@@ -496,13 +567,17 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
                 host.set_content(f"<!doctype html><html><body style='margin:0'>{eager}</body></html>")
                 frame = host.frame_locator("iframe")
                 expect(frame.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=45000)
-                expect(frame.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))).to_be_visible()
+                expect(
+                    frame.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
+                ).to_be_visible()
                 host.wait_for_timeout(500)
                 inner = host.frames[1]
-                m = inner.evaluate("""() => { const links = [...document.querySelectorAll('a')]; const back = links[links.length - 1];
+                m = inner.evaluate("""() => { const links = [...document.querySelectorAll('a')]; const back =
+                links[links.length - 1];
                     const caps = [...document.querySelectorAll('[data-testid=stCaptionContainer]')];
                     return {h: window.innerHeight, title: document.querySelector('h2').getBoundingClientRect().top,
-                            back: back.getBoundingClientRect().bottom, source: caps[caps.length - 1].getBoundingClientRect().bottom}; }""")
+                            back: back.getBoundingClientRect().bottom, source: caps[caps.length -
+                            1].getBoundingClientRect().bottom}; }""")
                 assert m["h"] == frame_height, (chart_id, m)
                 assert m["title"] < 24, (chart_id, width, m)  # no empty band above the title
                 assert m["source"] <= m["h"] and m["back"] <= m["h"], (chart_id, width, m)
@@ -528,12 +603,21 @@ def test_each_quote_card_is_previewed_before_its_buttons(browser, server, lang):
                 preview = pg.locator(f".st-key-card-preview-{f.figure_id}")
                 preview.scroll_into_view_if_needed()
                 expect(preview.locator(".main-svg").first).to_be_visible(timeout=30000)
-                box, button = preview.bounding_box(), pg.locator(f".st-key-card-{f.figure_id}-landscape button").bounding_box()
-                assert box["width"] <= min(width, 360) and box["y"] + box["height"] <= button["y"], (f.figure_id, box, button)
+                box, button = (
+                    preview.bounding_box(),
+                    pg.locator(f".st-key-card-{f.figure_id}-landscape button").bounding_box(),
+                )
+                assert box["width"] <= min(width, 360) and box["y"] + box["height"] <= button["y"], (
+                    f.figure_id,
+                    box,
+                    button,
+                )
                 drawn = " ".join(" ".join(preview.locator("svg text").all_text_contents()).split())
                 card = quote_card(ds, f.figure_id, tr, "landscape")
                 value = next(a.text for a in card.figure.layout.annotations if a.name == "value")
-                assert " ".join(re.sub(r"<[^>]+>", "", value).replace("&nbsp;", " ").split()) in drawn.replace("\u00a0", " ")
+                assert " ".join(re.sub(r"<[^>]+>", "", value).replace("&nbsp;", " ").split()) in drawn.replace(
+                    "\u00a0", " "
+                )
         finally:
             ctx.close()
 
@@ -572,11 +656,15 @@ def test_the_interview_reads_like_a_page(browser, server, lang):
         open_page(pg, server, f"view=interview&lang={lang}", 0)
         m = pg.evaluate("""() => { const reader = document.querySelector('.st-key-interview-reader');
             const spans = [...reader.querySelectorAll('.stMarkdownColoredBackground')].map(s => getComputedStyle(s));
-            const p = [...reader.querySelectorAll('[data-testid=stMarkdownContainer] p')].sort((a, b) => b.innerText.length - a.innerText.length)[0];
+            const p = [...reader.querySelectorAll('[data-testid=stMarkdownContainer] p')].sort((a, b) =>
+            b.innerText.length - a.innerText.length)[0];
             const font = parseFloat(getComputedStyle(p).fontSize);
-            return {width: p.getBoundingClientRect().width, font, spans: spans.map(s => [s.paddingLeft, s.paddingRight])}; }""")
+            return {width: p.getBoundingClientRect().width, font, spans: spans.map(s => [s.paddingLeft,
+            s.paddingRight])}; }""")
         assert m["spans"] and all(pad == ["0px", "0px"] for pad in m["spans"]), m["spans"]
         assert m["width"] / (0.5 * m["font"]) <= 95, m  # at about half an em a character: under 95 characters a line
-        expect(pg.locator(".st-key-interview-reader [data-testid=stCaptionContainer]", has_text="By Tural Heybatov").first).to_be_visible()
+        expect(
+            pg.locator(".st-key-interview-reader [data-testid=stCaptionContainer]", has_text="By Tural Heybatov").first
+        ).to_be_visible()
     finally:
         ctx.close()

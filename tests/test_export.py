@@ -74,15 +74,19 @@ def test_png_keeps_the_screen_colours(figures):
     img = Image.open(io.BytesIO(export.to_png(figures["turnover_ytd"], scale=1))).convert("RGB")
     colours = {c for _, c in img.getcolors(maxcolors=1_000_000)}
     for hex_ in ("#0072B2", "#D55E00", "#E69F00"):
-        assert tuple(int(hex_[i:i + 2], 16) for i in (1, 3, 5)) in colours, hex_
-    dark = sum(n for n, c in img.getcolors(maxcolors=1_000_000) if max(c) < 30)  # Streamlit's placeholder template drew black bars
+        assert tuple(int(hex_[i : i + 2], 16) for i in (1, 3, 5)) in colours, hex_
+    dark = sum(
+        n for n, c in img.getcolors(maxcolors=1_000_000) if max(c) < 30
+    )  # Streamlit's placeholder template drew black bars
     assert dark < 0.02 * img.width * img.height
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
 def test_svg_draws_the_same_words_as_the_screen(ds, chart_id):
     c = build_chart(ds, chart_id)
-    drawn = " ".join(svg_text(export.to_svg(compose(c)).decode("utf-8")).replace("\u2019", "'").split())  # the image typesets ’
+    drawn = " ".join(
+        svg_text(export.to_svg(compose(c)).decode("utf-8")).replace("\u2019", "'").split()
+    )  # the image typesets ’
     for text in (c.title, c.source, c.credit):
         words = " ".join(text.replace("\u2009", " ").split())
         # the image wraps lines; every word of the title, source and credit is drawn, in order
@@ -96,7 +100,11 @@ def test_cards_are_sized_for_feeds_and_no_text_is_under_10px_at_500px(ds, size):
     w, h = CARD_SIZES[size].width, CARD_SIZES[size].height
     assert Image.open(io.BytesIO(png)).size == (2 * w, 2 * h)
     svg = export.exporter().render(card.figure, "svg", width=w).decode("utf-8")
-    sizes = [float(s) for s, body in re.findall(r'<text[^>]*font-size: ?([\d.]+)px[^>]*>(.*?)</text>', svg, re.S) if body.strip()]
+    sizes = [
+        float(s)
+        for s, body in re.findall(r"<text[^>]*font-size: ?([\d.]+)px[^>]*>(.*?)</text>", svg, re.S)
+        if body.strip()
+    ]
     assert sizes and min(sizes) * 500 / w >= 10, min(sizes)
     text = svg_text(svg)
     assert "News.Az’s words, in a question, not Magbat Spanov’s." in " ".join(text.split())  # typeset
@@ -124,7 +132,11 @@ def test_eight_threads_each_get_their_own_image(figures):
         for cid, text in results.items():
             own = first_line(figures[cid])
             assert own in text, (round_, cid)
-            others = [first_line(f) for k, f in figures.items() if k != cid and first_line(f) != own and first_line(f) not in own]
+            others = [
+                first_line(f)
+                for k, f in figures.items()
+                if k != cid and first_line(f) != own and first_line(f) not in own
+            ]
             assert not any(o in text for o in others), (round_, cid)
 
 
@@ -141,7 +153,9 @@ def test_impossible_scales_are_refused_before_any_browser_starts(figures, scale)
     ex = export.Exporter()
     with pytest.raises(ValueError) as e:
         ex.render(figures["turnover_ytd"], "png", scale=scale)
-    assert "scale must be a number above 0 and at most 4" in str(e.value) or "must be above 0 and at most 6000 px" in str(e.value)
+    assert "scale must be a number above 0 and at most 4" in str(
+        e.value
+    ) or "must be above 0 and at most 6000 px" in str(e.value)
     assert ex.browser_pid is None and ex.starts == 0
 
 
@@ -204,8 +218,14 @@ def test_reusing_a_tab_leaks_nothing_between_images(figures, monkeypatch):
 
 
 def run_cli(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kztrade", "export", *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kztrade", "export", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_without_browser_exits_1_with_the_message(tmp_path):
@@ -218,9 +238,17 @@ def test_cli_without_browser_exits_1_with_the_message(tmp_path):
 def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
     proc = run_cli("--out", str(tmp_path), "--scale", "1")
     assert proc.returncode == 0, proc.stderr
-    cards = ["kz_ru_turnover_2024_jan_aug-card.png", "containers_ru_cn_via_kz_growth-card.png", "containers_cn_eu_cn_growth-card.png"]
-    claimed = [f"claim-{c.claim_id}-card.png" for c in load_dataset().claims if c.verdict not in ("outside_subject", "opinion")]
-    assert len(claimed) == 14 and "claim-a3_grow-card.png" in claimed  # one card per checked claim, the expert's included
+    cards = [
+        "kz_ru_turnover_2024_jan_aug-card.png",
+        "containers_ru_cn_via_kz_growth-card.png",
+        "containers_cn_eu_cn_growth-card.png",
+    ]
+    claimed = [
+        f"claim-{c.claim_id}-card.png" for c in load_dataset().claims if c.verdict not in ("outside_subject", "opinion")
+    ]
+    assert (
+        len(claimed) == 14 and "claim-a3_grow-card.png" in claimed
+    )  # one card per checked claim, the expert's included
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{c}.png" for c in CHARTS] + cards + claimed)
     assert proc.stdout.strip().splitlines()[-1].startswith(f"{5 + 3 + 14} file(s) in ")
     assert Image.open(tmp_path / cards[0]).size == (1200, 675)
@@ -233,14 +261,23 @@ def test_cli_portrait_cards_and_an_svg_subset(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["containers_index.svg", "turnover_ytd.svg"]
     assert "Container volumes as an index" in (tmp_path / "containers_index.svg").read_text(encoding="utf-8")
-    proc = run_cli("--out", str(tmp_path / "p"), "--card-size", "portrait", "--only", "containers_cn_eu_cn_growth-card-portrait")
+    proc = run_cli(
+        "--out", str(tmp_path / "p"), "--card-size", "portrait", "--only", "containers_cn_eu_cn_growth-card-portrait"
+    )
     assert proc.returncode == 0, proc.stderr
     assert Image.open(tmp_path / "p" / "containers_cn_eu_cn_growth-card-portrait.png").size == (2160, 2700)
 
 
-@pytest.mark.parametrize("scale, message", [("0", "must be above 0 and at most 4, not 0"), ("-1", "must be above 0 and at most 4, not -1"),
-                                            ("nan", "must be above 0 and at most 4, not nan"), ("1000", "must be above 0 and at most 4, not 1000"),
-                                            ("x", "'x' is not a number")])
+@pytest.mark.parametrize(
+    "scale, message",
+    [
+        ("0", "must be above 0 and at most 4, not 0"),
+        ("-1", "must be above 0 and at most 4, not -1"),
+        ("nan", "must be above 0 and at most 4, not nan"),
+        ("1000", "must be above 0 and at most 4, not 1000"),
+        ("x", "'x' is not a number"),
+    ],
+)
 def test_cli_refuses_an_impossible_scale(tmp_path, scale, message):
     proc = run_cli("--out", str(tmp_path), "--scale", scale)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr  # a usage error exits 1, like every refusal

@@ -62,7 +62,7 @@ def test_a_failed_export_is_told_to_the_session_that_clicked_and_the_next_one_wo
             b.wait_for_timeout(2500)
             assert b.locator("[data-testid=stAlertContentWarning]").count() == 0
             # Chromium is back: the same session's next click gives the image, and the warning is gone.
-            fake.write_text(f"#!/bin/sh\nexec {CHROMIUM} \"$@\"\n", encoding="utf-8")
+            fake.write_text(f'#!/bin/sh\nexec {CHROMIUM} "$@"\n', encoding="utf-8")
             with a.expect_download(timeout=90000) as dl:
                 a.get_by_role("button", name="PNG").click()
             assert Image.open(dl.value.path()).format == "PNG"
@@ -115,7 +115,11 @@ def test_sigterm_during_an_export_leaves_no_chromium(browser):
 
 def snapshot(root: Path) -> dict[str, str]:
     """Every file under a tree and its digest."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_read_only_working_tree_serves_and_nothing_is_written(browser, tmp_path):
@@ -123,7 +127,11 @@ def test_a_read_only_working_tree_serves_and_nothing_is_written(browser, tmp_pat
     tree.mkdir()
     for name in ("app.py", ".streamlit", "kztrade", "data"):
         src = ROOT / name
-        (shutil.copytree(src, tree / name, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, tree / name))
+        (
+            shutil.copytree(src, tree / name, ignore=shutil.ignore_patterns("__pycache__"))
+            if src.is_dir()
+            else shutil.copy2(src, tree / name)
+        )
     for p in [*tree.rglob("*"), tree]:
         p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))  # binding for a non-root user
     before = snapshot(tree)
@@ -161,7 +169,9 @@ def test_data_corrupted_while_serving_shows_the_problems_and_the_app_keeps_servi
             pg.reload()
             expect(pg.locator("h1")).to_have_text("kztrade: the data needs fixing", timeout=30000)
             expect(pg.locator("[data-testid=stCode] code").first).to_contain_text(
-                "events.csv, row 2 (brics_2023_08_09_smadiarov), field date: '2023-08-99' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+                "events.csv, row 2 (brics_2023_08_09_smadiarov), field date: '2023-08-99' is not a date written YYYY, "
+                "YYYY-MM or YYYY-MM-DD"
+            )
             (data / "events.csv").write_bytes(good)
             pg.reload()
             pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=30000)

@@ -20,8 +20,8 @@ from kztrade import export
 from kztrade.cards import quote_card
 from kztrade.charts import CHARTS, build_chart, compose
 from kztrade.cli import main as cli_main
-from kztrade.load import load_dataset
 from kztrade.i18n import LOCALE_DIR, Tr
+from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
 from .conftest import ROOT, edit_cell
@@ -45,9 +45,32 @@ def msgids(m) -> tuple[str, ...]:
 def test_the_template_is_what_the_code_says_now(tmp_path):
     """Run the same extraction as `make i18n`: the committed template must hold exactly its messages."""
     fresh = tmp_path / "fresh.pot"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "n_:1,2",
-                    "--no-location", "--sort-output", "--omit-header", "-o", str(fresh), "."], cwd=ROOT, check=True, capture_output=True)
-    assert sorted(map(str, (m.id for m in catalogue(fresh) if m.id))) == sorted(map(str, (m.id for m in catalogue(POT) if m.id)))
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "-k",
+            "n_:1,2",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    assert sorted(map(str, (m.id for m in catalogue(fresh) if m.id))) == sorted(
+        map(str, (m.id for m in catalogue(POT) if m.id))
+    )
 
 
 def test_every_message_has_its_russian_and_the_compiled_catalogue_is_current():
@@ -85,6 +108,7 @@ def test_russian_numbers_dates_and_periods_come_from_babel():
     # CLDR puts a narrow no-break space before "г." and spaced dashes in Russian intervals
     assert ru.date("2023-11-09") == "9 нояб. 2023\u202fг." and ru.date("2024-10") == "окт. 2024\u202fг."
     from datetime import date
+
     assert ru.period(date(2024, 1, 1), date(2024, 8, 31)) == "янв. — авг. 2024\u202fг."
     assert Tr().period(date(2024, 1, 1), date(2024, 8, 31)) == "Jan\u2009–\u2009Aug 2024"
 
@@ -92,6 +116,7 @@ def test_russian_numbers_dates_and_periods_come_from_babel():
 def test_chart_and_card_text_never_splits_a_year_from_its_mark():
     # the interview's Russian date is data text with a plain space: a plotly line must never start with "г."
     from kztrade.charts import wrap
+
     text = "вопрос 3 (собеседник: Магбат Спанов), октябрь 2024 г. (приблизительно), и 2023–2024 гг. подряд"
     for width in range(8, 60):
         lines = wrap(text, width)
@@ -105,23 +130,32 @@ def test_a_missing_russian_text_fails_check_with_file_row_and_field(data_copy, c
     assert cli_main(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "figures.csv, row 8 (kz_turnover_2021), field label_ru: the Russian text of label is missing; write it here",
-        "events.csv, row 5 (brics_2024_10_16_uali), field short_label_ru: the Russian text of short_label is missing; write it here"]
+        "events.csv, row 5 (brics_2024_10_16_uali), field short_label_ru: the Russian text of short_label is missing; "
+        "write it here",
+    ]
 
 
 def test_a_translation_cannot_outlive_its_english(data_copy, capsys):
     edit_cell(data_copy, "figures", "kz_turnover_2021", "status_note_ru", "лишний текст")
     assert cli_main(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "figures.csv, row 8 (kz_turnover_2021), field status_note_ru: has text, but status_note is empty: remove it, or fill status_note"]
+        "figures.csv, row 8 (kz_turnover_2021), field status_note_ru: has text, but status_note is empty: remove it, or "
+        "fill status_note"
+    ]
 
 
 def english_fragments() -> list[str]:
     """Runs of three or more words from our English messages that must not appear on a Russian page.
 
-    Fragments that also occur in quoted text (the interview, a source's sentence) are left out: those are shown verbatim."""
+    Fragments that also occur in quoted text (the interview, a source's sentence) are left out: those are shown
+    verbatim."""
     ds = load_dataset()
-    quoted = " ".join([t.text for t in ds.turns] + [f.quote for f in ds.figures.values()] + [e.quote for e in ds.events]
-                      + [e.quote for e in ds.evidence.values()])
+    quoted = " ".join(
+        [t.text for t in ds.turns]
+        + [f.quote for f in ds.figures.values()]
+        + [e.quote for e in ds.events]
+        + [e.quote for e in ds.evidence.values()]
+    )
     out = set()
     for m in catalogue(POT):
         if not m.id:
@@ -136,9 +170,16 @@ def english_fragments() -> list[str]:
 
 def english_data_text(ds, quoted: str) -> set[str]:
     """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also quoted."""
-    records = {"figures": ds.figures, "sources": ds.sources, "derivations": ds.derived,
-               "events": {e.event_id: e for e in ds.events}, "interview": {ds.interview.interview_id: ds.interview},
-               "turns": {t.turn_id: t for t in ds.turns}, "evidence": ds.evidence, "claims": {c.claim_id: c for c in ds.claims}}
+    records = {
+        "figures": ds.figures,
+        "sources": ds.sources,
+        "derivations": ds.derived,
+        "events": {e.event_id: e for e in ds.events},
+        "interview": {ds.interview.interview_id: ds.interview},
+        "turns": {t.turn_id: t for t in ds.turns},
+        "evidence": ds.evidence,
+        "claims": {c.claim_id: c for c in ds.claims},
+    }
     out = set()
     for (table, key, field), russian in ds.translations["ru"].items():
         english = getattr(records[table][key], field)
@@ -148,12 +189,20 @@ def english_data_text(ds, quoted: str) -> set[str]:
 
 
 def shown_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "title", "info", "warning", "error", "code") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "title", "info", "warning", "error", "code")
+        for e in getattr(at, kind)
+    ]
     parts += [" ".join(map(str, r.options)) for r in at.radio]
     parts += [c.proto.spec + " " + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
-    parts += [" ".join(map(str, t.value.columns)) + " " + " ".join(map(str, t.value.drop(columns=t.value.columns[-1:]).to_numpy().ravel()))
-              for t in at.table]  # every cell but the quotes, which stay in their source's language
+    parts += [
+        " ".join(map(str, t.value.columns))
+        + " "
+        + " ".join(map(str, t.value.drop(columns=t.value.columns[-1:]).to_numpy().ravel()))
+        for t in at.table
+    ]  # every cell but the quotes, which stay in their source's language
     return re.sub(r"\\([^\w\s])", r"\1", "\n".join(parts)).replace("\u2009", " ").replace("\u00a0", " ")
 
 
@@ -168,7 +217,9 @@ def test_every_view_in_russian_shows_none_of_our_english(view):
     assert re.search(r"[а-яА-Я]{4}", text)
     leftovers = [f for f in english_fragments() if f in text]
     assert leftovers == []
-    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), re.findall(r".{30}(?<!\.)\.\.(?!\.).{10}", text)  # no "2024 г.." double points
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), re.findall(
+        r".{30}(?<!\.)\.\.(?!\.).{10}", text
+    )  # no "2024 г.." double points
 
 
 def test_quotes_stay_in_their_own_words_on_the_russian_page():
@@ -179,7 +230,9 @@ def test_quotes_stay_in_their_own_words_on_the_russian_page():
     text = shown_text(at)
     ds = load_dataset()
     assert "> - Trade turnover between Kazakhstan and Russia" not in text  # the "- " marker is not shown
-    assert "Trade turnover between Kazakhstan and Russia from January to August 2024 amounted to" in text  # the interview, in English
+    assert (
+        "Trade turnover between Kazakhstan and Russia from January to August 2024 amounted to" in text
+    )  # the interview, in English
     assert "Verbatim, in English" not in text and "Дословно, на английском, как напечатал News.Az." in text
     assert "По итогам 2024 года товарооборот вырос на 20%" in text  # a Russian quote, as it is
     assert "Our translation" not in text
@@ -188,7 +241,9 @@ def test_quotes_stay_in_their_own_words_on_the_russian_page():
     plain = text.replace("**", "")  # the number in each quote is set in bold
     for f in russian:  # shown as is, with no translation of ours under it
         assert f.quote in plain and f"Наш перевод: {f.quote[:40]}" not in text and f.quote_en not in text
-    assert "Наш перевод: В прошлом году товарооборот России и Казахстана превысил 27 миллиардов долларов:" in text  # a German one
+    assert (
+        "Наш перевод: В прошлом году товарооборот России и Казахстана превысил 27 миллиардов долларов:" in text
+    )  # a German one
     assert ds.figures["kz_turnover_2021"].quote in plain  # an English quote, as it is
 
 
@@ -213,14 +268,47 @@ def test_russian_charts_and_cards_render_cyrillic():
 
 
 def test_the_cli_exports_russian_files_with_a_ru_suffix(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--lang", "ru", "--scale", "1", "--out", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kztrade", "export", "--lang", "ru", "--scale", "1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    claimed = [f"claim-{c.claim_id}-card.ru.png" for c in load_dataset().claims if c.verdict not in ("outside_subject", "opinion")]
-    assert names == sorted([f"{c}.ru.png" for c in CHARTS] + claimed + [f"{f}-card.ru.png" for f in
-                                                                        ("kz_ru_turnover_2024_jan_aug", "containers_ru_cn_via_kz_growth", "containers_cn_eu_cn_growth")])
-    proc = subprocess.run([sys.executable, "-m", "kztrade", "export", "--lang", "ru", "--format", "svg", "--only", "brics_timeline", "--out", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    claimed = [
+        f"claim-{c.claim_id}-card.ru.png"
+        for c in load_dataset().claims
+        if c.verdict not in ("outside_subject", "opinion")
+    ]
+    assert names == sorted(
+        [f"{c}.ru.png" for c in CHARTS]
+        + claimed
+        + [
+            f"{f}-card.ru.png"
+            for f in ("kz_ru_turnover_2024_jan_aug", "containers_ru_cn_via_kz_growth", "containers_cn_eu_cn_growth")
+        ]
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kztrade",
+            "export",
+            "--lang",
+            "ru",
+            "--format",
+            "svg",
+            "--only",
+            "brics_timeline",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Казахстан и БРИКС" in (tmp_path / "brics_timeline.ru.svg").read_text(encoding="utf-8")

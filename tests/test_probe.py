@@ -20,9 +20,9 @@ from kztrade.cards import CARD_SIZES, quote_card
 from kztrade.charts import CHARTS, MAX_BARS, build_chart, compose
 from kztrade.check import check_data
 from kztrade.export import MAX_SIDE_PX, exporter, fit_scale
-from kztrade.load import load_dataset
 from kztrade.guard import content_stamp
 from kztrade.i18n import LANGS, Tr
+from kztrade.load import load_dataset
 from kztrade.routes import public_base
 
 from .conftest import DATA_DIR, edit_cell
@@ -51,7 +51,9 @@ def figure_rows() -> list[dict]:
 
 def copies(row: dict, n: int, **change) -> list[dict]:
     """n copies of a row with new ids (and any field changed by a function of the copy's number)."""
-    return [dict(row, figure_id=f"{row['figure_id']}_copy{i}", **{k: fn(i) for k, fn in change.items()}) for i in range(n)]
+    return [
+        dict(row, figure_id=f"{row['figure_id']}_copy{i}", **{k: fn(i) for k, fn in change.items()}) for i in range(n)
+    ]
 
 
 def tr_for(ds, lang: str) -> Tr:
@@ -61,21 +63,39 @@ def tr_for(ds, lang: str) -> Tr:
 # --- 2. bidi controls and zero-width characters -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("char, name", [("\u202e", "RIGHT-TO-LEFT OVERRIDE"), ("\u2067", "RIGHT-TO-LEFT ISOLATE"),
-                                        ("\u200b", "ZERO WIDTH SPACE"), ("\ufeff", "ZERO WIDTH NO-BREAK SPACE")])
+@pytest.mark.parametrize(
+    "char, name",
+    [
+        ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
+        ("\u2067", "RIGHT-TO-LEFT ISOLATE"),
+        ("\u200b", "ZERO WIDTH SPACE"),
+        ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"),
+    ],
+)
 def test_a_quote_that_reads_differently_from_its_bytes_is_refused(data_copy, char, name):
     # The probe's case: value 71 and a quote whose "71" a right-to-left override shows as "17".
-    quote = f"Trade turnover reached ${char}71\u202c billion." if char == "\u202e" else f"Trade turnover reached $7{char}1 billion."
+    quote = (
+        f"Trade turnover reached ${char}71\u202c billion."
+        if char == "\u202e"
+        else f"Trade turnover reached $7{char}1 billion."
+    )
     edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "quote", quote)
     found = [p for p in problems_of(data_copy) if "field quote:" in p]
-    assert found and found[0].startswith("figures.csv, row ") and "(kz_turnover_2023_jan_aug), field quote: holds an invisible character" in found[0]
+    assert (
+        found
+        and found[0].startswith("figures.csv, row ")
+        and "(kz_turnover_2023_jan_aug), field quote: holds an invisible character" in found[0]
+    )
     assert f"U+{ord(char):04X} {name}" in found[0]
     assert char not in "".join(problems_of(data_copy))  # the problem line itself shows no such character
 
 
 def test_an_invisible_character_is_refused_in_any_table(data_copy):
     edit_cell(data_copy, "sources", "tass_1861533", "outlet", "TA\u200dSS")
-    assert any(p.startswith("sources.csv, row ") and "field outlet: holds an invisible character (U+200D" in p for p in problems_of(data_copy))
+    assert any(
+        p.startswith("sources.csv, row ") and "field outlet: holds an invisible character (U+200D" in p
+        for p in problems_of(data_copy)
+    )
 
 
 def test_the_shipped_data_holds_no_invisible_character():
@@ -190,7 +210,9 @@ def test_a_tall_figure_is_exported_at_a_lower_scale_instead_of_refused():
 
 def test_a_grown_chart_png_is_made(data_copy):
     context = [r for r in figure_rows() if r["kind"] == "context" and r["unit"] == "usd_bn" and r["period_start"]]
-    ds = load_dataset(grown(data_copy, [dict(r, figure_id=f"{r['figure_id']}_g{i}") for i in range(8) for r in context]), None)
+    ds = load_dataset(
+        grown(data_copy, [dict(r, figure_id=f"{r['figure_id']}_g{i}") for i in range(8) for r in context]), None
+    )
     fig = compose(build_chart(ds, "turnover_series"))
     png = exporter().render(fig, "png", scale=fit_scale(2, 600, fig.layout.height), width=600)
     img = Image.open(io.BytesIO(png))
@@ -222,7 +244,9 @@ def run_main(*args: str) -> tuple[int, str, str]:
 
 
 def test_a_huge_refused_only_is_cut_short_and_escaped(tmp_path):
-    code, out, err = run_main("export", "--out", str(tmp_path), "--only", "\x1b[31m" + "x" * 100_000 + "\x1b[0m,\u202eevil")
+    code, out, err = run_main(
+        "export", "--out", str(tmp_path), "--only", "\x1b[31m" + "x" * 100_000 + "\x1b[0m,\u202eevil"
+    )
     assert code == 1 and out == ""
     assert "\x1b" not in err and "\u202e" not in err and len(err) < 2000
     assert err.startswith("kztrade export: unknown id(s): '\\x1b[31mxxx") and "\\u202eevil" in err
@@ -245,7 +269,9 @@ def test_export_replaces_a_planted_link_instead_of_writing_through_it(tmp_path):
     victim.write_text("keep me")
     (out / "brics_timeline.svg").symlink_to(victim)
     (out / "containers_index.svg").symlink_to(tmp_path / "created-by-a-dangling-link")
-    code, stdout, err = run_main("export", "--out", str(out), "--format", "svg", "--only", "brics_timeline,containers_index")
+    code, stdout, err = run_main(
+        "export", "--out", str(out), "--format", "svg", "--only", "brics_timeline,containers_index"
+    )
     assert code == 0, err
     assert victim.read_text() == "keep me" and not (tmp_path / "created-by-a-dangling-link").exists()
     for name in ("brics_timeline.svg", "containers_index.svg"):
@@ -271,26 +297,43 @@ def test_a_full_disk_leaves_no_truncated_file(tmp_path, monkeypatch):
 # --- 1. links are built from a parsed, allowlisted address ---------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8501/x)[Full_sources_and_data](https:evil.example)(?view=turnover_ytd&lang=en&embed=true",
-    "http://127.0.0.1:8501/x)(www.evil.example?view=turnover_ytd&embed=true",
-    "http://127.0.0.1:8501/:red-background[pwned]?view=turnover_ytd",
-    "http://127.0.0.1:8501/%29%5Bx%5D(https://evil.example)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8501/x)[Full_sources_and_data](https:evil.example)(?view=turnover_ytd&lang=en&embed=true",
+        "http://127.0.0.1:8501/x)(www.evil.example?view=turnover_ytd&embed=true",
+        "http://127.0.0.1:8501/:red-background[pwned]?view=turnover_ytd",
+        "http://127.0.0.1:8501/%29%5Bx%5D(https://evil.example)",
+    ],
+)
 def test_the_request_path_never_reaches_a_link(url):
     assert public_base("", url, "") == "http://127.0.0.1:8501/"
 
 
-@pytest.mark.parametrize("url", ["http://evil.example)/", "http://user:pw@example.org/", "javascript:alert(1)", "http://exa mple.org/",
-                                 "http://127.0.0.1:99999/", "ftp://example.org/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.example)/",
+        "http://user:pw@example.org/",
+        "javascript:alert(1)",
+        "http://exa mple.org/",
+        "http://127.0.0.1:99999/",
+        "ftp://example.org/",
+    ],
+)
 def test_an_address_that_is_not_plain_gives_relative_links(url):
     assert public_base("", url, "") == ""
 
 
 def test_the_public_address_setting_wins_when_it_is_plain_https():
-    assert public_base("https://kztrade.example.org/app", "http://127.0.0.1:8501/x)", "") == "https://kztrade.example.org/app/"
+    assert (
+        public_base("https://kztrade.example.org/app", "http://127.0.0.1:8501/x)", "")
+        == "https://kztrade.example.org/app/"
+    )
     assert public_base("http://kztrade.example.org", "http://127.0.0.1:8501/", "") == "http://127.0.0.1:8501/"
-    assert public_base("https://kztrade.example.org/a)b", "http://127.0.0.1:8501/", "") == "https://kztrade.example.org/"
+    assert (
+        public_base("https://kztrade.example.org/a)b", "http://127.0.0.1:8501/", "") == "https://kztrade.example.org/"
+    )
     assert public_base("", "http://127.0.0.1:8501/anything", "kz/app") == "http://127.0.0.1:8501/kz/app/"
     assert public_base("", "http://127.0.0.1:8501/", "../x") == "http://127.0.0.1:8501/"
 
@@ -327,7 +370,10 @@ def test_a_hostile_path_puts_no_link_or_banner_on_the_embed(browser, server, pat
         pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)
         back = pg.get_by_role("link", name="Open this chart with its sources in kztrade")
         expect(back).to_have_attribute("href", f"{server}/?view=turnover&lang=en")
-        assert pg.locator("a[href*='evil']").count() == 0 and pg.locator("a", has_text="Full_sources_and_data").count() == 0
+        assert (
+            pg.locator("a[href*='evil']").count() == 0
+            and pg.locator("a", has_text="Full_sources_and_data").count() == 0
+        )
         assert pg.locator(".stMarkdownColoredBackground", has_text="pwned").count() == 0
     finally:
         ctx.close()
@@ -349,7 +395,10 @@ def test_a_hostile_path_stays_out_of_the_snippet_and_the_citation(browser, serve
         pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)
         pg.get_by_role("button", name="CSV, HTML, embed").click()
         code = pg.locator("[data-testid=stPopoverBody] code").first.inner_text()
-        assert code.startswith(f'<iframe src="{server}/?view=brics_timeline&amp;lang=en&amp;embed=true"') and "evil" not in code
+        assert (
+            code.startswith(f'<iframe src="{server}/?view=brics_timeline&amp;lang=en&amp;embed=true"')
+            and "evil" not in code
+        )
     finally:
         ctx.close()
 
@@ -370,6 +419,7 @@ def test_two_quick_view_switches_on_a_fresh_server_draw_both(browser, attempt):
             pg.locator("[data-testid=stRadio] label", has_text="Container transit").click()
             expect(pg.locator("h2").first).to_have_text("Container transit", timeout=45000)
             from .browser import VISIBLE_CHART
+
             expect(pg.locator(VISIBLE_CHART)).to_have_count(2, timeout=45000)
             expect(pg.locator(VISIBLE_CHART).nth(1).locator(".main-svg").first).to_be_visible(timeout=45000)
             assert "could not be drawn" not in pg.locator("[data-testid=stMain]").inner_text()
@@ -392,7 +442,8 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
         pg.on("download", lambda d: got.append(d.suggested_filename))
         open_page(pg, server, "view=overview&lang=en", 2)
         pg.evaluate("""() => { document.querySelector('.kz-lang a[lang=ru]').click();
-                              document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape button').click(); }""")
+                              document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape
+                              button').click(); }""")
         expect(pg.locator(".kz-lang a.kz-current")).to_have_text("Русский", timeout=30000)
         assert "lang=ru" in pg.url and "view=overview" in pg.url
         pg.wait_for_timeout(3000)
@@ -429,7 +480,9 @@ def test_an_idle_export_browser_is_closed_and_the_next_export_starts_one():
         ex.close()
 
 
-@pytest.mark.parametrize("text, seconds", [(None, 600.0), ("30", 30.0), ("0", None), ("abc", 600.0), ("-5", 600.0), ("nan", 600.0)])
+@pytest.mark.parametrize(
+    "text, seconds", [(None, 600.0), ("30", 30.0), ("0", None), ("abc", 600.0), ("-5", 600.0), ("nan", 600.0)]
+)
 def test_the_idle_close_setting_reads_safely(text, seconds):
     from kztrade.export import idle_close_setting
 
@@ -442,9 +495,17 @@ def test_the_idle_close_setting_reads_safely(text, seconds):
 def test_images_carry_the_address_of_their_view_from_the_one_setting(monkeypatch):
     from kztrade.routes import image_address
 
-    assert image_address("turnover_ytd", "en", "https://kztrade.example.org") == "kztrade.example.org/?view=turnover_ytd"
-    assert image_address("turnover_ytd", "ru", "https://kztrade.example.org/app") == "kztrade.example.org/app/?view=turnover_ytd&lang=ru"
-    assert image_address("turnover_ytd", "en", "") == "" and image_address("turnover_ytd", "en", "http://plain.example") == ""
+    assert (
+        image_address("turnover_ytd", "en", "https://kztrade.example.org") == "kztrade.example.org/?view=turnover_ytd"
+    )
+    assert (
+        image_address("turnover_ytd", "ru", "https://kztrade.example.org/app")
+        == "kztrade.example.org/app/?view=turnover_ytd&lang=ru"
+    )
+    assert (
+        image_address("turnover_ytd", "en", "") == ""
+        and image_address("turnover_ytd", "en", "http://plain.example") == ""
+    )
     assert image_address("x)[evil](https://e.example", "en", "https://kztrade.example.org") == ""
     monkeypatch.setenv("KZTRADE_PUBLIC_URL", "https://kztrade.example.org")
     ds = load_dataset()
@@ -453,7 +514,10 @@ def test_images_carry_the_address_of_their_view_from_the_one_setting(monkeypatch
         for chart_id in CHARTS:
             composed = compose(build_chart(ds, chart_id, tr))
             drawn = "".join(a.text for a in composed.layout.annotations if a.name == "source").replace("<br>", "")
-            assert image_address(chart_id, lang).replace("&", "&amp;") in drawn, (chart_id, lang)  # plotly text, escaped
+            assert image_address(chart_id, lang).replace("&", "&amp;") in drawn, (
+                chart_id,
+                lang,
+            )  # plotly text, escaped
         card = quote_card(ds, "containers_cn_eu_cn_growth", tr, "portrait")
         drawn = "".join(a.text for a in card.figure.layout.annotations if a.name == "source").replace("<br>", "")
         assert image_address("containers_growth", lang).replace("&", "&amp;") in drawn

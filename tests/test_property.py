@@ -15,25 +15,72 @@ from hypothesis import strategies as st
 from kztrade import DATA_DIR
 from kztrade.charts import CHARTS, build_chart, compose
 from kztrade.check import check_data
-from kztrade.load import InvalidData, load_dataset
 from kztrade.i18n import Tr
+from kztrade.load import InvalidData, load_dataset
 from kztrade.statements import Words
 from kztrade.table import figures_table, neutralise, safe_csv
 from kztrade.ui.blocks import md
 
 FORMULA = ("=", "+", "-", "@", "\t", "|", "%")
-PIECES = st.sampled_from([
-    "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=2", "\n@x", "\r\n+3", "|pipe", "%0A",
-    "<a href='https://evil.example'>x</a>", "<b>bold</b>", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "&amp;", "&",
-    "[link](https://evil.example)", "**bold**", "_it_", ":red[now]", "$x^2$", "`code`", "# head", "> quote", "www.evil.example",
-    "me@evil.example", "https://evil.example/x", "%{x}", "{0}", "\x00", "\x1b[31m", "\u2028", "\u202e", "\ufeff",
-    "NaN", "INF", "-inf", "1e400", "0", "17.2", "’", "Ω", "中文",
-])
+PIECES = st.sampled_from(
+    [
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=2",
+        "\n@x",
+        "\r\n+3",
+        "|pipe",
+        "%0A",
+        "<a href='https://evil.example'>x</a>",
+        "<b>bold</b>",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "&amp;",
+        "&",
+        "[link](https://evil.example)",
+        "**bold**",
+        "_it_",
+        ":red[now]",
+        "$x^2$",
+        "`code`",
+        "# head",
+        "> quote",
+        "www.evil.example",
+        "me@evil.example",
+        "https://evil.example/x",
+        "%{x}",
+        "{0}",
+        "\x00",
+        "\x1b[31m",
+        "\u2028",
+        "\u202e",
+        "\ufeff",
+        "NaN",
+        "INF",
+        "-inf",
+        "1e400",
+        "0",
+        "17.2",
+        "’",
+        "Ω",
+        "中文",
+    ]
+)
 HOSTILE = st.lists(st.one_of(PIECES, st.text(max_size=12)), min_size=1, max_size=6).map("".join)
-TABLES = {"sources": ["outlet", "about", "url_alt", "published"], "figures": ["label", "stated_by", "description", "status_note", "value", "quote"],
-          "events": ["short_label", "actor", "description"], "interview": ["outlet", "interviewee"], "derivations": ["label", "note"]}
+TABLES = {
+    "sources": ["outlet", "about", "url_alt", "published"],
+    "figures": ["label", "stated_by", "description", "status_note", "value", "quote"],
+    "events": ["short_label", "actor", "description"],
+    "interview": ["outlet", "interviewee"],
+    "derivations": ["label", "note"],
+}
 TARGET = st.sampled_from([(t, f) for t, fields in TABLES.items() for f in fields])
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def hostile_copy(root: Path, table: str, field: str, value: str, row: int, bom: bool, huge: bool) -> Path:
@@ -80,7 +127,9 @@ def test_hostile_cells_never_break_check_loading_charts_or_the_csv(tmp_path_fact
     # And the CSV never starts a cell's line with a formula.
     rows = figures_table(ds, Words(ds, Tr()))
     parsed = list(csv.reader(io.StringIO(safe_csv(rows).decode("utf-8-sig"), newline="")))
-    assert all(no_formula_on_any_line(cell) or re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", cell) for r in parsed for cell in r)
+    assert all(
+        no_formula_on_any_line(cell) or re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", cell) for r in parsed for cell in r
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -101,7 +150,9 @@ def test_markdown_from_data_has_no_live_punctuation_and_no_autolink(value):
     assert not re.search(r"(?i)https?://|www\.|[-.\w+]+@[-\w]+\.", shown), shown
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(target=TARGET, value=HOSTILE)
 def test_the_page_never_raises_and_never_renders_data_as_markup(tmp_path_factory, monkeypatch, target, value):
     from streamlit.testing.v1 import AppTest

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from kztrade.charts import STATUS_COLOURS
-from kztrade.load import load_dataset
 from kztrade.i18n import LANGS, Tr
+from kztrade.load import load_dataset
 from kztrade.statements import STATUSES, Words
 
 from .test_app import page_text, plain, run_app
@@ -18,9 +18,11 @@ from .test_app import page_text, plain, run_app
 
 def contrast(hex_colour: str) -> float:
     """WCAG contrast of a colour against white."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+
+    r, g, b = (channel(int(hex_colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
     return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
 
 
@@ -28,7 +30,9 @@ def test_no_status_is_drawn_in_green_and_every_status_text_reads_on_white():
     assert all(s.badge != "green" for s in STATUSES.values())  # green reads as "verified"; nothing here is
     assert STATUSES["matches_report"].badge not in ("green", STATUSES["derived"].badge)
     assert all(contrast(c) >= 4.5 for c in STATUS_COLOURS.values()), STATUS_COLOURS
-    assert int(STATUS_COLOURS["matches_report"][3:5], 16) < int(STATUS_COLOURS["matches_report"][1:3], 16)  # not a green hue
+    assert int(STATUS_COLOURS["matches_report"][3:5], 16) < int(
+        STATUS_COLOURS["matches_report"][1:3], 16
+    )  # not a green hue
 
 
 def test_a_badge_that_would_tell_the_reader_nothing_is_not_drawn():
@@ -70,12 +74,15 @@ def test_cite_this_has_no_nested_brackets_and_says_when_it_was_read(lang):
 
 # Where a Russian line may not break: between a number and its unit or scale word, before a dash, before «г.».
 BREAKABLE = "[ \u2009]"
-NO_BREAK_FAULTS = [re.compile(rf"\d{BREAKABLE}(?=млрд|млн|трлн|тыс\.|долл|руб|%|гг?\.)"), re.compile(rf"\S{BREAKABLE}[—–]{BREAKABLE}"),
-                   re.compile(rf"долл\.{BREAKABLE}США")]
+NO_BREAK_FAULTS = [
+    re.compile(rf"\d{BREAKABLE}(?=млрд|млн|трлн|тыс\.|долл|руб|%|гг?\.)"),
+    re.compile(rf"\S{BREAKABLE}[—–]{BREAKABLE}"),
+    re.compile(rf"долл\.{BREAKABLE}США"),
+]
 
 
 def breakable_faults(text: str) -> list[str]:
-    return [text[max(0, m.start() - 15): m.end() + 15] for rule in NO_BREAK_FAULTS for m in rule.finditer(text)]
+    return [text[max(0, m.start() - 15) : m.end() + 15] for rule in NO_BREAK_FAULTS for m in rule.finditer(text)]
 
 
 def chart_texts(fig) -> list[str]:
@@ -97,7 +104,9 @@ def test_russian_chart_and_card_text_never_breaks_where_russian_forbids():
             texts += chart_texts(card.figure)
     faults = [fault for t in texts for fault in breakable_faults(t)]
     assert faults == []
-    assert any("млрд" in t for t in texts) and any("\u00a0— " in t or "\u00a0– " in t for t in texts)  # the rules had work to do
+    assert any("млрд" in t for t in texts) and any(
+        "\u00a0— " in t or "\u00a0– " in t for t in texts
+    )  # the rules had work to do
 
 
 @pytest.mark.parametrize("view", ["overview", "turnover", "containers", "brics", "interview", "data"])
@@ -135,7 +144,7 @@ def test_the_russian_interview_gives_our_translation_under_every_turn_and_keeps_
     for t in ds.turns:
         ours = ds.translations["ru"][("turns", t.turn_id, "text")]
         assert ours.split("\n")[0][:60] in text, t.turn_id  # our translation, labelled
-        start = t.words.split("\n")[0][len("By Tural Heybatov"):] if t.kind == "lead" else t.words.split("\n")[0]
+        start = t.words.split("\n")[0][len("By Tural Heybatov") :] if t.kind == "lead" else t.words.split("\n")[0]
         assert plain(start[:60]) in text  # beside the words as printed (the lead's byline on a line of its own)
     assert text.count("Наш перевод: ") == len(ds.turns)  # the title's too: each translation labelled as ours
     english = plain(page_text(run_app({"view": "interview", "lang": "en"})))
@@ -146,7 +155,9 @@ def test_the_question_on_a_russian_view_has_our_translation_a_click_away():
     at = run_app({"view": "turnover", "lang": "ru"})
     assert "Наш перевод" in [e.label for e in at.expander]
     ds = load_dataset()
-    assert ds.translations["ru"][("turns", "q3", "text")].startswith("Товарооборот между Казахстаном и Россией в январе — августе 2024")
+    assert ds.translations["ru"][("turns", "q3", "text")].startswith(
+        "Товарооборот между Казахстаном и Россией в январе — августе 2024"
+    )
 
 
 def test_the_lead_shows_its_byline_apart_and_every_character_as_printed():
@@ -167,20 +178,28 @@ OTHER_DATE_FORMS = [
     re.compile(r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"),
     re.compile(r"\b[A-Z][a-z]{2,3}–[A-Z][a-z]{2,3}\b"),
     # Babel's stand-alone Russian abbreviations are «март», «май», «июнь», «июль»: those are the style, not a drift.
-    re.compile(r"(?i)\b(январ[ьяе]|феврал[ьяе]|марта|апрел[ьяе]|июня|июля|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])\b"),
+    re.compile(
+        r"(?i)\b(январ[ьяе]|феврал[ьяе]|марта|апрел[ьяе]|июня|июля|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])\b"
+    ),
 ]
 
 
 def verbatim_texts(ds) -> list[str]:
     """Words we show as written or translate as written: the interview, our translations of it, sources' sentences."""
-    out = [t.text for t in ds.turns] + [t.words for t in ds.turns] + list(ds.translations["ru"].get(k) for k in ds.translations["ru"] if k[0] == "turns")
-    out += [x for f in ds.figures.values() for x in (f.quote, f.quote_en, f.span) if x] + [x for e in ds.events for x in (e.quote, e.quote_en, e.span) if x]
+    out = (
+        [t.text for t in ds.turns]
+        + [t.words for t in ds.turns]
+        + list(ds.translations["ru"].get(k) for k in ds.translations["ru"] if k[0] == "turns")
+    )
+    out += [x for f in ds.figures.values() for x in (f.quote, f.quote_en, f.span) if x] + [
+        x for e in ds.events for x in (e.quote, e.quote_en, e.span) if x
+    ]
     out += [ds.translations["ru"].get(("figures", f.figure_id, "quote_en"), "") for f in ds.figures.values()]
     return [v for v in out if v]
 
 
 def other_date_forms(text: str) -> list[str]:
-    return [text[max(0, m.start() - 20): m.end() + 20] for rule in OTHER_DATE_FORMS for m in rule.finditer(text)]
+    return [text[max(0, m.start() - 20) : m.end() + 20] for rule in OTHER_DATE_FORMS for m in rule.finditer(text)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -200,15 +219,21 @@ def test_every_date_on_screen_in_images_and_in_the_csv_comes_from_one_style(lang
     texts = []
     for view in ("overview", "turnover", "containers", "brics", "interview", "data"):
         at = run_app({"view": view, "lang": lang})
-        texts += [e.value for kind in ("markdown", "caption", "code") for e in getattr(at, kind)] + [e.label for e in at.expander]
+        texts += [e.value for kind in ("markdown", "caption", "code") for e in getattr(at, kind)] + [
+            e.label for e in at.expander
+        ]
     for chart_id in CHARTS:
         texts += [a.text for a in compose(build_chart(ds, chart_id, tr)).layout.annotations]
     for f in ds.headline():
         for size in CARD_SIZES:
-            texts += [a.text for a in quote_card(ds, f.figure_id, tr, size).figure.layout.annotations if a.name != "excerpt"]
+            texts += [
+                a.text for a in quote_card(ds, f.figure_id, tr, size).figure.layout.annotations if a.name != "excerpt"
+            ]
     for row in figures_table(ds, Words(ds, tr)):
         texts += [str(v) for k, v in row.items() if k not in ("quote", "quote_translation", "address")]
-    spans = [x for x in [*(f.span for f in ds.figures.values()), *(e.span for e in ds.events)] if x]  # quoted as printed
+    spans = [
+        x for x in [*(f.span for f in ds.figures.values()), *(e.span for e in ds.events)] if x
+    ]  # quoted as printed
     plain_texts = []
     for t in texts:
         if ours(t):
@@ -227,9 +252,17 @@ def test_our_english_uses_the_typographic_apostrophe_beside_curly_quotes():
 
     ds = load_dataset()
     at = run_app({"view": "overview", "lang": "en"})
-    ours = [re.sub(r"\\([^\w\s])", r"\1", m.value) for m in at.markdown if not m.value.startswith("> ") and "[See the chart]" in m.value]
+    ours = [
+        re.sub(r"\\([^\w\s])", r"\1", m.value)
+        for m in at.markdown
+        if not m.value.startswith("> ") and "[See the chart]" in m.value
+    ]
     assert ours and not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in ours), ours
     assert any("News.Az’s" in re.sub(r"\\([^\w\s])", r"\1", m.value) for m in at.markdown)
     for chart_id in CHARTS:
-        drawn = [a.text for a in compose(build_chart(ds, chart_id)).layout.annotations if a.name in ("label", "subtitle", "title", "source")]
+        drawn = [
+            a.text
+            for a in compose(build_chart(ds, chart_id)).layout.annotations
+            if a.name in ("label", "subtitle", "title", "source")
+        ]
         assert not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in drawn), chart_id

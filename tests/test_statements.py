@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from kztrade.load import load_dataset
 from kztrade.i18n import Tr
+from kztrade.load import load_dataset
 from kztrade.model import Derived
 from kztrade.statements import Words
 
@@ -25,7 +25,9 @@ def w(ds):
 
 
 def pct(low: float, high: float, value: float) -> Derived:
-    return Derived("x", "x", "pct_change", value, low, high, "pct", "kz_ru_turnover_2024_jan_aug", "kz_turnover_2023_jan_aug", "")
+    return Derived(
+        "x", "x", "pct_change", value, low, high, "pct", "kz_ru_turnover_2024_jan_aug", "kz_turnover_2023_jan_aug", ""
+    )
 
 
 def test_a_range_that_crosses_zero_is_shown_as_a_range_and_called_flat(w):
@@ -60,8 +62,14 @@ def test_the_interviews_turnover_finding_states_both_bases(ds, w):
 def test_findings_follow_the_data(data_copy):
     """Give Tokayev's Jan–Aug 2023 total as 18.9 (as Putin's): the finding's range moves with it."""
     edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "value", "18.9")
-    edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "quote",
-              "Based on the results of 8 months of this year, mutual trade amounted to $18.9 billion, which is also a record figure,")
+    edit_cell(
+        data_copy,
+        "figures",
+        "kz_turnover_2023_jan_aug",
+        "quote",
+        "Based on the results of 8 months of this year, mutual trade amounted to $18.9 billion, which is also a record "
+        "figure,",
+    )
     changed = Words(load_dataset(data_copy, None), Tr()).findings()[0].text
     assert "−9.5% to −8.5% on the figure of Kazakh officials" in changed
 
@@ -75,11 +83,21 @@ def test_the_container_findings_say_one_report_not_independent(w):
 
 def test_the_claim_and_the_years_end(w):
     claim, end = w.findings()[3], w.findings()[4]
-    assert claim.lead == "“August 2024”" and claim.status == "no_source_found" and "nearest dated statement we found is from 24 Aug 2023" in claim.text
-    assert "A later Foreign Ministry reply, after 24 Jun 2024, says the timing of accession is open." in claim.text  # undated page
-    assert end.text.replace("\u2009", " ") == ("How the year ended. Kazakh officials: US$28 billion; Russian officials: over US$27 billion; An outlet's own line: "
-                        "about US$28 billion. For Jan – Nov 2024, Kazakh officials gave US$24.2 billion, so the year's totals may not be "
-                        "on one basis.")
+    assert (
+        claim.lead == "“August 2024”"
+        and claim.status == "no_source_found"
+        and "nearest dated statement we found is from 24 Aug 2023" in claim.text
+    )
+    assert (
+        "A later Foreign Ministry reply, after 24 Jun 2024, says the timing of accession is open." in claim.text
+    )  # undated page
+    assert end.text.replace("\u2009", " ") == (
+        "How the year ended. Kazakh officials: US$28 billion; Russian officials: over US$27 billion; An outlet's own "
+        "line: "
+        "about US$28 billion. For Jan – Nov 2024, Kazakh officials gave US$24.2 billion, so the year's totals may not "
+        "be "
+        "on one basis."
+    )
 
 
 def test_who_stated_it_not_whose_statistics(ds, w):
@@ -109,5 +127,6 @@ def test_a_russian_source_line_names_each_outlet_as_russian_writes_it(ds):
 
 def test_derived_methods_say_what_was_read_as_what(ds, w):
     assert w.derived_method(ds.derived["turnover_change_vs_kz_base"]) == (
-        "(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5, as their printed digits allow.")
+        "(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5, as their printed digits allow."
+    )
     assert w.derived_value(ds.derived["rate_2022_rub"]) == "about 82 roubles per US$"

@@ -5,13 +5,13 @@ import io
 
 import pytest
 
-from kztrade.load import load_dataset
 from kztrade.i18n import Tr
+from kztrade.load import load_dataset
 from kztrade.statements import Words
 from kztrade.table import COLUMNS, figures_table, neutralise, safe_csv
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "|calc", "%0A"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "|calc", "%0A"])
 def test_neutralise_every_formula_start(cell):
     assert neutralise(cell) == "'" + cell
 
@@ -45,7 +45,12 @@ def test_table_has_every_figure_with_its_words_status_and_derived_range():
     rows = {r["id"]: r for r in figures_table(ds, w)}
     assert len(rows) == len(ds.figures) + len(ds.derived)
     head = rows["kz_ru_turnover_2024_jan_aug"]
-    assert (head["kind"], head["value"], head["status"], head["who"]) == ("headline", 17.2, "No other source found", "News.Az's question")
+    assert (head["kind"], head["value"], head["status"], head["who"]) == (
+        "headline",
+        17.2,
+        "No other source found",
+        "News.Az's question",
+    )
     assert head["source"] == "News.Az interview, question 3 (Oct 2024)" and head["quote"] == "$17.2 billion"
     ru = rows["ru_turnover_2024_jan_sep"]
     assert ru["value_as_printed"] == "over US$20 billion" and ru["bound"] == "lower_bound"
@@ -53,7 +58,10 @@ def test_table_has_every_figure_with_its_words_status_and_derived_range():
     kz24 = rows["kz_turnover_2024"]
     assert kz24["quote_lang"] == "ru" and kz24["quote_translation"].startswith("By the results of 2024")
     derived = rows["turnover_change_vs_kz_base"]
-    assert derived["value_as_printed"] == "−2.0% to +4.5% (roughly flat)" and (derived["low"], derived["high"]) == (-2.0, 4.55)
+    assert derived["value_as_printed"] == "−2.0% to +4.5% (roughly flat)" and (derived["low"], derived["high"]) == (
+        -2.0,
+        4.55,
+    )
     assert derived["how_derived"].startswith("(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25")
     assert all(r["address"].startswith("https://") for r in rows.values() if r["kind"] != "derived")
     text = safe_csv(list(rows.values())).decode("utf-8-sig")

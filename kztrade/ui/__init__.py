@@ -11,10 +11,10 @@ import logging
 import pandas  # noqa: F401
 import streamlit as st
 
-from ..load import InvalidData
 from ..i18n import N_, Tr, plain
-from ..statements import Words
+from ..load import InvalidData
 from ..routes import PASSTHROUGH, VIEWS, language_nav, route
+from ..statements import Words
 from . import pages, state
 from .blocks import Page, base_url, link, md, nav_link
 
@@ -25,14 +25,17 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 3rem; max-width: 1280px; }
 [data-testid="stMarkdownContainer"] blockquote { color: inherit; opacity: 1; border-left-color: #9AA0A8; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
-/* a highlighted figure in the interview's words sits flush with the words and punctuation around it, even across a line break */
-[data-testid="stMarkdownContainer"] .stMarkdownColoredBackground { padding: 1px 0 !important; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+/* a highlighted figure in the interview's words sits flush with the words and punctuation around it, even across a
+line break */
+[data-testid="stMarkdownContainer"] .stMarkdownColoredBackground { padding: 1px 0 !important; box-decoration-break:
+clone; -webkit-box-decoration-break: clone; }
 /* the interview reader: lines of about 75 characters, as a printed page has them */
 .st-key-interview-reader { max-width: 44rem; }
 /* the claims register: each claim's words as a heading, set at reading size */
 .st-key-claims-list, .st-key-claims-unchecked { max-width: 48rem; }
 .st-key-claims-list h3 { font-size: 1.08rem !important; line-height: 1.4 !important; font-weight: 600 !important; }
-.st-key-claims-unchecked h3 { font-size: 1rem !important; line-height: 1.4 !important; font-weight: 600 !important; padding-bottom: 0 !important; }
+.st-key-claims-unchecked h3 { font-size: 1rem !important; line-height: 1.4 !important; font-weight: 600 !important;
+padding-bottom: 0 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
 h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
 h2 { font-size: 1.5rem !important; }
@@ -44,11 +47,13 @@ h4 { font-size: 1.02rem !important; }
 /* quote card previews: the card's own figure at 336 px, framed as the image it previews */
 [class*="st-key-card-preview-"] { width: fit-content; border: 1px solid #D0D4DA; }
 @media (max-width: 640px) {
-  .st-key-cards-row [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; overflow-x: auto; scroll-snap-type: x mandatory; }
+  .st-key-cards-row [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; overflow-x: auto;
+  scroll-snap-type: x mandatory; }
   .st-key-cards-row [data-testid="stColumn"] { min-width: 342px !important; scroll-snap-align: start; }
 }
 /* the language switch: two links that look like one control; the current language is marked, not linked twice */
-.kz-lang { display: inline-flex; border: 1px solid #C9CDD3; border-radius: 0.5rem; overflow: hidden; margin: 0.1rem 0 0.2rem 0; }
+.kz-lang { display: inline-flex; border: 1px solid #C9CDD3; border-radius: 0.5rem; overflow: hidden; margin: 0.1rem 0
+0.2rem 0; }
 .kz-lang a { padding: 0.3rem 0.85rem; color: #1F2328; text-decoration: none; font-size: 0.95rem; line-height: 1.4; }
 .kz-lang a + a { border-left: 1px solid #C9CDD3; }
 .kz-lang a:hover, .kz-lang a:focus-visible { background: #F3F4F6; text-decoration: underline; }
@@ -84,7 +89,9 @@ def query_values() -> dict[str, list[str]]:
 def go_to(view: str, lang: str, claim: str | None = None) -> None:
     """Point the address bar at a view in a language, and at one claim of the claims view (keeping Streamlit's embed parameters)."""
     keep = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in PASSTHROUGH}
-    st.query_params.from_dict({**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})})
+    st.query_params.from_dict(
+        {**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})}
+    )
     st.session_state["url_view"] = view
 
 
@@ -120,10 +127,20 @@ def main() -> None:
     if where.view != st.session_state.get("url_view") or "nav" not in st.session_state:
         st.session_state["nav"] = where.view  # a link (or the back button) chose the view
     # a claim the data has stays in the address bar; one it has not leaves it (the view says so, never echoing it)
-    claim = where.claim if st.session_state["nav"] == "claims" and any(c.claim_id == where.claim for c in ds.claims) else None
-    if (where.notices or st.query_params.get("lang") != lang or st.query_params.get("view") != (where.chart or st.session_state["nav"])
-            or st.query_params.get("claim") != claim):
-        go_to(where.chart or st.session_state["nav"], lang, claim)  # the address bar holds view, language and claim; refused values leave it
+    claim = (
+        where.claim
+        if st.session_state["nav"] == "claims" and any(c.claim_id == where.claim for c in ds.claims)
+        else None
+    )
+    if (
+        where.notices
+        or st.query_params.get("lang") != lang
+        or st.query_params.get("view") != (where.chart or st.session_state["nav"])
+        or st.query_params.get("claim") != claim
+    ):
+        go_to(
+            where.chart or st.session_state["nav"], lang, claim
+        )  # the address bar holds view, language and claim; refused values leave it
     try:
         if st.context.is_embedded and where.chart:
             st.html(EMBED_STYLE)
@@ -139,7 +156,9 @@ def main() -> None:
             pages.PAGES[view](p)
         footer(p)
     except Exception:  # a bug must not show a traceback; the server log has it
-        st.error(tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used."))
+        st.error(
+            tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used.")
+        )
         LOG.exception("view %s failed", st.session_state.get("nav"))
 
 
@@ -147,33 +166,60 @@ def header(p: Page, view: str) -> None:
     """Title, what the page is about in one line, the language switch and the navigation."""
     _, iv = p.tr._, p.ds.interview
     st.title(_(TITLE))
-    names = dict(outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published())
+    names = dict(
+        outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published()
+    )
     if view == "overview":  # the landing page says what this is; every other view keeps the attribution, shorter
-        about = _("The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources said. "
-                  "The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
+        about = _(
+            "The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources "
+            "said. "
+            "The three headline figures are stated in {outlet}'s question, not by {interviewee}."
+        ).format(**names)
     else:
         about = _("The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
     st.markdown(md(about) + " " + link(_("Original interview"), iv.url))
     st.html(language_nav(view, p.tr.lang, _("Language")))
-    st.radio(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), key="nav", horizontal=True, on_change=on_nav,
-             label_visibility="collapsed")
+    st.radio(
+        _("View"),
+        list(VIEWS),
+        format_func=lambda v: _(VIEWS[v]),
+        key="nav",
+        horizontal=True,
+        on_change=on_nav,
+        label_visibility="collapsed",
+    )
 
 
 def footer(p: Page) -> None:
     """Provenance on every view."""
     _ = p.tr._
     st.divider()
-    st.caption(md(_("Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview text is "
-                    "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence. "
-                    "Colours: blue, Kazakh officials; vermillion, Russian officials; orange, the interview; light blue, Kazakh railway; "
-                    "grey, an outlet.").format(outlet=p.ds.interview.outlet))
-               + " " + nav_link(_("Data and sources"), p.href("data")))
+    st.caption(
+        md(
+            _(
+                "Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview "
+                "text is "
+                "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own "
+                "sentence. "
+                "Colours: blue, Kazakh officials; vermillion, Russian officials; orange, the interview; light blue, "
+                "Kazakh railway; "
+                "grey, an outlet."
+            ).format(outlet=p.ds.interview.outlet)
+        )
+        + " "
+        + nav_link(_("Data and sources"), p.href("data"))
+    )
 
 
 def show_problems(problems, tr: Tr) -> None:
     """The same problem list `python -m kztrade check` prints, instead of a dashboard."""
     _ = tr._
     st.title(_("kztrade: the data needs fixing"))
-    st.error(_("The data package has {n} problem(s), so the dashboard is not shown. Fix each named file, row and field in data/, "
-               "then run `python -m kztrade check` and reload.").format(n=len(problems)))
+    st.error(
+        _(
+            "The data package has {n} problem(s), so the dashboard is not shown. Fix each named file, row and field in "
+            "data/, "
+            "then run `python -m kztrade check` and reload."
+        ).format(n=len(problems))
+    )
     st.code("\n".join(str(p) for p in problems), language=None)

@@ -14,10 +14,10 @@ from .. import export
 from ..charts import Chart, chart_for
 from ..i18n import N_, Tr, sentence, typeset
 from ..model import Dataset, Figure, Turn
+from ..quotes import find_value
+from ..routes import public_base, public_setting
 from ..statements import STATUSES, Words
 from ..table import safe_csv
-from ..routes import public_base, public_setting
-from ..quotes import find_value
 from . import state
 
 # Every ASCII punctuation character is escaped, so data text can carry no formatting, link, directive,
@@ -100,7 +100,9 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, em
     if not embedded:
         wide = state.chart(p.folder, p.stamp, chart_id, p.tr.lang, "wide")
         with st.container(key=f"fit-wide-{chart_id}"):
-            st.plotly_chart(wide.figure, theme=None, width="stretch", key=f"plotwide-{chart_id}", alt=wide.alt, config=CHART_CONFIG)
+            st.plotly_chart(
+                wide.figure, theme=None, width="stretch", key=f"plotwide-{chart_id}", alt=wide.alt, config=CHART_CONFIG
+            )
     st.caption(md(c.source) + "  \n" + md(c.credit))
     if actions:
         chart_actions(p, c)
@@ -112,19 +114,44 @@ def chart_actions(p: Page, c: Chart) -> None:
     HTML downloads, the embed snippet, the text description and the chart's own link. One row on a phone, not four."""
     _ = p.tr._
     if export.browser_path() is None:
-        st.info(_("PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
-                  "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML download "
-                  "carries the chart with its title and source."), icon=":material/image:")
+        st.info(
+            _(
+                "PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
+                "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML download "
+                "carries the chart with its title and source."
+            ),
+            icon=":material/image:",
+        )
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if export.browser_path() is not None:
-            png_button(p, f"png-{c.chart_id}", _("PNG"), f"{c.chart_id}{lang_suffix(p.tr)}.png",
-                       lambda: state.png_bytes(p.folder, p.stamp, c.chart_id, p.tr.lang), width="content")
+            png_button(
+                p,
+                f"png-{c.chart_id}",
+                _("PNG"),
+                f"{c.chart_id}{lang_suffix(p.tr)}.png",
+                lambda: state.png_bytes(p.folder, p.stamp, c.chart_id, p.tr.lang),
+                width="content",
+            )
         with st.popover(_(MORE_ACTIONS), icon=":material/share:"):
             with st.container(horizontal=True, gap="small"):
-                st.download_button(_("CSV"), data=lambda: chart_csv(p, c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.csv",
-                                   mime="text/csv", on_click="ignore", key=f"csv-{c.chart_id}", icon=":material/table:")
-                st.download_button(_("HTML"), data=lambda: state.html_bytes(c), file_name=f"{c.chart_id}{lang_suffix(p.tr)}.html",
-                                   mime="text/html", on_click="ignore", key=f"html-{c.chart_id}", icon=":material/code:")
+                st.download_button(
+                    _("CSV"),
+                    data=lambda: chart_csv(p, c),
+                    file_name=f"{c.chart_id}{lang_suffix(p.tr)}.csv",
+                    mime="text/csv",
+                    on_click="ignore",
+                    key=f"csv-{c.chart_id}",
+                    icon=":material/table:",
+                )
+                st.download_button(
+                    _("HTML"),
+                    data=lambda: state.html_bytes(c),
+                    file_name=f"{c.chart_id}{lang_suffix(p.tr)}.html",
+                    mime="text/html",
+                    on_click="ignore",
+                    key=f"html-{c.chart_id}",
+                    icon=":material/code:",
+                )
             embed_snippet(p, c)
             st.caption(md(_("Chart description (text)")) + "  \n" + md(c.alt))
             st.markdown(nav_link(_("Link to this chart"), p.href(c.chart_id)))
@@ -139,11 +166,21 @@ def lang_suffix(tr: Tr) -> str:
     return "" if tr.lang == "en" else f".{tr.lang}"
 
 
-def png_button(p: Page, key: str, label: str, file_name: str, make, width: str = "stretch", outcome: bool = False) -> None:
+def png_button(
+    p: Page, key: str, label: str, file_name: str, make, width: str = "stretch", outcome: bool = False
+) -> None:
     """A download button whose image is made on click; the clicking session hears if it could not be made."""
     t, who = state.ticket(key), state.caller()
-    st.download_button(label, data=lambda: state.guarded(t, who, make), file_name=file_name, mime="image/png", on_click="ignore",
-                       key=key, icon=":material/image:", width=width)
+    st.download_button(
+        label,
+        data=lambda: state.guarded(t, who, make),
+        file_name=file_name,
+        mime="image/png",
+        on_click="ignore",
+        key=key,
+        icon=":material/image:",
+        width=width,
+    )
     if outcome:
         png_outcome(p, key)
 
@@ -161,7 +198,9 @@ def export_failure(tr: Tr, kind: str) -> str:
     return {
         "timeout": _("The image took too long and was stopped. Click again; the server has started a fresh browser."),
         "missing": _("Image export needs Chromium on the server, and it is missing. Use the HTML download meanwhile."),
-        "failed": _("The image could not be made. Click again; if it fails again, reload the page or use the HTML download."),
+        "failed": _(
+            "The image could not be made. Click again; if it fails again, reload the page or use the HTML download."
+        ),
     }[kind]
 
 
@@ -176,15 +215,21 @@ def embed_snippet(p: Page, c: Chart) -> None:
     height = state.embed_height(p.folder, p.stamp, c.chart_id, p.tr.lang)  # the whole chart at 360 px, in this language
     src = p.absolute(c.chart_id, embed="true") if p.base_url else p.href(c.chart_id) + "&embed=true"
     st.caption(_("Paste this into an article to embed the chart, with its title, source line and a link back."))
-    st.code(f'<iframe src="{html.escape(src)}" title="{html.escape(c.title)}" width="100%" height="{height}" '
-            f'style="border:0" loading="lazy"></iframe>', language="html", wrap_lines=True)
+    st.code(
+        f'<iframe src="{html.escape(src)}" title="{html.escape(c.title)}" width="100%" height="{height}" '
+        f'style="border:0" loading="lazy"></iframe>',
+        language="html",
+        wrap_lines=True,
+    )
 
 
 def highlight(text: str, spans: dict[str, str], p: Page) -> str:
     """Turn text as markdown, verbatim, each span bold, highlighted and linked to its chart (span -> chart id)."""
     out = md(text, verbatim=True)
     for span, target in spans.items():
-        out = out.replace(md(span, verbatim=True), f"[:orange-background[**{md(span, verbatim=True)}**]]({p.href(target)})", 1)
+        out = out.replace(
+            md(span, verbatim=True), f"[:orange-background[**{md(span, verbatim=True)}**]]({p.href(target)})", 1
+        )
     return out
 
 
@@ -210,7 +255,8 @@ def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
 
 
 def verbatim(p: Page, turn: Turn) -> None:
-    """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they are
+    """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they
+    are
     the original, with our translation a click away."""
     st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
     st.markdown("> " + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p))
@@ -243,19 +289,27 @@ def quote_markdown(text: str, value: float, lang: str = "en") -> str:
     found = find_value(text, value, lang)
     if found is None:
         return md(text, verbatim=True)
-    return (md(text[:found.start], verbatim=True) + f"**{md(text[found.start:found.end], verbatim=True)}**"
-            + md(text[found.end:], verbatim=True))
+    return (
+        md(text[: found.start], verbatim=True)
+        + f"**{md(text[found.start : found.end], verbatim=True)}**"
+        + md(text[found.end :], verbatim=True)
+    )
 
 
 def source_quote(p: Page, f: Figure) -> None:
     """One context figure: its value, period and who stated it; the page it comes from; its sentence, verbatim."""
     _, w = p.tr._, p.w
     s = p.ds.sources[f.source_id]
-    st.markdown(f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
-                f"{md(w.fig(f, 'stated_by'))} · {source_link(p, f.source_id, f.stated_on)}")
+    st.markdown(
+        f"**{md(w.value(f))}** · {md(w.period(f))} · {md(w.who(f))}  \n"
+        f"{md(w.fig(f, 'stated_by'))} · {source_link(p, f.source_id, f.stated_on)}"
+    )
     if f.quote:
         st.markdown("> " + quote_markdown(f.quote, f.value, f.quote_lang))
-        if f.quote_lang not in ("en", p.tr.lang):  # a quote in neither English nor the reader's language: our translation beside it
+        if f.quote_lang not in (
+            "en",
+            p.tr.lang,
+        ):  # a quote in neither English nor the reader's language: our translation beside it
             st.caption(md(_("Our translation: {text}").format(text=w.fig(f, "quote_en"))))
         st.caption(md(_("Read in a stored copy of the page on {date}.").format(date=p.tr.date(s.accessed.isoformat()))))
     else:
@@ -275,8 +329,17 @@ def capped_cards(p: Page, figures: list[Figure]) -> list[Figure]:
     """The first MAX_SOURCE_CARDS figures, with a line saying how many more the data view lists."""
     if len(figures) > MAX_SOURCE_CARDS:
         more = len(figures) - MAX_SOURCE_CARDS
-        st.caption(md(p.tr.n_("{n} more statement is listed under Data and sources.", "{n} more statements are listed under Data and sources.",
-                              more).format(n=p.tr.num(more))) + " " + nav_link(p.tr._("Data and sources"), p.href("data")))
+        st.caption(
+            md(
+                p.tr.n_(
+                    "{n} more statement is listed under Data and sources.",
+                    "{n} more statements are listed under Data and sources.",
+                    more,
+                ).format(n=p.tr.num(more))
+            )
+            + " "
+            + nav_link(p.tr._("Data and sources"), p.href("data"))
+        )
     return figures[:MAX_SOURCE_CARDS]
 
 
@@ -285,7 +348,9 @@ def sources_grid(p: Page, figures: list[Figure]) -> None:
     there are (the page stays short on a phone; one click shows every quote)."""
     if not figures:
         return
-    with st.expander(p.tr._("What other sources say ({n})").format(n=p.tr.num(len(figures))), icon=":material/format_quote:"):
+    with st.expander(
+        p.tr._("What other sources say ({n})").format(n=p.tr.num(len(figures))), icon=":material/format_quote:"
+    ):
         for f in capped_cards(p, figures):
             with st.container(border=True):
                 source_quote(p, f)
@@ -298,8 +363,10 @@ def derived_list(p: Page, ids: tuple[str, ...]) -> None:
         return
     with st.expander(p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), icon=":material/calculate:"):
         for d in derived:
-            st.markdown(f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
-                        f"{md(p.w.derived_field(d, 'note'))}")
+            st.markdown(
+                f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
+                f"{md(p.w.derived_field(d, 'note'))}"
+            )
 
 
 def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:

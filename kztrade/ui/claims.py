@@ -18,7 +18,12 @@ from . import state
 from .blocks import Page, heading, lang_suffix, md, nav_link, png_button, png_outcome, source_link, source_quote
 
 CARD_SHAPES = {"landscape": N_("Card, landscape 16:9"), "portrait": N_("Card, portrait 4:5")}
-KINDS = {"figure": N_("a figure"), "prediction": N_("a forecast"), "description": N_("a statement of fact"), "opinion": N_("an opinion")}
+KINDS = {
+    "figure": N_("a figure"),
+    "prediction": N_("a forecast"),
+    "description": N_("a statement of fact"),
+    "opinion": N_("an opinion"),
+}
 
 
 def anchor(c: Claim) -> str:
@@ -47,7 +52,9 @@ def phrase_markdown(text: str, phrase: str) -> str:
     at = text.find(phrase) if phrase else -1
     if at < 0:
         return md(text, verbatim=True)
-    return (md(text[:at], verbatim=True) + f"**{md(phrase, verbatim=True)}**" + md(text[at + len(phrase):], verbatim=True))
+    return (
+        md(text[:at], verbatim=True) + f"**{md(phrase, verbatim=True)}**" + md(text[at + len(phrase) :], verbatim=True)
+    )
 
 
 def scale(p: Page) -> None:
@@ -56,8 +63,15 @@ def scale(p: Page) -> None:
     with st.expander(_("The verdict scale: {n} steps").format(n=p.tr.num(len(VERDICTS))), icon=":material/rule:"):
         for key in VERDICTS:
             st.markdown(f"- {verdict_badge(p, key)}: {md(p.w.verdict_definition(key))}")
-        st.caption(md(_("A verdict is never stronger than its weakest piece of evidence. Claims outside our subject and opinions "
-                        "are listed, not checked.")))
+        st.caption(
+            md(
+                _(
+                    "A verdict is never stronger than its weakest piece of evidence. Claims outside our subject and "
+                    "opinions "
+                    "are listed, not checked."
+                )
+            )
+        )
 
 
 def evidence_item(p: Page, ref: str) -> None:
@@ -65,11 +79,15 @@ def evidence_item(p: Page, ref: str) -> None:
     ds, w, _ = p.ds, p.w, p.tr._
     if ref in ds.evidence:
         e = ds.evidence[ref]
-        st.markdown(f"**{md(w.stance(e.stance))}** · {md(w.evidence_field(e, 'stated_by'))} · {source_link(p, e.source_id, e.stated_on)}")
+        st.markdown(
+            f"**{md(w.stance(e.stance))}** · {md(w.evidence_field(e, 'stated_by'))} · {source_link(p, e.source_id, e.stated_on)}"
+        )
         st.markdown("> " + phrase_markdown(e.quote, e.key_phrase))
         if e.quote_lang not in ("en", p.tr.lang):
             st.caption(md(_("Our translation: {text}").format(text=w.evidence_field(e, "quote_en"))))
-        read = _("Read in a stored copy of the page on {date}.").format(date=p.tr.date(ds.sources[e.source_id].accessed.isoformat()))
+        read = _("Read in a stored copy of the page on {date}.").format(
+            date=p.tr.date(ds.sources[e.source_id].accessed.isoformat())
+        )
         st.caption(md(w.evidence_field(e, "note") + " " + read))
     elif ref in ds.figures:
         f = ds.figures[ref]
@@ -78,7 +96,11 @@ def evidence_item(p: Page, ref: str) -> None:
         else:
             source_quote(p, f)
         target = chart_showing(f)
-        st.markdown(nav_link(_("See the chart"), p.href(target)) if target else nav_link(_("See it in the data view"), p.href("data")))
+        st.markdown(
+            nav_link(_("See the chart"), p.href(target))
+            if target
+            else nav_link(_("See it in the data view"), p.href("data"))
+        )
     elif ref in ds.derived:
         d = ds.derived[ref]
         st.markdown(f"**{md(w.derived_value(d))}** · {md(w.derived_field(d, 'label'))}")
@@ -102,7 +124,9 @@ def entry(p: Page, c: Claim) -> None:
         whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
         st.markdown(f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}")
         if c.evidence_ids:
-            with st.expander(_("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))), icon=":material/format_quote:"):
+            with st.expander(
+                _("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))), icon=":material/format_quote:"
+            ):
                 for i, ref in enumerate(c.evidence_ids):
                     if i:
                         st.divider()
@@ -112,22 +136,35 @@ def entry(p: Page, c: Claim) -> None:
             keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]
             with st.container(horizontal=True, gap="small"):
                 for key, size in zip(keys, CARD_SIZES):
-                    png_button(p, key, _(CARD_SHAPES[size]), f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
-                               lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
-                               width="content")
+                    png_button(
+                        p,
+                        key,
+                        _(CARD_SHAPES[size]),
+                        f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
+                        lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
+                        width="content",
+                    )
             st.caption(md(_("ClaimReview for fact-check sites (JSON-LD):")))
-            st.code(dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)), language="json",
-                    wrap_lines=True)
+            st.code(
+                dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)),
+                language="json",
+                wrap_lines=True,
+            )
         for key in keys:
             png_outcome(p, key)
 
 
 def summary(p: Page, linked: bool = False) -> str:
-    """How many claims, and how many on each step, as badges: '33 claims in the excerpt: [Supported 3] …'; linked, the count
+    """How many claims, and how many on each step, as badges: '33 claims in the excerpt: [Supported 3] …'; linked, the
+    count
     leads to the claims view."""
     counts = {k: sum(c.verdict == k for c in p.ds.claims) for k in VERDICTS}
-    badges = " ".join(f":{VERDICTS[k].badge}-badge[{md(p.w.verdict(k))} {md(p.tr.num(n))}]" for k, n in counts.items() if n)
-    lead = p.tr.n_("{n} claim in the excerpt", "{n} claims in the excerpt", len(p.ds.claims)).format(n=p.tr.num(len(p.ds.claims)))
+    badges = " ".join(
+        f":{VERDICTS[k].badge}-badge[{md(p.w.verdict(k))} {md(p.tr.num(n))}]" for k, n in counts.items() if n
+    )
+    lead = p.tr.n_("{n} claim in the excerpt", "{n} claims in the excerpt", len(p.ds.claims)).format(
+        n=p.tr.num(len(p.ds.claims))
+    )
     return (nav_link(lead, p.href("claims")) if linked else md(lead)) + md(":") + " " + badges
 
 
@@ -148,16 +185,29 @@ def view(p: Page) -> None:
             unchecked_entry(p, one)
         return
     st.markdown(summary(p))
-    st.caption(md(_("Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its source's "
-                    "sentence. The three headline figures are {outlet}'s, in a question.").format(outlet=p.ds.interview.outlet)))
+    st.caption(
+        md(
+            _(
+                "Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its "
+                "source's "
+                "sentence. The three headline figures are {outlet}'s, in a question."
+            ).format(outlet=p.ds.interview.outlet)
+        )
+    )
     scale(p)
     checked = ordered(p, [c for c in p.ds.claims if c.verdict in CHECKED])
     with st.container(key="claims-list"):
         for c in checked:
             entry(p, c)
-    st.download_button(_("Download all claims (CSV)"), data=lambda: safe_csv(claims_table(p.ds, p.w), CLAIM_COLUMNS),
-                       file_name=f"kztrade-claims{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-claims",
-                       icon=":material/table:")
+    st.download_button(
+        _("Download all claims (CSV)"),
+        data=lambda: safe_csv(claims_table(p.ds, p.w), CLAIM_COLUMNS),
+        file_name=f"kztrade-claims{lang_suffix(p.tr)}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="csv-claims",
+        icon=":material/table:",
+    )
     rest = ordered(p, [c for c in p.ds.claims if c.verdict not in CHECKED])
     if rest:
         heading(3, _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))))
@@ -186,5 +236,7 @@ def marks(p: Page, turn_id: str) -> None:
     claims = p.ds.claims_in(turn_id)
     if not claims:
         return
-    lines = [f"{verdict_badge(p, c.verdict)} [{md(p.w.quoted(c.span), verbatim=True)}]({claim_link(p, c)})" for c in claims]
+    lines = [
+        f"{verdict_badge(p, c.verdict)} [{md(p.w.quoted(c.span), verbatim=True)}]({claim_link(p, c)})" for c in claims
+    ]
     st.markdown("  \n".join(lines))

@@ -9,13 +9,31 @@ import streamlit as st
 from ..cards import CARD_SIZES, card_id
 from ..charts import CHARTS
 from ..i18n import N_, sentence
+from ..routes import VIEWS
 from ..statements import STATUSES
 from ..table import COLUMNS, safe_csv
-from ..routes import VIEWS
 from . import claims as claims_ui
 from . import state
-from .blocks import (Page, badge, capped_cards, chart_block, translation, chart_section, heading, highlight, lang_suffix, link, md, nav_link, png_button, png_outcome,
-                     source_link, source_quote, turn_spans, verbatim)
+from .blocks import (
+    Page,
+    badge,
+    capped_cards,
+    chart_block,
+    chart_section,
+    heading,
+    highlight,
+    lang_suffix,
+    link,
+    md,
+    nav_link,
+    png_button,
+    png_outcome,
+    source_link,
+    source_quote,
+    translation,
+    turn_spans,
+    verbatim,
+)
 
 MAX_TABLE_ROWS = 200  # rows of the data view's static tables (wide and phone); the CSV holds every row
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
@@ -39,7 +57,7 @@ def findings(p: Page) -> None:
     found = p.w.findings()
     for i, f in enumerate(found):
         finding_box(p, f)
-        later = [g.target for g in found[i + 1:]]
+        later = [g.target for g in found[i + 1 :]]
         if f.target in ("turnover_ytd", "containers_growth") and f.target not in charted and f.target not in later:
             charted.add(f.target)
             chart_block(p, f.target)
@@ -65,14 +83,26 @@ def cards(p: Page) -> None:
             st.caption(md(_("Card: {value}").format(value=p.w.value(f))))
             preview = state.card(p.folder, p.stamp, f.figure_id, p.tr.lang, "landscape")
             with st.container(key=f"card-preview-{f.figure_id}"):  # the PNG's own figure, drawn small
-                st.plotly_chart(state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang), theme=None, width="content",
-                                key=f"preview-{f.figure_id}", alt=preview.alt, config={"staticPlot": True, "displayModeBar": False})
+                st.plotly_chart(
+                    state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang),
+                    theme=None,
+                    width="content",
+                    key=f"preview-{f.figure_id}",
+                    alt=preview.alt,
+                    config={"staticPlot": True, "displayModeBar": False},
+                )
             keys = [f"card-{f.figure_id}-{size}" for size in CARD_SIZES]
             with st.container(horizontal=True, gap="small"):
                 for key, size in zip(keys, CARD_SIZES):
                     name = f"{card_id(f, size)}{lang_suffix(p.tr)}.png"
-                    png_button(p, key, _(CARD_SHAPES[size]), name,
-                               lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size), width="content")
+                    png_button(
+                        p,
+                        key,
+                        _(CARD_SHAPES[size]),
+                        name,
+                        lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size),
+                        width="content",
+                    )
             for key in keys:
                 png_outcome(p, key)
 
@@ -85,16 +115,26 @@ def overview(p: Page) -> None:
     findings(p)
     question(p, shown)
     cards(p)
-    st.caption(md(_("Every source's own words, and how kztrade derived each number, are on the topic views:")) + " "
-                + " · ".join(nav_link(_(VIEWS[v]), p.href(v)) for v in ("turnover", "containers", "brics", "data")))
+    st.caption(
+        md(_("Every source's own words, and how kztrade derived each number, are on the topic views:"))
+        + " "
+        + " · ".join(nav_link(_(VIEWS[v]), p.href(v)) for v in ("turnover", "containers", "brics", "data"))
+    )
 
 
 def turnover(p: Page) -> None:
     """Turnover: the same months each year, then every statement by period and side, then what is not on a chart."""
     _ = p.tr._
     shown: set[str] = set()
-    heading(2, _(VIEWS['turnover']))
-    st.caption(md(_("Kazakh and Russian officials give different totals for the same trade; each chart shows both, as printed.")))
+    heading(2, _(VIEWS["turnover"]))
+    st.caption(
+        md(
+            _(
+                "Kazakh and Russian officials give different totals for the same trade; each chart shows both, as "
+                "printed."
+            )
+        )
+    )
     chart_section(p, "turnover_ytd", shown)
     chart_section(p, "turnover_series", shown)
     unplotted(p)
@@ -106,28 +146,43 @@ def unplotted(p: Page) -> None:
     no_period = [f for f in p.ds.context("turnover") if not f.has_period]
     roubles = [f for f in p.ds.context("turnover") if f.has_period and f.unit in ("rub_trn", "rub_bn")]
     if no_period:
-        with st.expander(_("Statements with no period ({n})").format(n=p.tr.num(len(no_period))), icon=":material/event_busy:"):
+        with st.expander(
+            _("Statements with no period ({n})").format(n=p.tr.num(len(no_period))), icon=":material/event_busy:"
+        ):
             st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
             for f in capped_cards(p, no_period):
                 with st.container(border=True):
                     source_quote(p, f)
     if roubles:
-        with st.expander(_("Totals given in roubles ({n})").format(n=p.tr.num(len(roubles))), icon=":material/currency_ruble:"):
-            st.caption(md(_("Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at about "
-                            "the day's rate, not the governments' own.")))
+        with st.expander(
+            _("Totals given in roubles ({n})").format(n=p.tr.num(len(roubles))), icon=":material/currency_ruble:"
+        ):
+            st.caption(
+                md(
+                    _(
+                        "Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at "
+                        "about "
+                        "the day's rate, not the governments' own."
+                    )
+                )
+            )
             rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
             for f in capped_cards(p, roubles):
                 with st.container(border=True):
                     source_quote(p, f)
                     if f.figure_id in rates:
                         d = rates[f.figure_id]
-                        st.caption(md(f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"))
+                        st.caption(
+                            md(
+                                f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"
+                            )
+                        )
 
 
 def containers(p: Page) -> None:
     """Containers: growth rates and the index view."""
     shown: set[str] = set()
-    heading(2, p.tr._(VIEWS['containers']))
+    heading(2, p.tr._(VIEWS["containers"]))
     chart_section(p, "containers_growth", shown)
     chart_section(p, "containers_index", shown)
 
@@ -135,7 +190,7 @@ def containers(p: Page) -> None:
 def brics(p: Page) -> None:
     """The BRICS statements timeline, then each statement with its source's words."""
     _ = p.tr._
-    heading(2, _(VIEWS['brics']))
+    heading(2, _(VIEWS["brics"]))
     left, right = st.columns([3, 2], gap="large")
     with left:
         chart_block(p, "brics_timeline")
@@ -164,8 +219,16 @@ def events_line(p: Page, e) -> None:
 def interview(p: Page) -> None:
     """The whole excerpt, turn by turn, each figure highlighted and linked to its chart."""
     _, iv, w = p.tr._, p.ds.interview, p.w
-    st.markdown(md(_("Our copy of the interview, verbatim. It is an excerpt; read the whole interview at the original address.")) + " "
-                + link(_("Original interview on {outlet}").format(outlet=iv.outlet), iv.url))
+    st.markdown(
+        md(
+            _(
+                "Our copy of the interview, verbatim. It is an excerpt; read the whole interview at the original "
+                "address."
+            )
+        )
+        + " "
+        + link(_("Original interview on {outlet}").format(outlet=iv.outlet), iv.url)
+    )
     st.caption(md(w.interview_field("completeness_note")) + " " + md(w.interview_field("date_reason")))
     with st.container(key="interview-reader"):  # a readable measure: the stylesheet keeps lines near 75 characters
         for t in p.ds.turns:
@@ -183,9 +246,13 @@ def interview(p: Page) -> None:
                 st.markdown(highlight(words, turn_spans(p.ds, t.turn_id), p))
                 translation(p, t, folded=False)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
-                    st.markdown(f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}")
+                    st.markdown(
+                        f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}"
+                    )
                 for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
-                    st.markdown(f"{badge(w, e.status)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}")
+                    st.markdown(
+                        f"{badge(w, e.status)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}"
+                    )
             claims_ui.marks(p, t.turn_id)
 
 
@@ -193,8 +260,8 @@ def split_byline(words: str, interviewer: str) -> tuple[str, str]:
     """The lead's byline and the rest: our copy runs them together ("By Tural HeybatovIn an interview…"). Shown on
     two lines, every character as printed; the copy itself is unchanged."""
     byline = f"By {interviewer}"
-    if interviewer and words.startswith(byline) and words[len(byline):len(byline) + 1].isupper():
-        return byline, words[len(byline):]
+    if interviewer and words.startswith(byline) and words[len(byline) : len(byline) + 1].isupper():
+        return byline, words[len(byline) :]
     return "", words
 
 
@@ -202,27 +269,64 @@ def data(p: Page) -> None:
     """Every figure with its value, status, who stated it and its source's words; CSV; sources; citations."""
     _ = p.tr._
     heading(2, _("All figures"))
-    st.markdown(md(_("Every figure on this dashboard: the interview's, what other sources state, and what kztrade derives.")))
+    st.markdown(
+        md(_("Every figure on this dashboard: the interview's, what other sources state, and what kztrade derives."))
+    )
     rows = state.table_rows(p.folder, p.stamp, p.tr.lang)
-    names = {"figure": _("Period · who"), "label": _("Figure"), "value_as_printed": _("Value"), "status": _("Status"), "period": _("Period"), "who": _("Who stated it"),
-             "stated_by": _("Stated by"), "source": _("Source"), "quote": _("The source's words"), "quote_translation": _("Our translation"),
-             "note": _("Note"), "address": _("Address"), "id": "id"}
+    names = {
+        "figure": _("Period · who"),
+        "label": _("Figure"),
+        "value_as_printed": _("Value"),
+        "status": _("Status"),
+        "period": _("Period"),
+        "who": _("Who stated it"),
+        "stated_by": _("Stated by"),
+        "source": _("Source"),
+        "quote": _("The source's words"),
+        "quote_translation": _("Our translation"),
+        "note": _("Note"),
+        "address": _("Address"),
+        "id": "id",
+    }
     # Wider than a phone: every row in a table whose text wraps, so no cell is cut (a scrolling grid showed 11 rows
     # and truncated the quotes). On a phone (the stylesheet shows one or the other): which figure, its value and its
     # status. The CSV has every column.
     # st.table renders Markdown in its cells, so every cell is made literal with md(), like all data text.
     wide = ["figure", "label", "value_as_printed", "status", "stated_by", "source", "quote"]
     with st.container(key="figures-grid"):
-        st.table([{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_TABLE_ROWS]], hide_index=True, border="horizontal")
+        st.table(
+            [{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_TABLE_ROWS]],
+            hide_index=True,
+            border="horizontal",
+        )
     with st.container(key="figures-list"):
-        st.table([{names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")} for r in rows[:MAX_TABLE_ROWS]],
-                 hide_index=True, border="horizontal")
-    if len(rows) > MAX_TABLE_ROWS:  # a static table is all in the page: past this, a browser would hold it all in memory
-        st.caption(md(_("The first {shown} of {total} rows; the CSV below has every row.").format(
-            shown=p.tr.num(MAX_TABLE_ROWS), total=p.tr.num(len(rows)))))
-    st.download_button(_("Download all figures (CSV)"), data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
-                       file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv", mime="text/csv", on_click="ignore", key="csv-all",
-                       icon=":material/table:")
+        st.table(
+            [
+                {names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")}
+                for r in rows[:MAX_TABLE_ROWS]
+            ],
+            hide_index=True,
+            border="horizontal",
+        )
+    if (
+        len(rows) > MAX_TABLE_ROWS
+    ):  # a static table is all in the page: past this, a browser would hold it all in memory
+        st.caption(
+            md(
+                _("The first {shown} of {total} rows; the CSV below has every row.").format(
+                    shown=p.tr.num(MAX_TABLE_ROWS), total=p.tr.num(len(rows))
+                )
+            )
+        )
+    st.download_button(
+        _("Download all figures (CSV)"),
+        data=lambda: safe_csv(state.table_rows(p.folder, p.stamp, p.tr.lang)),
+        file_name=f"kztrade-figures{lang_suffix(p.tr)}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="csv-all",
+        icon=":material/table:",
+    )
     st.caption(md(_("The CSV has every column: {columns}.").format(columns=", ".join(COLUMNS))))
     status_legend(p)
     heading(2, _("Sources"))
@@ -234,7 +338,11 @@ def data(p: Page) -> None:
         st.markdown(f"- {link(outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} {md(read)}")
     heading(2, _("Cite this"))
     st.markdown(md(_("The dashboard:")))
-    st.code(cite_text(p, _("Kazakhstan–Russia trade: one interview's numbers, checked"), p.absolute("overview")), language=None, wrap_lines=True)
+    st.code(
+        cite_text(p, _("Kazakhstan–Russia trade: one interview's numbers, checked"), p.absolute("overview")),
+        language=None,
+        wrap_lines=True,
+    )
     for chart_id in CHARTS:
         c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
         st.markdown(md(c.title) + ":")
@@ -254,10 +362,17 @@ def status_legend(p: Page) -> None:
 def cite_text(p: Page, title: str, url: str) -> str:
     """A plain citation for the dashboard or one chart, with the date it was read (today, in the reader's language)."""
     iv = p.ds.interview
-    return p.tr._("kztrade, “{title}”, with figures from {outlet}, “{interview}”, {when}, and the sources listed in the kztrade "
-                  "data package. {url}, accessed {accessed}.").format(
-        title=title, outlet=iv.outlet, interview=p.ds.turn("title").text, when=p.w.published(), url=url,
-        accessed=p.tr.date(date.today().isoformat()))
+    return p.tr._(
+        "kztrade, “{title}”, with figures from {outlet}, “{interview}”, {when}, and the sources listed in the kztrade "
+        "data package. {url}, accessed {accessed}."
+    ).format(
+        title=title,
+        outlet=iv.outlet,
+        interview=p.ds.turn("title").text,
+        when=p.w.published(),
+        url=url,
+        accessed=p.tr.date(date.today().isoformat()),
+    )
 
 
 def chart_view(p: Page, chart_id: str) -> None:
@@ -277,4 +392,12 @@ def embed_view(p: Page, chart_id: str) -> None:
     st.markdown(nav_link(_("Open this chart with its sources in kztrade"), target))
 
 
-PAGES = {"overview": overview, "claims": claims_ui.view, "turnover": turnover, "containers": containers, "brics": brics, "interview": interview, "data": data}
+PAGES = {
+    "overview": overview,
+    "claims": claims_ui.view,
+    "turnover": turnover,
+    "containers": containers,
+    "brics": brics,
+    "interview": interview,
+    "data": data,
+}

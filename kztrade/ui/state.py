@@ -15,11 +15,11 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
-from ..cards import claim_card, CARD_SIZES, preview_figure, quote_card
+from ..cards import CARD_SIZES, claim_card, preview_figure, quote_card
 from ..charts import EXPORT_WIDTH, NARROW, WIDE, Chart, build_chart, compose
-from ..load import load_dataset
 from ..guard import content_stamp
 from ..i18n import Tr
+from ..load import load_dataset
 from ..model import Dataset
 from ..statements import Words
 from ..table import figures_table
@@ -52,14 +52,18 @@ def translator(folder: str, stamp: str, lang: str) -> Tr:
 @st.cache_resource(show_spinner=False, max_entries=128)
 def chart(folder: str, stamp: str, chart_id: str, lang: str, fit: str = "narrow") -> Chart:
     """One built chart, for a width class, shared by all sessions (figures are never mutated after building)."""
-    return build_chart(dataset(folder, stamp), chart_id, translator(folder, stamp, lang), WIDE if fit == "wide" else NARROW)
+    return build_chart(
+        dataset(folder, stamp), chart_id, translator(folder, stamp, lang), WIDE if fit == "wide" else NARROW
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def embed_height(folder: str, stamp: str, chart_id: str, lang: str) -> int:
     """The embed snippet's height: the chart in the snippet's language (its address names it), as a 360 px page draws it."""
     t = translator(folder, stamp, lang)
-    return charts.embed_height([chart(folder, stamp, chart_id, lang)], [t._("Open this chart with its sources in kztrade")])
+    return charts.embed_height(
+        [chart(folder, stamp, chart_id, lang)], [t._("Open this chart with its sources in kztrade")]
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -73,7 +77,9 @@ def table_rows(folder: str, stamp: str, lang: str) -> list[dict]:
 def png_bytes(folder: str, stamp: str, chart_id: str, lang: str) -> bytes:
     """A chart's PNG as its download gives it (title, source line inside); made on the first click, then cached."""
     fig = compose(chart(folder, stamp, chart_id, lang))
-    return export.exporter().render(fig, "png", scale=export.fit_scale(2, EXPORT_WIDTH, fig.layout.height), width=EXPORT_WIDTH)
+    return export.exporter().render(
+        fig, "png", scale=export.fit_scale(2, EXPORT_WIDTH, fig.layout.height), width=EXPORT_WIDTH
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -91,7 +97,9 @@ def card_preview(folder: str, stamp: str, figure_id: str, lang: str):
 @st.cache_data(show_spinner=False, max_entries=32)
 def card_bytes(folder: str, stamp: str, figure_id: str, lang: str, size: str) -> bytes:
     """A headline figure's quote card; made on the first click, then cached."""
-    return export.exporter().render(card(folder, stamp, figure_id, lang, size).figure, "png", scale=2, width=CARD_SIZES[size].width)
+    return export.exporter().render(
+        card(folder, stamp, figure_id, lang, size).figure, "png", scale=2, width=CARD_SIZES[size].width
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test test-fast check export bench bench-quick i18n system-deps clean
+.PHONY: run test test-fast lint check export bench bench-quick i18n system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,16 @@ system-deps:
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.fileWatcherType auto
 
-test: system-deps $(VENV)/.dev
+test: system-deps $(VENV)/.dev lint
 	$(PY) -m pytest
 
+# The formatter and linter (ruff.toml: line length 120): part of `make test`.
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
 # The developer loop: every test that needs no browser (data, rules, wording, charts, AppTest, i18n).
-test-fast: $(VENV)/.dev
+test-fast: $(VENV)/.dev lint
 	$(PY) -m pytest -m "not browser"
 
 check: $(VENV)/.runtime

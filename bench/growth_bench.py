@@ -138,7 +138,8 @@ def report(results: list[dict]) -> None:
             f"{r.get(k, float('nan')):17.3f}" if k.endswith("_s") else f"{r.get(k, 0):17,d}" for r in results
         )
         growth = "  ".join(
-            f"{(r[k] / base[k]):7.1f}x / {(r['rows'] / base['rows']):.0f}x = {(r[k] / base[k]) / (r['rows'] / base['rows']):.2f}"
+            f"{(r[k] / base[k]):7.1f}x / {(r['rows'] / base['rows']):.0f}x = "
+            f"{(r[k] / base[k]) / (r['rows'] / base['rows']):.2f}"
             for r in results[1:]
             if k in r and base.get(k)
         )

@@ -334,15 +334,21 @@ def report(res: dict) -> None:
         r = ratio(o, b)
         print(f"{name:44} {o:9.3f} {b:9.3f} {r:6.2f}x {TARGETS[key]:6.1f}x {'MET' if r <= TARGETS[key] else 'MISSED'}")
     print(
-        f"\n{'K':>3} {'p50 ours':>9} {'p50 base':>9} {'p95 ours':>9} {'p95 base':>9} {'p95 x':>6} {'srv cpu/visit':>14} {'x':>5} "
+        f"\n{'K':>3} {'p50 ours':>9} {'p50 base':>9} {'p95 ours':>9} {'p95 base':>9} {'p95 x':>6} "
+        f"{'srv cpu/visit':>14} "
+        f"{'x':>5} "
         f"{'brw cpu/visit':>14} {'x':>5} {'RSS idle/peak/after MiB (ours | base)':>40} {'exp br':>6}"
     )
     for o, b in zip(res["load"]["ours"], res["load"]["baseline"]):
         print(
-            f"{o['k']:3d} {o['p50']:9.2f} {b['p50']:9.2f} {o['p95']:9.2f} {b['p95']:9.2f} {ratio(o['p95'], b['p95']):5.2f}x "
-            f"{o['server_cpu_per_visit']:6.3f}/{b['server_cpu_per_visit']:.3f} {ratio(o['server_cpu_per_visit'], b['server_cpu_per_visit']):4.2f}x "
-            f"{o['browser_cpu_per_visit']:6.3f}/{b['browser_cpu_per_visit']:.3f} {ratio(o['browser_cpu_per_visit'], b['browser_cpu_per_visit']):4.2f}x "
-            f"{o['rss_idle']:5.0f}/{o['rss_peak']:5.0f}/{o['rss_after']:5.0f} | {b['rss_idle']:5.0f}/{b['rss_peak']:5.0f}/{b['rss_after']:5.0f} "
+            f"{o['k']:3d} {o['p50']:9.2f} {b['p50']:9.2f} {o['p95']:9.2f} {b['p95']:9.2f} "
+            f"{ratio(o['p95'], b['p95']):5.2f}x "
+            f"{o['server_cpu_per_visit']:6.3f}/{b['server_cpu_per_visit']:.3f} "
+            f"{ratio(o['server_cpu_per_visit'], b['server_cpu_per_visit']):4.2f}x "
+            f"{o['browser_cpu_per_visit']:6.3f}/{b['browser_cpu_per_visit']:.3f} "
+            f"{ratio(o['browser_cpu_per_visit'], b['browser_cpu_per_visit']):4.2f}x "
+            f"{o['rss_idle']:5.0f}/{o['rss_peak']:5.0f}/{o['rss_after']:5.0f} | "
+            f"{b['rss_idle']:5.0f}/{b['rss_peak']:5.0f}/{b['rss_after']:5.0f} "
             f"{o['export_browsers']:6d}"
         )
     last_o, last_b = res["load"]["ours"][-1], res["load"]["baseline"][-1]
@@ -364,13 +370,15 @@ def report(res: dict) -> None:
     print("\nPNG downloads at once (containers_index):")
     for d in res["downloads"]:
         print(
-            f"  {d['n']} visitor(s): p50 {d['p50']:.2f} s, max {d['max']:.2f} s, {d['identical']}/{d['n']} files equal to the chart alone, "
+            f"  {d['n']} visitor(s): p50 {d['p50']:.2f} s, max {d['max']:.2f} s, {d['identical']}/{d['n']} files equal "
+            "to the chart alone, "
             f"{d['export_browsers']} export browser(s)"
         )
     print("\nscript time per run (AppTest, ms):")
     for name, t in res["script"].items():
         print(
-            f"  {name:12} p50 {t['p50']:7.1f}  p95 {t['p95']:7.1f}  ({ratio(t['p50'], res['script']['baseline']['p50']):.1f}x baseline p50)"
+            f"  {name:12} p50 {t['p50']:7.1f}  p95 {t['p95']:7.1f}  "
+            f"({ratio(t['p50'], res['script']['baseline']['p50']):.1f}x baseline p50)"
         )
 
 

@@ -158,7 +158,8 @@ def chars_for(width_px: float, size: int) -> int:
 
 
 def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, str, bool, str, Figure]]:
-    """The card's small chart: (label, value, value text, series, marked, bound, figure) rows; the card's own figure marked."""
+    """The card's small chart: (label, value, value text, series, marked, bound, figure) rows; the card's own figure
+    marked."""
     _ = w.tr._
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
@@ -242,9 +243,13 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
     after_value, quote_line, after_quote, after_attribution = (16, 34, 4, 10) if tight else (30, 34, 10, 22)
     fig = go.Figure()
-    # noqa: E731
-    ann = lambda **k: fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)
-    px = lambda y: 1 - y / H  # noqa: E731  (card pixels from the top -> paper)
+
+    def ann(**k) -> None:
+        fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)
+
+    def px(y: float) -> float:  # card pixels from the top -> paper
+        return 1 - y / H
+
     # Value and what it is.
     value, label = w.value(f), f"{w.fig(f, 'label')}, {w.period(f)}"
     value_px = 64 if cs.landscape else 96

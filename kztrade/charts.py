@@ -80,7 +80,8 @@ FONT_FILES = {
 
 @functools.lru_cache(maxsize=64)
 def font(size: int, bold: bool):
-    """The font Chromium draws chart text in (Liberation Sans, metric-compatible with Arial), or None if it is missing."""
+    """The font Chromium draws chart text in (Liberation Sans, metric-compatible with Arial), or None if it is
+    missing."""
     try:
         from PIL import ImageFont
 
@@ -99,7 +100,8 @@ HOVER_WRAP = 40  # characters per tooltip line: a 13 px tooltip of 40 characters
 
 
 def hover_text(lines: tuple[str, ...]) -> str:
-    """A tooltip: each plain line escaped and wrapped, the line breaks ours (escaping the joined text printed '<br>')."""
+    """A tooltip: each plain line escaped and wrapped, the line breaks ours (escaping the joined text printed
+    '<br>')."""
     return "<br>".join(esc(part) for line in lines for part in wrap(line, HOVER_WRAP))
 
 
@@ -453,7 +455,8 @@ def turnover_bases(ds: Dataset) -> list[Derived]:
 
 
 def like_for_like(ds: Dataset) -> list[Derived]:
-    """Changes between two context totals of one side, for the same months of two years: what "will it grow?" is judged on."""
+    """Changes between two context totals of one side, for the same months of two years: what "will it grow?" is judged
+    on."""
     return [
         d
         for d in ds.derived.values()
@@ -490,7 +493,8 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     months = tr.months(head.period_start, head.period_end)
     title = _("Trade in {months}: the interview's figure beside the officials'").format(months=months)
     subtitle = _(
-        "{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its {value} "
+        "{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its "
+        "{value} "
         "uses."
     ).format(unit=w.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
     alt = (
@@ -1067,7 +1071,8 @@ CHARTS: dict[str, ChartSpec] = {
 
 
 def chart_showing(f: Figure) -> str | None:
-    """The chart that draws a figure, or None for one no chart draws (counts of companies, rouble totals, undated lines)."""
+    """The chart that draws a figure, or None for one no chart draws (counts of companies, rouble totals, undated
+    lines)."""
     if f.kind == "headline":
         return chart_for(f)
     if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period:

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from .guard import Package, Problem, printable, read_package
-
-LANG_NAMES = {"ru": "Russian"}
 from .quotes import bound_in, find_value, says_own_data
 from .verdicts import VERDICTS
+
+LANG_NAMES = {"ru": "Russian"}
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
 URL_FIELDS = {"url", "url_alt"}
@@ -117,7 +117,10 @@ def num(row: dict[str, str], field: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-DATE_TOKEN_HELP = "write a date as {date:YYYY-MM-DD}, {date:YYYY-MM} or {date:YYYY}, or a span as {period:START/END} or {range:START/END}"
+DATE_TOKEN_HELP = (
+    "write a date as {date:YYYY-MM-DD}, {date:YYYY-MM} or {date:YYYY}, or a span as {period:START/END} or "
+    "{range:START/END}"
+)
 
 
 def token_problem(token: str) -> str:
@@ -195,7 +198,8 @@ class Rules:
         return self.problems
 
     def date_tokens(self) -> None:
-        """Every {…} in our data text is a date token that names a real date or period (quotes are verbatim: not read)."""
+        """Every {…} in our data text is a date token that names a real date or period (quotes are verbatim: not
+        read)."""
         verbatim = {"quote", "quote_en", "text", "span", "url", "url_alt"}
         for table, rows in self.pkg.tables.items():
             for n, row in enumerate(rows, start=2):
@@ -224,7 +228,8 @@ class Rules:
                             n,
                             next(iter(row.values())),
                             f["name"],
-                            f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is missing; write it here",
+                            f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is "
+                            "missing; write it here",
                         )
                     elif other and not english:
                         self.add(
@@ -252,7 +257,8 @@ class Rules:
                         self.add(table, n, next(iter(row.values())), field, f"{value!r} is not a real date")
 
     def interview(self) -> None:
-        """One interview row; turns by the right speakers that rebuild interview.txt; that file equal to the research copy."""
+        """One interview row; turns by the right speakers that rebuild interview.txt; that file equal to the research
+        copy."""
         rows = self.pkg.tables["interview"]
         if len(rows) != 1:
             self.add("interview", None, "", "", f"must hold exactly one row, holds {len(rows)}")
@@ -348,12 +354,16 @@ class Rules:
         if turn is not None and turn["role"] != "interviewer":
             add(
                 "turn_id",
-                f"turn {row['turn_id']} is not a question ({turn['speaker']}, {turn['kind']}); headline figures are the interviewer's",
+                f"turn {row['turn_id']} is not a question ({turn['speaker']}, {turn['kind']}); headline figures are "
+                "the "
+                "interviewer's",
             )
         if outlet and not row["stated_by"].startswith(outlet):
             add(
                 "stated_by",
-                f"{row['stated_by']!r} must start with {outlet!r}: the headline figures are stated in the interviewer's questions",
+                f"{row['stated_by']!r} must start with {outlet!r}: the headline figures are stated in the "
+                "interviewer's "
+                "questions",
             )
         if span:
             value = num(row, "value")
@@ -433,7 +443,8 @@ class Rules:
             if stated and published and stated > published:
                 add(
                     "stated_on",
-                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page",
+                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date "
+                    "must come from the page",
                 )
 
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
@@ -447,7 +458,8 @@ class Rules:
         if verified and not quote and status == verified:
             add(
                 "quote",
-                f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to 'quote_not_verified'",
+                f"status {verified!r} needs the source's sentence, read in a stored copy; without one, set status to "
+                "'quote_not_verified'",
             )
         if quote and not lang:
             add("quote_lang", "give the quote's language")
@@ -460,7 +472,8 @@ class Rules:
             add("quote_lang", f"is {lang!r}, but its source {row['source_id']} is in {source['language']!r}")
 
     def event(self, n: int, row: dict[str, str]) -> None:
-        """Documented events need a quoted source published no earlier than the event; claims need their words in their turn."""
+        """Documented events need a quoted source published no earlier than the event; claims need their words in their
+        turn."""
         eid = row["event_id"]
         add = lambda field, msg: self.add("events", n, eid, field, msg)  # noqa: E731
         if row["status"] in ("documented", "quote_not_verified"):
@@ -495,11 +508,13 @@ class Rules:
             if stated and published and stated > published:
                 add(
                     "stated_on",
-                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date must come from the page",
+                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date "
+                    "must come from the page",
                 )
 
     def evidence_row(self, n: int, row: dict[str, str]) -> None:
-        """A piece of evidence in words: a verified quote with its key phrase in it, dated no later than its page, cited by a claim."""
+        """A piece of evidence in words: a verified quote with its key phrase in it, dated no later than its page,
+        cited by a claim."""
         eid = row["evidence_id"]
         add = lambda field, msg: self.add("evidence", n, eid, field, msg)  # noqa: E731
         self.quote_rules("evidence", row, add)
@@ -514,7 +529,8 @@ class Rules:
             add("evidence_id", "no claim cites this evidence; add its id to a claim's evidence, or remove the row")
 
     def verified(self, ref: str) -> bool | None:
-        """Whether an evidence id points at a source's sentence read in a stored copy; None when it points at nothing."""
+        """Whether an evidence id points at a source's sentence read in a stored copy; None when it points at
+        nothing."""
         if ref in self.evidence:
             return bool(self.evidence[ref]["quote"])
         if ref in self.figures:
@@ -540,12 +556,14 @@ class Rules:
             if row.get("span_ru") and row["span_ru"] not in turn.get("text_ru", ""):
                 add(
                     "span_ru",
-                    f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of {row['turn_id']}); copy it from there",
+                    f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of "
+                    f"{row['turn_id']}); copy it from there",
                 )
             if row["claimant"] and row["claimant"] != turn["role"]:
                 add(
                     "claimant",
-                    f"is {row['claimant']!r}, but turn {row['turn_id']} is the {turn['role']}'s; the claimant comes from the turn",
+                    f"is {row['claimant']!r}, but turn {row['turn_id']} is the {turn['role']}'s; the claimant comes "
+                    "from the turn",
                 )
         verdict = VERDICTS.get(row["verdict"])
         if verdict is None:
@@ -556,7 +574,8 @@ class Rules:
             if ok is None:
                 add(
                     "evidence",
-                    f"{printable(ref, 40)!r} points at nothing: no figure, derived number, event or evidence row has this id",
+                    f"{printable(ref, 40)!r} points at nothing: no figure, derived number, event or evidence row has "
+                    "this id",
                 )
         if verdict is not None and verdict.needs_evidence:
             if not refs:
@@ -567,7 +586,8 @@ class Rules:
             elif not any(found.values()):
                 add(
                     "evidence",
-                    f"verdict {row['verdict']!r} needs at least one piece of evidence whose quote was read in its source",
+                    f"verdict {row['verdict']!r} needs at least one piece of evidence whose quote was read in its "
+                    "source",
                 )
             for ref, ok in found.items():
                 if ok is False and ref in self.figures and self.figures[ref]["kind"] == "context":

@@ -50,8 +50,11 @@ def run_check(args: argparse.Namespace) -> int:
     heads = len(ds.headline())
     research = "matches the research copy" if args.interview.is_file() else "research copy not found, not compared"
     print(
-        f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, {len(ds.figures) - heads} context), "
-        f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events, {len(ds.claims)} claims, {len(ds.evidence)} evidence rows; "
+        f"OK {args.data}: {len(ds.turns)} turns, {len(ds.figures)} figures ({heads} headline, "
+        f"{len(ds.figures) - heads} "
+        "context), "
+        f"{len(ds.derived)} derived, {len(ds.sources)} sources, {len(ds.events)} events, {len(ds.claims)} claims, "
+        f"{len(ds.evidence)} evidence rows; "
         f"interview text matches its turns and {research}."
     )
     return 0

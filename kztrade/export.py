@@ -188,7 +188,8 @@ class Exporter:
                     if attempt == 1 and dead and not fresh:
                         continue  # the browser died since the last call: start a new one and try once more
                     raise ExportError(
-                        f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. {FALLBACK}"
+                        f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. "
+                        f"{FALLBACK}"
                     ) from e
         raise AssertionError("unreachable")
 

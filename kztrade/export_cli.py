@@ -1,4 +1,5 @@
-"""`python -m kztrade export`: every chart and card as images, with one browser for the whole batch; or, with --claimreview, the claims register as ClaimReview JSON-LD."""
+"""`python -m kztrade export`: every chart and card as images, with one browser for the whole batch; or, with
+--claimreview, the claims register as ClaimReview JSON-LD."""
 
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ def only_ids(text: str) -> list[str]:
 
 
 def known_ids(ds, card_size: str) -> dict[str, str]:
-    """Every id `export` writes: chart id -> 'chart', card id -> the figure it shows, claim card id -> 'claim:<claim id>'."""
+    """Every id `export` writes: chart id -> 'chart', card id -> the figure it shows, claim card id -> 'claim:<claim
+    id>'."""
     out = {cid: "chart" for cid in CHARTS}
     out.update({card_id(f, card_size): f.figure_id for f in ds.headline()})
     out.update({claim_card_id(c.claim_id, card_size): f"claim:{c.claim_id}" for c in checked_claims(ds)})
@@ -172,7 +174,8 @@ def run_claimreview(args: argparse.Namespace, ds, tr: Tr) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Write the images (or, with --claimreview, the reviews) and print each path; exit 1 with a short message on any failure."""
+    """Write the images (or, with --claimreview, the reviews) and print each path; exit 1 with a short message on any
+    failure."""
     try:
         ds = load_dataset(args.data, REFERENCE_INTERVIEW)
     except InvalidData as e:

@@ -247,7 +247,8 @@ def cell_problem(value: str, field: dict, multiline: bool) -> str:
     hidden = INVISIBLE.search(value)
     if hidden:
         return (
-            f"holds an invisible character (U+{ord(hidden.group(0)):04X} {unicodedata.name(hidden.group(0), 'format character')}) "
+            f"holds an invisible character (U+{ord(hidden.group(0)):04X} "
+            f"{unicodedata.name(hidden.group(0), 'format character')}) "
             f"at position {hidden.start() + 1}, which can make the text read differently from what it holds; remove it"
         )
     if value == "":

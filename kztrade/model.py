@@ -41,7 +41,8 @@ class Turn:
 
     @property
     def words(self) -> str:
-        """The turn's words without the '- ' that opens a question or answer in our copy (the copy itself is unchanged)."""
+        """The turn's words without the '- ' that opens a question or answer in our copy (the copy itself is
+        unchanged)."""
         return self.text[2:] if self.text.startswith("- ") else self.text
 
 

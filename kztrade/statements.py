@@ -307,7 +307,8 @@ class Words:
         return name
 
     def who_when(self, f: Figure) -> str:
-        """Who stated a figure, and when: for a period one side gave more than one number (“one year, several numbers”)."""
+        """Who stated a figure, and when: for a period one side gave more than one number (“one year, several
+        numbers”)."""
         when = self.page_date(f.source_id, f.stated_on) if f.source_id else ""
         return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
 
@@ -368,7 +369,8 @@ class Words:
         return self._(VERDICTS[key].definition)
 
     def claim_field(self, c: Claim, name: str) -> str:
-        """A claim's data field (verdict_note, span) in the reader's language; the span is our translation outside English."""
+        """A claim's data field (verdict_note, span) in the reader's language; the span is our translation outside
+        English."""
         return self.dated(self.tr.d("claims", c.claim_id, name, getattr(c, name)))
 
     def claimant(self, c: Claim) -> str:
@@ -463,7 +465,8 @@ class Words:
         return text
 
     def credit(self, view: str = "") -> str:
-        """The credit line of every chart and card, ending with the address of its view where the dashboard is hosted."""
+        """The credit line of every chart and card, ending with the address of its view where the dashboard is
+        hosted."""
         from .routes import image_address  # views imports the chart registry, which imports this module
 
         address = image_address(view, self.tr.lang) if view else ""
@@ -489,7 +492,8 @@ class Words:
         route = self.fig(f, "label")
         if other is not None:
             text = self._(
-                "{route}, “this year”. Matches the Kazakh government's report of the commission meeting, which gives it "
+                "{route}, “this year”. Matches the Kazakh government's report of the commission meeting, which gives "
+                "it "
                 "for "
                 "{period} against the same months a year earlier. One report, not an independent check."
             ).format(route=route, period=self.period(other))

@@ -141,7 +141,8 @@ def safe_csv(rows: list[dict[str, object]], columns: list[str] = COLUMNS) -> byt
 
 
 def claims_table(ds: Dataset, w: Words) -> list[dict[str, object]]:
-    """One row per claim: its words, whose, the verdict and why, the ids of its evidence and where that evidence comes from."""
+    """One row per claim: its words, whose, the verdict and why, the ids of its evidence and where that evidence comes
+    from."""
     turns = {t.turn_id: t for t in ds.turns}
     return [
         dict(

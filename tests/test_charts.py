@@ -306,16 +306,18 @@ def test_each_chart_has_a_narrow_and_a_wide_fit_of_the_same_words(ds):
             return " ".join(" ".join(re.sub(r"<[^>]+>", " ", a.text) for a in fig.layout.annotations).split())
 
         assert words(narrow.figure) == words(wide.figure), chart_id
-        lines = lambda fig: [
-            line
-            for a in fig.layout.annotations
-            if a.name in ("label", "note", "text")  # noqa: E731
-            for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")
-        ]
+
+        def lines(fig):
+            return [
+                line
+                for a in fig.layout.annotations
+                if a.name in ("label", "note", "text")
+                for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")
+            ]
+
         assert max(map(len, lines(narrow.figure))) <= NARROW.note
-        assert len(lines(wide.figure)) <= len(lines(narrow.figure)), (
-            chart_id
-        )  # the desktop's lines are fewer, or as few
+        # the desktop's lines are fewer, or as few
+        assert len(lines(wide.figure)) <= len(lines(narrow.figure)), chart_id
         assert wide.figure.layout.height <= narrow.figure.layout.height, chart_id
     for chart_id in (
         "turnover_ytd",

@@ -176,7 +176,8 @@ def test_check_names_each_bad_claim_or_evidence_row_by_file_row_and_field(data_c
 def test_check_refuses_evidence_no_claim_cites(data_copy):
     edit_cell(data_copy, "claims", "a2_border", "evidence", "ev_border_tokayev_2022")
     assert [str(p) for p in check_data(data_copy, full=False)] == [
-        "evidence.csv, row 3 (ev_border_tokayev_2024), field evidence_id: no claim cites this evidence; add its id to a "
+        "evidence.csv, row 3 (ev_border_tokayev_2024), field evidence_id: no claim cites this evidence; add its id to "
+        "a "
         "claim's evidence, "
         "or remove the row"
     ]

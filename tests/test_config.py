@@ -22,10 +22,10 @@ def test_streamlit_security_settings():
 
 
 def test_requirements_are_runtime_only_and_pinned():
-    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
-    names = {re.split(r"[~=<>]", l)[0] for l in lines}
+    lines = [ln for ln in (ROOT / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")]
+    names = {re.split(r"[~=<>]", ln)[0] for ln in lines}
     assert names == {"streamlit", "plotly", "kaleido", "pandas", "frictionless", "psutil", "babel"}
-    assert all("~=" in l for l in lines)
+    assert all("~=" in line for line in lines)
     dev = (ROOT / "requirements-dev.txt").read_text()
     assert "-r requirements.txt" in dev and "playwright" in dev and "pytest" in dev
     assert not (ROOT / "pyproject.toml").exists() and not (ROOT / "Pipfile").exists()
@@ -75,7 +75,10 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
     from kztrade.i18n import LANGS
     from kztrade.routes import known_ids, language_nav
 
-    link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" class="kz-current")?>[^<>&"]+</a>'
+    link = (
+        r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}" hreflang="[a-z]{2}" lang="[a-z]{2}"( aria-current="true" '
+        r'class="kz-current")?>[^<>&"]+</a>'
+    )
     for view in known_ids():
         for lang in LANGS:
             nav = language_nav(view, lang, "Language")

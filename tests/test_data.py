@@ -92,7 +92,10 @@ def test_check_on_a_bad_folder_exits_1_without_traceback(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-TASS = 'Last year, bilateral trade between the two neighbors "increased by 10.2% to reach a $28.2-billion record, and in this January - August it grew 7.6% more to equal to $18.9 billion."'
+TASS = (
+    'Last year, bilateral trade between the two neighbors "increased by 10.2% to reach a $28.2-billion record, and in '
+    'this January - August it grew 7.6% more to equal to $18.9 billion."'
+)
 
 # Each mutation of a copy of data/ and exactly the problem lines it must produce.
 MUTATIONS = {
@@ -106,7 +109,8 @@ MUTATIONS = {
     "percent value disagrees with its span": (
         [("figures", "containers_ru_cn_via_kz_growth", "value", "36")],
         [
-            "figures.csv, row 3 (containers_ru_cn_via_kz_growth), field matches: commission_ru_cn_growth_9m2024 says 63 "
+            "figures.csv, row 3 (containers_ru_cn_via_kz_growth), field matches: commission_ru_cn_growth_9m2024 says "
+            "63 "
             "pct, not 36 pct",
             "figures.csv, row 3 (containers_ru_cn_via_kz_growth), field value: 36 does not match its span '63%', which "
             "prints 63",
@@ -186,7 +190,8 @@ MUTATIONS = {
         [
             "figures.csv, row 2 (kz_ru_turnover_2024_jan_aug), field span: '$17.2 billion' does not occur verbatim in "
             "turn a3",
-            "figures.csv, row 2 (kz_ru_turnover_2024_jan_aug), field turn_id: turn a3 is not a question (Magbat Spanov, "
+            "figures.csv, row 2 (kz_ru_turnover_2024_jan_aug), field turn_id: turn a3 is not a question (Magbat "
+            "Spanov, "
             "answer); headline figures are the interviewer's",
         ],
     ),
@@ -253,7 +258,8 @@ MUTATIONS = {
     "quote emptied but still marked reported": (
         [("figures", "kz_turnover_2021", "quote", ""), ("figures", "kz_turnover_2021", "quote_lang", "")],
         [
-            "figures.csv, row 8 (kz_turnover_2021), field quote: status 'reported' needs the source's sentence, read in "
+            "figures.csv, row 8 (kz_turnover_2021), field quote: status 'reported' needs the source's sentence, read "
+            "in "
             "a stored copy; without one, set status to 'quote_not_verified'"
         ],
     ),
@@ -268,14 +274,16 @@ MUTATIONS = {
     "quote language unlike its source's": (
         [("figures", "kz_turnover_2021", "quote_lang", "ru"), ("figures", "kz_turnover_2021", "quote_en", "x")],
         [
-            "figures.csv, row 8 (kz_turnover_2021), field quote_lang: is 'ru', but its source astanatimes_2022_08 is in "
+            "figures.csv, row 8 (kz_turnover_2021), field quote_lang: is 'ru', but its source astanatimes_2022_08 is "
+            "in "
             "'en'"
         ],
     ),
     "own data claimed without the words": (
         [("figures", "kz_turnover_2021", "data_basis", "own_data")],
         [
-            "figures.csv, row 8 (kz_turnover_2021), field data_basis: 'own_data' needs a quote that says so (“according "
+            "figures.csv, row 8 (kz_turnover_2021), field data_basis: 'own_data' needs a quote that says so "
+            "(“according "
             "to our data”); otherwise use 'not_stated'"
         ],
     ),
@@ -315,7 +323,8 @@ MUTATIONS = {
     "a percent change on a zero base": (
         [("figures", "kz_turnover_2023_jan_aug", "value", "0")],
         [
-            "figures.csv, row 16 (kz_turnover_2023_jan_aug), field value: 0 is not in its quote; copy the number as the "
+            "figures.csv, row 16 (kz_turnover_2023_jan_aug), field value: 0 is not in its quote; copy the number as "
+            "the "
             "source prints it, or fix the value",
             "derivations.csv, row 2 (turnover_change_vs_kz_base), field base_id: kz_turnover_2023_jan_aug is 0; a "
             "percent change needs a base above zero",
@@ -332,14 +341,16 @@ MUTATIONS = {
     "a carriage return inside a cell": (
         [("figures", "kz_turnover_2021", "label", "Kazakhstan–Russia trade turnover\r=cmd|' /C calc'!A0")],
         [
-            "figures.csv, row 8 (kz_turnover_2021), field label: holds a control character (\\r) at position 33; remove "
+            "figures.csv, row 8 (kz_turnover_2021), field label: holds a control character (\\r) at position 33; "
+            "remove "
             "it"
         ],
     ),
     "a cell over the size limit": (
         [("figures", "kz_turnover_2021", "description", "x" * 131_073)],
         [
-            "figures.csv, row 8 (kz_turnover_2021), field description: holds 131,073 characters, over the 16,384 a cell "
+            "figures.csv, row 8 (kz_turnover_2021), field description: holds 131,073 characters, over the 16,384 a "
+            "cell "
             "may hold"
         ],
     ),

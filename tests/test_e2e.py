@@ -437,7 +437,8 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
         if width > 640:  # every row, in a table whose text wraps: nothing cut, nothing past the screen
             expect(table).to_be_hidden()
             expect(grid.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
-            cells = grid.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
+            cells = grid.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td,
+            th')].map(c => {
                 const b = c.getBoundingClientRect(); return {r: b.right, overflow: c.scrollWidth > c.clientWidth + 1};
                 }))""")
             assert len(cells) >= 25 and [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
@@ -445,7 +446,8 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
             return
         expect(grid).to_be_hidden()
         expect(table.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
-        cells = table.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
+        cells = table.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c
+        => {
             const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth
             > c.clientWidth + 1}; }))""")
         assert len(cells) == len(ds.figures) + len(ds.derived)

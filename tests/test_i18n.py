@@ -139,7 +139,8 @@ def test_a_translation_cannot_outlive_its_english(data_copy, capsys):
     edit_cell(data_copy, "figures", "kz_turnover_2021", "status_note_ru", "лишний текст")
     assert cli_main(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "figures.csv, row 8 (kz_turnover_2021), field status_note_ru: has text, but status_note is empty: remove it, or "
+        "figures.csv, row 8 (kz_turnover_2021), field status_note_ru: has text, but status_note is empty: remove it, "
+        "or "
         "fill status_note"
     ]
 
@@ -169,7 +170,8 @@ def english_fragments() -> list[str]:
 
 
 def english_data_text(ds, quoted: str) -> set[str]:
-    """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also quoted."""
+    """The English of every data field that has a different Russian text ("TASS" for «ТАСС»), unless it is also
+    quoted."""
     records = {
         "figures": ds.figures,
         "sources": ds.sources,

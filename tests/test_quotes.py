@@ -51,11 +51,17 @@ def test_bound_words(text, value, bound, words):
 
 
 def test_a_bound_word_qualifies_only_its_own_clause():
-    text = "Last year, volume of bilateral trade reached a new peak hitting the $28 billion mark, and already exceeded $20 billion between January and September 2024."
+    text = (
+        "Last year, volume of bilateral trade reached a new peak hitting the $28 billion mark, and already exceeded "
+        "$20 billion between January and September 2024."
+    )
     assert bound_in(text, find_value(text, 28))[0] == "exact"
     assert bound_in(text, find_value(text, 20))[0] == "lower_bound"
     # "Более половины" (more than half) belongs to its own clause, not to the 28 after the comma.
-    ru = "Более половины этого объема приходится на двустороннюю торговлю Казахстана и России, в прошлом году она достигла 28 млрд долларов"
+    ru = (
+        "Более половины этого объема приходится на двустороннюю торговлю Казахстана и России, в прошлом году она "
+        "достигла 28 млрд долларов"
+    )
     assert bound_in(ru, find_value(ru, 28))[0] == "exact"
     # A bound on the growth rate is not a bound on the total that follows it.
     vesti = "вырос более чем на 10% по сравнению с аналогичным периодом 2021 года и составил 22,2 млрд долларов"

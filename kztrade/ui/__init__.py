@@ -87,7 +87,8 @@ def query_values() -> dict[str, list[str]]:
 
 
 def go_to(view: str, lang: str, claim: str | None = None) -> None:
-    """Point the address bar at a view in a language, and at one claim of the claims view (keeping Streamlit's embed parameters)."""
+    """Point the address bar at a view in a language, and at one claim of the claims view (keeping Streamlit's embed
+    parameters)."""
     keep = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in PASSTHROUGH}
     st.query_params.from_dict(
         {**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})}

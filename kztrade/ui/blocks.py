@@ -117,7 +117,8 @@ def chart_actions(p: Page, c: Chart) -> None:
         st.info(
             _(
                 "PNG export needs Chromium on the server, which is missing here. Install it (Debian/Ubuntu: "
-                "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML download "
+                "apt-get install chromium; Streamlit Cloud: list chromium in packages.txt). Meanwhile the HTML "
+                "download "
                 "carries the chart with its title and source."
             ),
             icon=":material/image:",
@@ -241,7 +242,8 @@ def turn_spans(ds: Dataset, turn_id: str) -> dict[str, str]:
 
 
 def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
-    """The verbatim turn that states these headline figures, once per view, with whose words they are and their status."""
+    """The verbatim turn that states these headline figures, once per view, with whose words they are and their
+    status."""
     _ = p.tr._
     for turn_id in dict.fromkeys(f.turn_id for f in figures):
         turn = p.ds.turn(turn_id)
@@ -285,7 +287,8 @@ def source_link(p: Page, source_id: str, stated_on: str = "") -> str:
 
 
 def quote_markdown(text: str, value: float, lang: str = "en") -> str:
-    """A source's sentence as markdown, verbatim, with the number we took from it (read in the sentence's language) in bold."""
+    """A source's sentence as markdown, verbatim, with the number we took from it (read in the sentence's language) in
+    bold."""
     found = find_value(text, value, lang)
     if found is None:
         return md(text, verbatim=True)
@@ -364,7 +367,8 @@ def derived_list(p: Page, ids: tuple[str, ...]) -> None:
     with st.expander(p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), icon=":material/calculate:"):
         for d in derived:
             st.markdown(
-                f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} {md(p.w.derived_method(d))} "
+                f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} "
+                f"{md(p.w.derived_method(d))} "
                 f"{md(p.w.derived_field(d, 'note'))}"
             )
 

@@ -80,7 +80,8 @@ def evidence_item(p: Page, ref: str) -> None:
     if ref in ds.evidence:
         e = ds.evidence[ref]
         st.markdown(
-            f"**{md(w.stance(e.stance))}** · {md(w.evidence_field(e, 'stated_by'))} · {source_link(p, e.source_id, e.stated_on)}"
+            f"**{md(w.stance(e.stance))}** · {md(w.evidence_field(e, 'stated_by'))} · "
+            f"{source_link(p, e.source_id, e.stated_on)}"
         )
         st.markdown("> " + phrase_markdown(e.quote, e.key_phrase))
         if e.quote_lang not in ("en", p.tr.lang):
@@ -115,7 +116,8 @@ def evidence_item(p: Page, ref: str) -> None:
 
 
 def entry(p: Page, c: Claim) -> None:
-    """One checked claim: its words as a heading, who made it, the verdict and why, the evidence, and its ClaimReview."""
+    """One checked claim: its words as a heading, who made it, the verdict and why, the evidence, and its
+    ClaimReview."""
     _, w = p.tr._, p.w
     with st.container(border=True, key=f"entry-{anchor(c)}"):
         st.subheader(md(w.quoted(c.span), verbatim=True), anchor=anchor(c))
@@ -169,7 +171,8 @@ def summary(p: Page, linked: bool = False) -> str:
 
 
 def view(p: Page) -> None:
-    """Every claim in the excerpt: the checked ones with their evidence, then those outside our subject and the opinions."""
+    """Every claim in the excerpt: the checked ones with their evidence, then those outside our subject and the
+    opinions."""
     _ = p.tr._
     from ..routes import NOTICE_CLAIM_UNKNOWN, VIEWS
 
@@ -227,7 +230,8 @@ def unchecked_entry(p: Page, c: Claim) -> None:
 
 
 def overview_lead(p: Page) -> None:
-    """The overview's opening line: how many claims, on which verdicts, the count linked to each claim and its evidence."""
+    """The overview's opening line: how many claims, on which verdicts, the count linked to each claim and its
+    evidence."""
     st.markdown(summary(p, linked=True))
 
 

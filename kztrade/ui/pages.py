@@ -73,7 +73,8 @@ def question(p: Page, shown: set[str]) -> None:
 
 
 def cards(p: Page) -> None:
-    """A quote card per headline figure, ready to post: one button per shape, so a click always gets the shape it names."""
+    """A quote card per headline figure, ready to post: one button per shape, so a click always gets the shape it
+    names."""
     _ = p.tr._
     heading(2, _("Share a quote card"))
     with st.container(key="cards-row"):  # on a phone the stylesheet makes this one row that scrolls sideways
@@ -174,7 +175,8 @@ def unplotted(p: Page) -> None:
                         d = rates[f.figure_id]
                         st.caption(
                             md(
-                                f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}"
+                                f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} "
+                                f"{p.w.derived_method(d)}"
                             )
                         )
 
@@ -247,7 +249,8 @@ def interview(p: Page) -> None:
                 translation(p, t, folded=False)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
                     st.markdown(
-                        f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: {md(w.fig(f, 'status_note'))}"
+                        f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: "
+                        f"{md(w.fig(f, 'status_note'))}"
                     )
                 for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
                     st.markdown(

@@ -59,7 +59,8 @@ def chart(folder: str, stamp: str, chart_id: str, lang: str, fit: str = "narrow"
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def embed_height(folder: str, stamp: str, chart_id: str, lang: str) -> int:
-    """The embed snippet's height: the chart in the snippet's language (its address names it), as a 360 px page draws it."""
+    """The embed snippet's height: the chart in the snippet's language (its address names it), as a 360 px page draws
+    it."""
     t = translator(folder, stamp, lang)
     return charts.embed_height(
         [chart(folder, stamp, chart_id, lang)], [t._("Open this chart with its sources in kztrade")]

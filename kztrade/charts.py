@@ -27,26 +27,12 @@ import plotly.io as pio
 
 from .i18n import N_, Tr, sentence, typeset
 from .model import Dataset, Derived, Figure
-from .statements import STATUSES, Words
+from .statements import SERIES_REGISTRY, STATUSES, Words
 
 # Okabe–Ito fills, distinguishable with the common colour-vision deficiencies; every bar is also named.
-COLOURS = {
-    "KZ": "#0072B2",
-    "RU": "#D55E00",
-    "interview": "#E69F00",
-    "KZ_rail": "#56B4E9",
-    "outlet": "#999999",
-    "base": "#BBBBBB",
-}
-# Darker shades for text and outlines: each at least 5:1 on white (WCAG AA asks 4.5:1).
-TEXT_COLOURS = {
-    "KZ": "#0072B2",
-    "RU": "#B54A00",
-    "interview": "#8C5C00",
-    "KZ_rail": "#2A6F97",
-    "outlet": "#595959",
-    "base": "#595959",
-}
+COLOURS = {k: v.colour for k, v in SERIES_REGISTRY.items()} | {"base": "#BBBBBB"}  # base: an index's 100
+# Darker shades for text and outlines, from the same registry.
+TEXT_COLOURS = {k: v.text_colour for k, v in SERIES_REGISTRY.items()} | {"base": "#595959"}
 # Statuses never reuse a series colour.
 STATUS_COLOURS = {key: s.text_colour for key, s in STATUSES.items()}
 INK, MUTED, GRID = "#1F2328", "#59606B", "#E5E7EB"
@@ -127,11 +113,14 @@ class Chart:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart the dashboard offers: its id, its view and its builder."""
+    """A chart the dashboard offers: its id, its view, its builder, what it draws, and whether the overview draws it
+    under the finding it shows. Pages, the export, the routes and the tests read this one registry."""
 
     chart_id: str
     view: str
     build: Callable[[Dataset, Tr], Chart]
+    draws: str = ""  # the data it draws, in a few words (for a newcomer and the README)
+    on_overview: bool = False
 
 
 @dataclass
@@ -1061,11 +1050,22 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
 CHARTS: dict[str, ChartSpec] = {
     spec.chart_id: spec
     for spec in (
-        ChartSpec("turnover_ytd", "turnover", turnover_ytd),
-        ChartSpec("turnover_series", "turnover", turnover_series),
-        ChartSpec("containers_growth", "containers", containers_growth),
-        ChartSpec("containers_index", "containers", containers_index),
-        ChartSpec("brics_timeline", "brics", brics_timeline),
+        ChartSpec(
+            "turnover_ytd", "turnover", turnover_ytd, "dollar turnover for the interview's months, every year", True
+        ),
+        ChartSpec(
+            "turnover_series",
+            "turnover",
+            turnover_series,
+            "every dollar turnover total with a period, by who stated it",
+        ),
+        ChartSpec(
+            "containers_growth", "containers", containers_growth, "container growth rates, by period and route", True
+        ),
+        ChartSpec(
+            "containers_index", "containers", containers_index, "the interview's growth rates as an index on their base"
+        ),
+        ChartSpec("brics_timeline", "brics", brics_timeline, "statements on BRICS membership, to scale in time"),
     )
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gettext
+import logging
 import re
 import string
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, support
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_decimal
 
@@ -27,6 +28,7 @@ LANG_NAMES = {"en": "English", "ru": "Русский"}
 LOCALES = {"en": "en_GB", "ru": "ru"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kztrade"
+LOG = logging.getLogger("kztrade")
 MINUS = "\u2212"  # a true minus sign for signed changes; the hyphen-minus reads as a dash
 
 
@@ -95,11 +97,17 @@ def sentence(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def catalogue(lang: str) -> gettext.NullTranslations:
-    """The compiled gettext catalogue for a language; English (the source language) needs none."""
+def catalogue(lang: str, locale_dir: Path | None = None) -> gettext.NullTranslations:
+    """The compiled gettext catalogue for a language; English (the source language) needs none. A language whose
+    catalogue is missing falls back to English, with a warning in the log (Babel's Translations.load)."""
     if lang == DEFAULT_LANG:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
+    found = support.Translations.load(str(locale_dir or LOCALE_DIR), [lang], DOMAIN)
+    if not isinstance(found, support.Translations):  # Babel gives NullTranslations when no .mo is there
+        LOG.warning(
+            "no %s catalogue (%s.mo) in %s: showing English; run `make i18n`", lang, DOMAIN, locale_dir or LOCALE_DIR
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,81 @@ from .load import printed_range
 from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Turn
 from .verdicts import VERDICTS
 
-SERIES = {
-    "KZ": N_("Stated by Kazakh officials"),
-    "RU": N_("Stated by Russian officials"),
-    "KZ_rail": N_("Kazakh railway (KTZ) operating data"),
-    "outlet": N_("An outlet's own figure"),
-    "interview": N_("The interview's figure"),
+
+@dataclass(frozen=True)
+class Series:
+    """Who stated a figure, in what capacity: one registry row gives the charts their colours and the words their names.
+
+    colour fills a bar; text_colour draws its label and outline (at least 5:1 on white; WCAG AA asks 4.5:1);
+    colour_name is how the footer's legend names the colour. Okabe–Ito, so colour-blind readers tell them apart."""
+
+    key: str
+    name: str  # "Stated by Kazakh officials"
+    short: str  # "Kazakh officials", for chart labels
+    of: str  # the phrase after "the figure": "of Kazakh officials" (a translator writes the case the sentence needs)
+    colour: str
+    text_colour: str
+    colour_name: str
+    legend: str  # how the footer's colour key names it, mid-sentence: "the interview"
+
+
+SERIES_REGISTRY: dict[str, Series] = {
+    s.key: s
+    for s in (
+        Series(
+            "KZ",
+            N_("Stated by Kazakh officials"),
+            N_("Kazakh officials"),
+            N_("of Kazakh officials"),
+            "#0072B2",
+            "#0072B2",
+            N_("blue"),
+            N_("Kazakh officials' figures"),
+        ),
+        Series(
+            "RU",
+            N_("Stated by Russian officials"),
+            N_("Russian officials"),
+            N_("of Russian officials"),
+            "#D55E00",
+            "#B54A00",
+            N_("vermillion"),
+            N_("Russian officials' figures"),
+        ),
+        Series(
+            "interview",
+            N_("The interview's figure"),
+            N_("The interview"),
+            N_("of the interview"),
+            "#E69F00",
+            "#8C5C00",
+            N_("orange"),
+            N_("the interview's figures"),
+        ),
+        Series(
+            "KZ_rail",
+            N_("Kazakh railway (KTZ) operating data"),
+            N_("Kazakh railway (KTZ)"),
+            N_("of the Kazakh railway (KTZ)"),
+            "#56B4E9",
+            "#2A6F97",
+            N_("light blue"),
+            N_("Kazakh railway data"),
+        ),
+        Series(
+            "outlet",
+            N_("An outlet's own figure"),
+            N_("An outlet's own line"),
+            N_("of an outlet"),
+            "#999999",
+            "#595959",
+            N_("grey"),
+            N_("an outlet's own line"),
+        ),
+    )
 }
-SERIES_SHORT = {
-    "KZ": N_("Kazakh officials"),
-    "RU": N_("Russian officials"),
-    "KZ_rail": N_("Kazakh railway (KTZ)"),
-    "outlet": N_("An outlet's own line"),
-    "interview": N_("The interview"),
-}
+SERIES = {k: v.name for k, v in SERIES_REGISTRY.items()}
+SERIES_SHORT = {k: v.short for k, v in SERIES_REGISTRY.items()}
 
 
 @dataclass(frozen=True)
@@ -92,13 +153,7 @@ DATE_TOKEN = re.compile(r"\{(date|period|range):(\d{4}(?:-\d{2}){0,2})(?:/(\d{4}
 
 # Whose figure a change is measured against, as a phrase after "the figure": English "of Kazakh officials". A
 # translator writes the form the sentence needs (Russian: the genitive «казахстанской стороны», after «к цифре»).
-SERIES_OF = {
-    "KZ": N_("of Kazakh officials"),
-    "RU": N_("of Russian officials"),
-    "KZ_rail": N_("of the Kazakh railway (KTZ)"),
-    "outlet": N_("of an outlet"),
-    "interview": N_("of the interview"),
-}
+SERIES_OF = {k: v.of for k, v in SERIES_REGISTRY.items()}
 STANCES = {
     "supports": N_("Supports the claim"),
     "contradicts": N_("Contradicts the claim"),
@@ -311,6 +366,14 @@ class Words:
         numbers”)."""
         when = self.page_date(f.source_id, f.stated_on) if f.source_id else ""
         return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
+
+    def colour_legend(self) -> str:
+        """The footer's key to the series colours, from the registry: 'Colours: blue, Kazakh officials; …'."""
+        parts = [
+            self._("{colour}, {who}").format(colour=self._(sr.colour_name), who=self._(sr.legend))
+            for sr in SERIES_REGISTRY.values()
+        ]
+        return self._("Colours: {legend}.").format(legend="; ".join(parts))
 
     def status(self, status: str) -> str:
         """A status's name."""

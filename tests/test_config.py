@@ -92,3 +92,23 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
     from kztrade.ui import STYLE
 
     assert STYLE.startswith("<style>") and STYLE.endswith("</style>") and "{" in STYLE and "<script" not in STYLE
+
+
+def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
+    """Three private attributes, each pinned by requirements.txt and named here, so an upgrade that drops one fails this
+    test every time instead of an export message going missing now and then: Streamlit's AppSession._event_loop and
+    _browser_queue (whose ForwardMsgQueue._queue we read, ui/state.py) and Kaleido's Kaleido._return_kaleido_tab
+    (overridden to reuse a tab, export.py)."""
+    import inspect
+
+    import kaleido
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    init = inspect.getsource(AppSession.__init__)
+    assert "self._event_loop" in init and "self._browser_queue" in init
+    assert isinstance(vars(ForwardMsgQueue())["_queue"], list)
+    assert callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
+    assert "tabs_ready" in inspect.getsource(kaleido.Kaleido)
+    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "streamlit~=" in pins and "kaleido~=" in pins  # the versions these were read in

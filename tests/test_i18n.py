@@ -314,3 +314,25 @@ def test_the_cli_exports_russian_files_with_a_ru_suffix(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Казахстан и БРИКС" in (tmp_path / "brics_timeline.ru.svg").read_text(encoding="utf-8")
+
+
+def test_a_missing_catalogue_falls_back_to_english_and_says_so_in_the_log(tmp_path, caplog):
+    from kztrade.i18n import catalogue as compiled
+
+    with caplog.at_level("WARNING", logger="kztrade"):
+        found = compiled("ru", tmp_path)  # a locale folder with no ru/LC_MESSAGES/kztrade.mo
+    assert found.gettext("Claims") == "Claims"
+    assert any("no ru catalogue" in r.getMessage() and "make i18n" in r.getMessage() for r in caplog.records)
+    assert compiled("ru").gettext("Claims") == "Утверждения"  # the real one is found as before
+
+
+@pytest.mark.parametrize(
+    "asked, lang", [("ru-RU", "ru"), ("ru", "ru"), ("en-GB", "en"), ("de-DE", "en"), ("", "en"), ("RU_ru", "ru")]
+)
+def test_the_browsers_language_is_taken_from_the_one_list_of_languages(asked, lang, monkeypatch):
+    import streamlit as st
+
+    from kztrade.ui import browser_lang
+
+    monkeypatch.setattr(type(st.context), "locale", property(lambda self: asked))
+    assert browser_lang() == lang

@@ -11,7 +11,7 @@ import logging
 import pandas  # noqa: F401
 import streamlit as st
 
-from ..i18n import N_, Tr, plain
+from ..i18n import DEFAULT_LANG, LANGS, N_, Tr, plain
 from ..load import InvalidData
 from ..routes import PASSTHROUGH, VIEWS, language_nav, route
 from ..statements import Words
@@ -102,9 +102,9 @@ def on_nav() -> None:
 
 
 def browser_lang() -> str:
-    """Russian when the reader's browser asks for it, English otherwise."""
-    locale = (st.context.locale or "").lower()
-    return "ru" if locale.startswith("ru") else "en"
+    """The reader's browser's language where we have it (the list in i18n.LANGS), English otherwise."""
+    asked = (st.context.locale or "").lower().replace("_", "-").split("-")[0]
+    return asked if asked in LANGS else DEFAULT_LANG
 
 
 def main() -> None:
@@ -192,24 +192,14 @@ def header(p: Page, view: str) -> None:
 
 
 def footer(p: Page) -> None:
-    """Provenance on every view."""
+    """Provenance on every view, and the key to the series colours (from the series registry)."""
     _ = p.tr._
     st.divider()
-    st.caption(
-        md(
-            _(
-                "Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview "
-                "text is "
-                "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own "
-                "sentence. "
-                "Colours: blue, Kazakh officials; vermillion, Russian officials; orange, the interview; light blue, "
-                "Kazakh railway; "
-                "grey, an outlet."
-            ).format(outlet=p.ds.interview.outlet)
-        )
-        + " "
-        + nav_link(_("Data and sources"), p.href("data"))
-    )
+    about = _(
+        "Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview text is "
+        "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence."
+    ).format(outlet=p.ds.interview.outlet)
+    st.caption(md(about + " " + p.w.colour_legend()) + " " + nav_link(_("Data and sources"), p.href("data")))
 
 
 def show_problems(problems, tr: Tr) -> None:

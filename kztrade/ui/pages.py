@@ -58,7 +58,7 @@ def findings(p: Page) -> None:
     for i, f in enumerate(found):
         finding_box(p, f)
         later = [g.target for g in found[i + 1 :]]
-        if f.target in ("turnover_ytd", "containers_growth") and f.target not in charted and f.target not in later:
+        if f.target in CHARTS and CHARTS[f.target].on_overview and f.target not in charted and f.target not in later:
             charted.add(f.target)
             chart_block(p, f.target)
 

@@ -161,7 +161,27 @@ def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> 
     if charts:
         expect(page.locator(VISIBLE_CHART).nth(charts - 1).locator(".main-svg").first).to_be_visible(timeout=timeout)
     expect(page.locator(VISIBLE_CHART)).to_have_count(charts, timeout=timeout)
-    page.wait_for_timeout(600)
+    settled(page, timeout)
+
+
+# The page is drawn: the script has finished (no running indicator), the fonts are in, and the page's height has held
+# for three animation frames. A condition, not a fixed sleep: a fast page is measured at once, a slow one is waited for.
+SETTLED = """() => new Promise(done => {
+  const running = () => document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon]');
+  let last = -1, same = 0;
+  const look = () => {
+    const h = document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0;
+    same = (h === last && !running() && document.fonts.status === 'loaded') ? same + 1 : 0;
+    last = h;
+    if (same >= 3) done(true); else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})"""
+
+
+def settled(page, timeout: int = 45000) -> None:
+    """Wait until the page has finished drawing (see SETTLED)."""
+    page.wait_for_function(SETTLED, timeout=timeout)
 
 
 MEASURE = """(plot) => {

@@ -48,10 +48,12 @@ export: system-deps $(VENV)/.runtime
 # Benchmarks print tables with ratios against a baseline measured in the same run (not tests).
 bench: system-deps $(VENV)/.dev
 	$(PY) bench/export_bench.py
+	$(PY) bench/visit_bench.py
 	$(PY) bench/serve_bench.py
 	$(PY) bench/growth_bench.py
 
 bench-quick: system-deps $(VENV)/.dev
+	$(PY) bench/visit_bench.py --quick
 	$(PY) bench/serve_bench.py --quick
 	$(PY) bench/growth_bench.py --quick
 

@@ -109,7 +109,7 @@ def browser_lang() -> str:
 
 def main() -> None:
     """The whole page."""
-    st.set_page_config(page_title="kztrade", page_icon="📊", layout="wide")
+    st.set_page_config(page_title="kztrade", page_icon=":material/bar_chart:", layout="wide")  # no emoji table to load
     st.html(STYLE)
     where = route(query_values())
     if "lang" not in st.session_state or (where.lang and where.lang != st.session_state.get("url_lang")):
@@ -147,15 +147,21 @@ def main() -> None:
             st.html(EMBED_STYLE)
             pages.embed_view(p, where.chart)
             return
-        header(p, where.chart or st.session_state["nav"])
-        for notice in where.notices:
-            st.info(tr._(notice), icon=":material/info:")
-        view = st.session_state["nav"]
-        if where.chart and view == where.view:
-            pages.chart_view(p, where.chart)
-        else:
-            pages.PAGES[view](p)
-        footer(p)
+        # The header's place comes first on the page, but its words are sent after the view: a view's first chart
+        # then reaches the browser before any text, so plotly's script starts loading as early as in a bare app.
+        top = st.container()
+        try:
+            view = st.session_state["nav"]
+            if where.chart and view == where.view:
+                pages.chart_view(p, where.chart)
+            else:
+                pages.PAGES[view](p)
+            footer(p)
+        finally:
+            with top:
+                header(p, where.chart or st.session_state["nav"])
+                for notice in where.notices:
+                    st.info(tr._(notice), icon=":material/info:")
     except Exception:  # a bug must not show a traceback; the server log has it
         st.error(
             tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used.")

@@ -90,10 +90,9 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, em
     """A chart as on screen = PNG: title, subtitle, plot, source line and credit, then its downloads."""
     _ = p.tr._
     c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
-    st.markdown(f"{'#' * level} {md(c.title)}")
-    st.caption(md(c.subtitle))
-    for note in c.notes:
-        st.caption(md(note))
+    head = (
+        st.container()
+    )  # title, subtitle and notes: placed above the plot, sent after it (the plot starts loading first)
     # Two fits of one chart; the stylesheet shows the one for the screen's width (plotly cannot wrap text itself).
     with st.container(key=f"fit-narrow-{chart_id}"):
         st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
@@ -103,6 +102,11 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, em
             st.plotly_chart(
                 wide.figure, theme=None, width="stretch", key=f"plotwide-{chart_id}", alt=wide.alt, config=CHART_CONFIG
             )
+    with head:
+        st.markdown(f"{'#' * level} {md(c.title)}")
+        st.caption(md(c.subtitle))
+        for note in c.notes:
+            st.caption(md(note))
     st.caption(md(c.source) + "  \n" + md(c.credit))
     if actions:
         chart_actions(p, c)

@@ -51,16 +51,23 @@ def findings(p: Page) -> None:
     """What we found, each headline finding followed by the chart that shows it, so a chart is on the first screen;
     then the claims no source supports and how the year ended."""
     _ = p.tr._
-    heading(2, _("What we found"))
-    claims_ui.overview_lead(p)  # the claims register first: every claim in the excerpt, the expert's included
+    # The words above the first chart have their place first but are sent after it (see ui.main): the chart is on its
+    # way to the browser before any text of the view.
     charted: set[str] = set()
     found = p.w.findings()
     for i, f in enumerate(found):
-        finding_box(p, f)
         later = [g.target for g in found[i + 1 :]]
+        words = st.container()  # the finding's place, above its chart; filled once the chart is sent
         if f.target in CHARTS and CHARTS[f.target].on_overview and f.target not in charted and f.target not in later:
             charted.add(f.target)
             chart_block(p, f.target)
+        with words:
+            if i == 0:
+                heading(2, _("What we found"))
+                claims_ui.overview_lead(
+                    p
+                )  # the claims register first: every claim in the excerpt, the expert's included
+            finding_box(p, f)
 
 
 def question(p: Page, shown: set[str]) -> None:

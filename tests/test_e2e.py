@@ -427,6 +427,14 @@ def test_every_card_lays_out_in_both_languages_with_nothing_overlapping(
         ctx.close()
 
 
+# Each table cell's right edge and whether its text overflows it (and, for the phone's table, its text).
+CELLS_WIDE = """rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
+  const b = c.getBoundingClientRect(); return {r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))"""
+CELLS_TEXT = """rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c => {
+  const b = c.getBoundingClientRect();
+  return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth > c.clientWidth + 1}; }))"""
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("width", [360, 1400])
 def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server, lang, width):
@@ -440,19 +448,13 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
         if width > 640:  # every row, in a table whose text wraps: nothing cut, nothing past the screen
             expect(table).to_be_hidden()
             expect(grid.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
-            cells = grid.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td,
-            th')].map(c => {
-                const b = c.getBoundingClientRect(); return {r: b.right, overflow: c.scrollWidth > c.clientWidth + 1};
-                }))""")
+            cells = grid.locator("tbody tr").evaluate_all(CELLS_WIDE)
             assert len(cells) >= 25 and [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
             assert scroll_width(pg)["doc"] <= width
             return
         expect(grid).to_be_hidden()
         expect(table.locator("tbody tr")).to_have_count(len(ds.figures) + len(ds.derived), timeout=15000)
-        cells = table.locator("tbody tr").evaluate_all("""rows => rows.map(r => [...r.querySelectorAll('td, th')].map(c
-        => {
-            const b = c.getBoundingClientRect(); return {text: c.innerText.trim(), r: b.right, overflow: c.scrollWidth
-            > c.clientWidth + 1}; }))""")
+        cells = table.locator("tbody tr").evaluate_all(CELLS_TEXT)
         assert len(cells) == len(ds.figures) + len(ds.derived)
         rows = state_rows(lang)
         assert [[c["text"] for c in row] for row in cells] == [
@@ -501,10 +503,10 @@ def test_hovering_a_mark_on_every_chart_shows_a_rendered_tooltip_inside_the_scre
 
 
 SVG_TEXTS = """() => { const svg = document.querySelector('svg'); const box = svg.getBoundingClientRect();
-  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBoundingClientRect().width >
-  0)
-    .map(t => { const r = t.getBoundingClientRect(); return {text: t.textContent, x: r.left, y: r.top, r: r.right, b:
-    r.bottom}; });
+  const texts = [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent, x: r.left, y: r.top, r: r.right, b: r.bottom}; });
   return {x: box.left, y: box.top, r: box.right, b: box.bottom, texts}; }"""
 
 
@@ -577,12 +579,12 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
                 ).to_be_visible()
                 host.wait_for_timeout(500)
                 inner = host.frames[1]
-                m = inner.evaluate("""() => { const links = [...document.querySelectorAll('a')]; const back =
-                links[links.length - 1];
+                m = inner.evaluate("""() => {
+                    const links = [...document.querySelectorAll('a')]; const back = links[links.length - 1];
                     const caps = [...document.querySelectorAll('[data-testid=stCaptionContainer]')];
                     return {h: window.innerHeight, title: document.querySelector('h2').getBoundingClientRect().top,
-                            back: back.getBoundingClientRect().bottom, source: caps[caps.length -
-                            1].getBoundingClientRect().bottom}; }""")
+                            back: back.getBoundingClientRect().bottom,
+                            source: caps[caps.length - 1].getBoundingClientRect().bottom}; }""")
                 assert m["h"] == frame_height, (chart_id, m)
                 assert m["title"] < 24, (chart_id, width, m)  # no empty band above the title
                 assert m["source"] <= m["h"] and m["back"] <= m["h"], (chart_id, width, m)
@@ -661,11 +663,11 @@ def test_the_interview_reads_like_a_page(browser, server, lang):
         open_page(pg, server, f"view=interview&lang={lang}", 0)
         m = pg.evaluate("""() => { const reader = document.querySelector('.st-key-interview-reader');
             const spans = [...reader.querySelectorAll('.stMarkdownColoredBackground')].map(s => getComputedStyle(s));
-            const p = [...reader.querySelectorAll('[data-testid=stMarkdownContainer] p')].sort((a, b) =>
-            b.innerText.length - a.innerText.length)[0];
+            const p = [...reader.querySelectorAll('[data-testid=stMarkdownContainer] p')]
+              .sort((a, b) => b.innerText.length - a.innerText.length)[0];
             const font = parseFloat(getComputedStyle(p).fontSize);
-            return {width: p.getBoundingClientRect().width, font, spans: spans.map(s => [s.paddingLeft,
-            s.paddingRight])}; }""")
+            return {width: p.getBoundingClientRect().width, font,
+                    spans: spans.map(s => [s.paddingLeft, s.paddingRight])}; }""")
         assert m["spans"] and all(pad == ["0px", "0px"] for pad in m["spans"]), m["spans"]
         assert m["width"] / (0.5 * m["font"]) <= 95, m  # at about half an em a character: under 95 characters a line
         expect(

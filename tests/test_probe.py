@@ -442,8 +442,7 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
         pg.on("download", lambda d: got.append(d.suggested_filename))
         open_page(pg, server, "view=overview&lang=en", 2)
         pg.evaluate("""() => { document.querySelector('.kz-lang a[lang=ru]').click();
-                              document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape
-                              button').click(); }""")
+            document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape button').click(); }""")
         expect(pg.locator(".kz-lang a.kz-current")).to_have_text("Русский", timeout=30000)
         assert "lang=ru" in pg.url and "view=overview" in pg.url
         pg.wait_for_timeout(3000)

@@ -1,6 +1,7 @@
 """Quote cards made for feeds: one image per headline figure with its value, the verbatim sentence that
 states it (the figure highlighted), its status, a small chart that marks it, and the citation.
 
+Text is laid out from widths measured in the font Chromium draws with (Liberation Sans, via Pillow; charts.text_px).
 A card is read at about 500 px wide in a feed, so no text is smaller than MIN_FONT: 24 px on a 1200 px card
 is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds.
 """
@@ -8,7 +9,9 @@ is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 
@@ -25,15 +28,15 @@ from .charts import (
     chart_for,
     esc,
     same_months,
+    text_px,
     turnover_bases,
-    wrap,
+    wrap_px,
 )
 from .i18n import Tr, typeset
 from .model import Dataset, Figure
 from .statements import Words
 
 MIN_FONT = 24
-CHAR = 0.56  # average character advance as a share of the font size (Arial/Liberation Sans), with room to spare
 
 
 @dataclass(frozen=True)
@@ -48,86 +51,35 @@ class CardSize:
 
 CARD_SIZES = {"landscape": CardSize("landscape", 1200, 675, True), "portrait": CardSize("portrait", 1080, 1350, False)}
 HIGHLIGHT = TEXT_COLOURS["interview"]  # a dark shade of the interview's orange, readable as text
-# Advance widths of Arial/Helvetica Bold (Liberation Sans Bold has the same metrics), in thousandths of an em.
-BOLD_WIDTHS = dict(
-    zip(
-        " !\"#$%&'()*+,-./0123456789:;<=>?",
-        [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278]
-        + [556] * 10
-        + [333, 333, 584, 584, 584, 611],
-    )
-)
-BOLD_WIDTHS.update(
-    zip(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [
-            722,
-            722,
-            722,
-            722,
-            667,
-            611,
-            778,
-            722,
-            278,
-            556,
-            722,
-            611,
-            833,
-            722,
-            778,
-            667,
-            778,
-            722,
-            667,
-            611,
-            722,
-            667,
-            944,
-            667,
-            667,
-            611,
-        ],
-    )
-)
-BOLD_WIDTHS.update(
-    zip(
-        "abcdefghijklmnopqrstuvwxyz",
-        [
-            556,
-            611,
-            556,
-            611,
-            556,
-            333,
-            611,
-            611,
-            278,
-            278,
-            556,
-            278,
-            889,
-            611,
-            611,
-            611,
-            611,
-            389,
-            556,
-            333,
-            611,
-            556,
-            778,
-            556,
-            556,
-            500,
-        ],
-    )
-)
 
 
-def bold_px(text: str, size: int) -> float:
-    """The width of a bold line of text at a font size (other scripts counted at 0.7 em a character)."""
-    return sum(BOLD_WIDTHS.get(ch, 700) for ch in text) * size / 1000
+@dataclass(frozen=True)
+class Spacing:
+    """The vertical gaps of a quote card, in card pixels. Loose by default; tight when the blocks must move closer so
+    that every row of the small chart still fits (a long Russian label, a source line that wraps)."""
+
+    after_value: int  # between the value (and its label) and the quote: the value is read first, then the words
+    quote_line: int  # the quote's line pitch at 26 px type: 1.3 leading, as the page's paragraphs
+    after_quote: int  # between the quote and whose words they are, which belong to it
+    after_attribution: int  # before the chart and status, a new block
+
+
+LOOSE, TIGHT = Spacing(30, 34, 10, 22), Spacing(16, 34, 4, 10)
+CARD_PAD = 40  # the card's margin: a feed's rounded corners and its crop never reach the text
+SMALL_LINE = 31  # the pitch of 24 px lines (attribution, status, source): 1.3 leading
+ROW_LABEL, ROW_BAR, ROW_GAP = 30, 24, 8  # a chart row: its label's line, its bar, and the air before the next row
+
+
+class CardRow(NamedTuple):
+    """One bar of a card's small chart."""
+
+    label: str
+    value: float
+    value_text: str
+    series: str
+    marked: bool  # the card's own figure: drawn in its colour, the others muted
+    bound: str
+    figure: Figure
 
 
 def excerpt(text: str, span: str) -> str:
@@ -136,12 +88,13 @@ def excerpt(text: str, span: str) -> str:
     return next(s for s in sentences if span in s)
 
 
-def highlighted(sentence: str, span: str, chars: int) -> list[str]:
-    """The sentence as plotly text lines, the span bold in the highlight colour and never split by wrapping."""
+def highlighted(sentence: str, span: str, size: int, width_px: float) -> list[str]:
+    """The sentence as plotly text lines, wrapped by the real font's measure, the span bold in the highlight colour and
+    never split by wrapping."""
     nbsp = "\u00a0"
-    glued = span.replace(" ", nbsp)  # textwrap does not break at a no-break space
+    glued = span.replace(" ", nbsp)  # a line never breaks at a no-break space
     out = []
-    for line in wrap(sentence.replace(span, glued), chars):
+    for line in wrap_px(sentence.replace(span, glued), size, width_px, bold=True):
         safe = esc(line)
         out.append(safe.replace(esc(glued), f"<span style='color:{HIGHLIGHT}'><b>{esc(glued)}</b></span>"))
     return out
@@ -152,20 +105,19 @@ def card_id(f: Figure, size: str = "landscape") -> str:
     return f"{f.figure_id}-card" + ("" if size == "landscape" else f"-{size}")
 
 
-def chars_for(width_px: float, size: int) -> int:
-    """How many characters of a font size fit a width."""
-    return max(12, int(width_px / (size * CHAR)))
-
-
-def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, str, bool, str, Figure]]:
-    """The card's small chart: (label, value, value text, series, marked, bound, figure) rows; the card's own figure
-    marked."""
+def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
+    """The card's small chart, one row a bar; the card's own figure marked."""
     _ = w.tr._
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
+        twice = {k for k, n in Counter((g.period_start.year, g.series) for g in figs).items() if n > 1}
         return [
-            (
-                _("{year} · {who}").format(year=g.period_start.year, who=w.series_short(g.series)),
+            CardRow(
+                _("{year} · {who}").format(
+                    year=g.period_start.year,
+                    # one side, one year, two statements: each row says when (as the charts do)
+                    who=w.who_when(g) if (g.period_start.year, g.series) in twice else w.series_short(g.series),
+                ),
                 g.value,
                 w.number(g),
                 g.series,
@@ -182,7 +134,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, s
         other = ds.figures.get(h.matches)
         route = _(ROUTE_SHORT[h.measure])
         rows.append(
-            (
+            CardRow(
                 _("{route}: {who}").format(route=route, who=w.series_short("interview")),
                 h.value,
                 w.tr.pct(h.value, 0, True),
@@ -194,7 +146,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[tuple[str, float, str, s
         )
         if other is not None:
             rows.append(
-                (
+                CardRow(
                     _("{route}: government report").format(route=route),
                     other.value,
                     w.tr.pct(other.value, 0, True),
@@ -239,9 +191,10 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     w, _ = Words(ds, tr), tr._
     f, cs = ds.figures[figure_id], CARD_SIZES[size]
     turn, iv = ds.turn(f.turn_id), ds.interview
-    W, H, pad = cs.width, cs.height, 40
+    W, H, pad = cs.width, cs.height, CARD_PAD
+    inner = W - 2 * pad
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
-    after_value, quote_line, after_quote, after_attribution = (16, 34, 4, 10) if tight else (30, 34, 10, 22)
+    gaps = TIGHT if tight else LOOSE
     fig = go.Figure()
 
     def ann(**k) -> None:
@@ -254,18 +207,18 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     value, label = w.value(f), f"{w.fig(f, 'label')}, {w.period(f)}"
     value_px = 64 if cs.landscape else 96
     while (
-        not cs.landscape and bold_px(value, value_px) > W - 2 * pad
+        not cs.landscape and text_px(value, value_px, bold=True) > inner
     ):  # "17,2 млрд долл. США" is wider than "US$17.2 billion"
         value_px -= 4
-    value_w = bold_px(value, value_px) + 28
-    label_w = W - 2 * pad - (value_w if cs.landscape else 0)
+    value_w = text_px(typeset(value), value_px, bold=True) + 28  # the value, then 28 px of air before its label
+    label_w = inner - (value_w if cs.landscape else 0)
     label_size = round(28 * k)
     # The label is never cut: where it needs more than two lines, its type steps down (not below MIN_FONT), and
     # where it still needs more, the blocks below move down to make room.
-    label_lines = wrap(label, chars_for(label_w, label_size))
+    label_lines = wrap_px(label, label_size, label_w, bold=True)
     while len(label_lines) > 2 and label_size > MIN_FONT:
         label_size -= 2
-        label_lines = wrap(label, chars_for(label_w, label_size))
+        label_lines = wrap_px(label, label_size, label_w, bold=True)
     label_line_px = round(label_size * 1.3)
     ann(
         x=0,
@@ -275,7 +228,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         font=dict(size=value_px, color=HIGHLIGHT),
         name="value",
     )
-    label_x, label_y = (value_w / (W - 2 * pad), pad + 6) if cs.landscape else (0, pad + value_px + 16)
+    label_x, label_y = (value_w / inner, pad + 6) if cs.landscape else (0, pad + value_px + 16)
     ann(
         x=label_x,
         y=px(label_y),
@@ -285,14 +238,14 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         name="label",
     )
     if cs.landscape:
-        y = max(pad + value_px, label_y + label_line_px * len(label_lines)) + after_value
+        y = max(pad + value_px, label_y + label_line_px * len(label_lines)) + gaps.after_value
     else:
-        y = label_y + label_line_px * len(label_lines) + after_value
+        y = label_y + label_line_px * len(label_lines) + gaps.after_value
     # The sentence that states it, verbatim, and whose words these are.
     quote_size = round(26 * k)
-    quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, chars_for(W - 2 * pad, quote_size))
+    quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, quote_size, inner)
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
-    y += round(quote_line * k) * len(quote) + after_quote
+    y += round(gaps.quote_line * k) * len(quote) + gaps.after_quote
     attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
         outlet=iv.outlet,
         n=turn.number,
@@ -302,7 +255,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         whose=w.not_spanov(),
     )
     small = round(24 * k)
-    att = wrap(attribution, chars_for(W - 2 * pad, small))
+    att = wrap_px(attribution, small, inner)
     ann(
         x=0,
         y=px(y),
@@ -311,33 +264,27 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         font=dict(size=small, color=MUTED),
         name="attribution",
     )
-    y += round(31 * k) * len(att) + after_attribution
+    y += round(SMALL_LINE * k) * len(att) + gaps.after_attribution
     # Chart and status: side by side in landscape, stacked in portrait.
     rows = card_rows(ds, w, f)
     # In landscape the chart takes 55 % of the width, or up to 60 % where that keeps every row label on one line.
-    longest = max(len(r[0]) for r in rows)
-    chart_frac = (
-        1.0
-        if not cs.landscape
-        else next((c for c in (0.55, 0.58, 0.6) if chars_for((W - 2 * pad) * c, small) >= longest), 0.6)
-    )
+    longest = max(text_px(r.label, small, bold=True) for r in rows)
+    chart_frac = 1.0 if not cs.landscape else next((c for c in (0.55, 0.58, 0.6) if inner * c >= longest), 0.6)
     status_x = chart_frac + 0.03
-    chart_w = (W - 2 * pad) * chart_frac
-    status_lines = wrap(
-        status_text(ds, w, f), chars_for((W - 2 * pad) * (1 - status_x) if cs.landscape else W - 2 * pad, small)
-    )
-    credit = wrap(w.credit(chart_for(f)), chars_for(W - 2 * pad, small))
-    line_px, label_px, bar_px, row_gap = round(31 * k), round(30 * k), round(24 * k), round(8 * k)
+    chart_w = inner * chart_frac
+    status_lines = wrap_px(status_text(ds, w, f), small, inner * (1 - status_x) if cs.landscape else inner, bold=True)
+    credit = wrap_px(w.credit(chart_for(f)), small, inner)
+    line_px, label_px, bar_px, row_gap = (round(n * k) for n in (SMALL_LINE, ROW_LABEL, ROW_BAR, ROW_GAP))
     status_px = line_px * len(status_lines)
 
     def layout(rows):
         """Each row's wrapped label and top, the rows' height, the source lines, and the footer's height."""
-        labels = [wrap(r[0], chars_for(chart_w, small)) for r in rows]
+        labels = [wrap_px(r.label, small, chart_w, bold=r.marked) for r in rows]
         tops, top = [], 0
         for lines in labels:
             tops.append(top)
             top += label_px * len(lines) + bar_px + row_gap
-        source = wrap(w.source_line([f] + [r[6] for r in rows if r[6] is not f]), chars_for(W - 2 * pad, small))
+        source = wrap_px(w.source_line([f] + [r.figure for r in rows if r.figure is not f]), small, inner)
         return labels, tops, top, source, line_px * (len(source) + len(credit)) + pad - 8
 
     def room(chart_h: float, foot_px: float) -> float:
@@ -352,9 +299,9 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         later = [
             r
             for r in rows
-            if r[6] is not f and f.has_period and r[6].has_period and r[6].period_start >= f.period_start
+            if r.figure is not f and f.has_period and r.figure.has_period and r.figure.period_start >= f.period_start
         ]
-        drop = later[-1] if later else next(r for r in rows if r[6] is not f)
+        drop = later[-1] if later else next(r for r in rows if r.figure is not f)
         rows = [r for r in rows if r is not drop]
         labels, tops, chart_h, source, foot_px = layout(rows)
     if not cs.landscape:
@@ -380,8 +327,8 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
             name="status",
         )
     top_frac, bottom_frac = px(chart_top), max(0.0, px(chart_top + chart_h))
-    x_max = max(r[1] for r in rows) * 1.4
-    for (label_text, v, vtext, series, marked, bound, _fig), lines, top in zip(rows, labels, tops):
+    x_max = max(r.value for r in rows) * 1.4  # room after the longest bar for its value
+    for (_label, v, vtext, series, marked, _bound, _fig), lines, top in zip(rows, labels, tops):
         yy = top + label_px * len(lines) + bar_px / 2
         colour, outline = (COLOURS[series], INK) if marked else ("#DADDE1", "#A9AEB6")
         fig.add_bar(
@@ -498,7 +445,6 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
 
     The claim's words start large and step down (never below MIN_FONT) until they take at most CLAIM_MAX_LINES lines and
     every block fits above the footer; the note steps down after them."""
-    from .charts import wrap_px
     from .verdicts import VERDICTS
 
     tr = tr or Tr()

@@ -184,6 +184,19 @@ def settled(page, timeout: int = 45000) -> None:
     page.wait_for_function(SETTLED, timeout=timeout)
 
 
+# Every chart the page shows has been laid out again for its container's width (plotly redraws on resize).
+FITTED = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.offsetParent !== null)
+  .every(p => p._fullLayout && Math.abs(p._fullLayout.width - p.getBoundingClientRect().width) <= 1)"""
+
+
+def resized(page, width: int, height: int = 900, timeout: int = 45000) -> None:
+    """The same page at another viewport size, once every chart shown is redrawn for it and the page has settled:
+    one page per view and language, measured at each width, instead of a fresh session for every width."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(FITTED, timeout=timeout)
+    settled(page, timeout)
+
+
 MEASURE = """(plot) => {
   const box = plot.getBoundingClientRect();
   const texts = [...plot.querySelectorAll('svg text')]

@@ -70,6 +70,11 @@ def findings(p: Page) -> None:
             finding_box(p, f)
 
 
+def charts_of(view: str) -> list[str]:
+    """The charts a view draws, in the registry's order."""
+    return [c for c, spec in CHARTS.items() if spec.view == view]
+
+
 def question(p: Page, shown: set[str]) -> None:
     """The question that states the three headline figures, verbatim, once."""
     _ = p.tr._
@@ -143,8 +148,8 @@ def turnover(p: Page) -> None:
             )
         )
     )
-    chart_section(p, "turnover_ytd", shown)
-    chart_section(p, "turnover_series", shown)
+    for chart_id in charts_of("turnover"):  # the registry says which charts a view draws, in order
+        chart_section(p, chart_id, shown)
     unplotted(p)
 
 
@@ -192,8 +197,8 @@ def containers(p: Page) -> None:
     """Containers: growth rates and the index view."""
     shown: set[str] = set()
     heading(2, p.tr._(VIEWS["containers"]))
-    chart_section(p, "containers_growth", shown)
-    chart_section(p, "containers_index", shown)
+    for chart_id in charts_of("containers"):
+        chart_section(p, chart_id, shown)
 
 
 def brics(p: Page) -> None:
@@ -202,7 +207,8 @@ def brics(p: Page) -> None:
     heading(2, _(VIEWS["brics"]))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        chart_block(p, "brics_timeline")
+        for chart_id in charts_of("brics"):
+            chart_block(p, chart_id)
     with right:
         heading(4, _("The statements"))
         for e in p.ds.events:

@@ -112,7 +112,7 @@ def test_cards_are_sized_for_feeds_and_no_text_is_under_10px_at_500px(ds, size):
 
 
 def test_eight_threads_each_get_their_own_image(figures):
-    assert len(figures) == 8
+    assert len(figures) == len(CHARTS) + len(load_dataset().headline())  # every chart and every quote card
     for round_ in range(3):
         results: dict[str, str] = {}
         errors: list[BaseException] = []
@@ -250,7 +250,7 @@ def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
         len(claimed) == 14 and "claim-a3_grow-card.png" in claimed
     )  # one card per checked claim, the expert's included
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{c}.png" for c in CHARTS] + cards + claimed)
-    assert proc.stdout.strip().splitlines()[-1].startswith(f"{5 + 3 + 14} file(s) in ")
+    assert proc.stdout.strip().splitlines()[-1].startswith(f"{len(CHARTS) + len(cards) + len(claimed)} file(s) in ")
     assert Image.open(tmp_path / cards[0]).size == (1200, 675)
     for p in tmp_path.iterdir():
         Image.open(p).verify()

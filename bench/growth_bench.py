@@ -96,7 +96,7 @@ def in_browser(folder: Path) -> dict:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 t0 = time.perf_counter()
                 page.goto(f"{url}/?view={view}&lang=en")
-                first = ".js-plotly-plot .main-svg" if view == "turnover" else "[data-testid=stTable]"
+                first = ".js-plotly-plot .main-svg >> visible=true" if view == "turnover" else "[data-testid=stTable]"
                 page.wait_for_selector(first, timeout=600_000)
                 if view == "turnover":
                     out["first_chart_s"] = time.perf_counter() - t0

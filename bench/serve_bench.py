@@ -170,7 +170,7 @@ async def visit(browser, url: str) -> float:
     page = await ctx.new_page()
     t0 = time.perf_counter()
     await page.goto(url)
-    await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=300_000)
+    await page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=300_000)
     elapsed = time.perf_counter() - t0
     await ctx.close()
     return elapsed
@@ -235,7 +235,7 @@ async def downloads(browser, server: Server, n: int) -> dict:
         ctx = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page = await ctx.new_page()
         await page.goto(f"{server.url}/?view=containers_index&lang=en")
-        await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=300_000)
+        await page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=300_000)
         t0 = time.perf_counter()
         async with page.expect_download(timeout=300_000) as dl:
             await page.get_by_role("button", name="PNG").click()

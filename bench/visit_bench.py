@@ -43,7 +43,7 @@ async def visit(browser, url: str, width: int, count: bool = False) -> tuple[flo
     page = await ctx.new_page()
     t0 = time.perf_counter()
     await page.goto(url)
-    await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=300_000)
+    await page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=300_000)
     elapsed = time.perf_counter() - t0
     nodes = 0
     if count:

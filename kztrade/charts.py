@@ -40,7 +40,7 @@ FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', Helvetica, sans-serif"
 EXPORT_WIDTH = 600  # a PNG seen 500 px wide in a feed keeps its 12 px text at 10 px
 SIZES = {"label": 13, "value": 13, "group": 13, "section": 13, "tick": 12, "note": 12}
 # Pixel heights of the rows a bar chart is built from.
-ROW = {"section": 30, "group": 24, "label": 18, "bar": 16, "gap": 10, "note": 18}
+ROW = {"section": 30, "group": 24, "label": 18, "bar": 16, "gap": 8, "note": 18}
 MARGIN = dict(l=10, r=10, t=6, b=34)
 
 TEMPLATE = go.layout.Template(pio.templates["plotly_white"])

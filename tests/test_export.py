@@ -159,6 +159,7 @@ def test_impossible_scales_are_refused_before_any_browser_starts(figures, scale)
     assert ex.browser_pid is None and ex.starts == 0
 
 
+@pytest.mark.slow
 def test_a_hang_times_out_kills_chromium_and_recovers(figures):
     ex = export.Exporter(timeout=3)
     fig = figures["containers_index"]
@@ -183,6 +184,7 @@ def test_a_hang_times_out_kills_chromium_and_recovers(figures):
     assert ex.browser_pid is None
 
 
+@pytest.mark.slow
 def test_a_browser_killed_between_exports_costs_nothing(figures):
     """kill -9 the export browser: the next export starts a new one and still returns its image."""
     ex = export.Exporter()
@@ -206,6 +208,7 @@ def test_no_chromium_left_after_close():
     assert [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
 
 
+@pytest.mark.slow
 def test_reusing_a_tab_leaks_nothing_between_images(figures, monkeypatch):
     """A, B, A gives A twice, byte for byte, with and without the periodic tab reload."""
     a, b = figures["turnover_ytd"], figures["brics_timeline"]
@@ -235,6 +238,7 @@ def test_cli_without_browser_exits_1_with_the_message(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
     proc = run_cli("--out", str(tmp_path), "--scale", "1")
     assert proc.returncode == 0, proc.stderr
@@ -256,6 +260,7 @@ def test_cli_writes_every_chart_and_card_with_one_browser(tmp_path):
         Image.open(p).verify()
 
 
+@pytest.mark.slow
 def test_cli_portrait_cards_and_an_svg_subset(tmp_path):
     proc = run_cli("--out", str(tmp_path), "--format", "svg", "--only", "turnover_ytd,containers_index")
     assert proc.returncode == 0, proc.stderr

@@ -269,6 +269,7 @@ def test_russian_charts_and_cards_render_cyrillic():
     assert "Это слова журналиста News.Az в вопросе, а не Магбата Спанова" in drawn
 
 
+@pytest.mark.slow
 def test_the_cli_exports_russian_files_with_a_ru_suffix(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "kztrade", "export", "--lang", "ru", "--scale", "1", "--out", str(tmp_path)],

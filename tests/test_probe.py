@@ -457,6 +457,7 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
 # --- also observed: an idle export browser is released ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_idle_export_browser_is_closed_and_the_next_export_starts_one():
     import psutil
 

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,7 @@ def no_formula_on_any_line(cell: str) -> bool:
     return not any(line.startswith(FORMULA) for line in re.split(r"\r\n|\r|\n", cell))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(target=TARGET, value=HOSTILE, row=st.integers(0, 40), bom=st.booleans(), huge=st.booleans())
 def test_hostile_cells_never_break_check_loading_charts_or_the_csv(tmp_path_factory, target, value, row, bom, huge):

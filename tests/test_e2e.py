@@ -150,12 +150,13 @@ def test_a_phones_first_screen_shows_what_the_page_is_about_and_the_first_figure
         ctx.close()
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_axe_finds_no_serious_or_critical_violation(browser, server, view):
-    """axe-core at a desktop's width and at a phone's, on one page resized."""
+def test_axe_finds_no_serious_or_critical_violation(browser, server, view, lang):
+    """axe-core at a desktop's width and at a phone's, on one page resized, in each language."""
     ctx, pg = new_page(browser, 1400, 900)
     try:
-        open_page(pg, server, f"view={view}&lang=en", CHARTS_PER_VIEW[view])
+        open_page(pg, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
         for width in (1400, 390):
             resized(pg, width)
             violations = Axe().run(pg).response["violations"]

@@ -164,14 +164,16 @@ def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> 
     settled(page, timeout)
 
 
-# The page is drawn: the script has finished (no running indicator), the fonts are in, and the page's height has held
-# for three animation frames. A condition, not a fixed sleep: a fast page is measured at once, a slow one is waited for.
+# The page is drawn: the script has finished (no running indicator, no element faded as stale), the fonts are in, and
+# the page's height has held for three animation frames. A condition, not a fixed sleep: a fast page is measured at
+# once, a slow one is waited for.
 SETTLED = """() => new Promise(done => {
   const running = () => document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon]');
   let last = -1, same = 0;
   const look = () => {
     const h = document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0;
-    same = (h === last && !running() && document.fonts.status === 'loaded') ? same + 1 : 0;
+    const stale = document.querySelector('[data-stale="true"]');  // faded while a rerun redraws it
+    same = (h === last && !running() && !stale && document.fonts.status === 'loaded') ? same + 1 : 0;
     last = h;
     if (same >= 3) done(true); else requestAnimationFrame(look);
   };

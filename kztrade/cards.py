@@ -9,7 +9,6 @@ is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -27,6 +26,7 @@ from .charts import (
     Chart,
     chart_for,
     esc,
+    repeated,
     same_months,
     text_px,
     turnover_bases,
@@ -110,7 +110,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     _ = w.tr._
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
-        twice = {k for k, n in Counter((g.period_start.year, g.series) for g in figs).items() if n > 1}
+        twice = repeated((g.period_start.year, g.series) for g in figs)
         return [
             CardRow(
                 _("{year} · {who}").format(

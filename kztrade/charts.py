@@ -20,7 +20,7 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -419,6 +419,11 @@ def not_drawn(tr: Tr, n: int) -> tuple[str, ...]:
     )
 
 
+def repeated(keys: Iterable) -> set:
+    """The keys that occur more than once: a side that gave one period several numbers, whose bars then say when."""
+    return {k for k, n in Counter(keys).items() if n > 1}
+
+
 def same_months(ds: Dataset, head: Figure) -> list[Figure]:
     """Every turnover figure in dollars for the same months of the year as the interview's, any year."""
     months = (head.period_start.month, head.period_start.day, head.period_end.month, head.period_end.day)
@@ -466,9 +471,7 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     rows: list[Row] = []
     for group in grouped(figs, lambda f: f.period_start.year).values():
         rows.append(Row("group", w.period(group[0])))
-        restated = {
-            k for k, n in Counter(f.series for f in group).items() if n > 1
-        }  # two statements of one side: say when
+        restated = repeated(f.series for f in group)  # two statements of one side: say when
         for f in group:
             rows.append(
                 figure_row(w, f, w.who_when(f) if f.series in restated else w.who(f), highlight=f.kind == "headline")
@@ -527,7 +530,7 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
         for period, same in grouped(group_figs, w.period).items():
             rows.append(Row("group", period))
             # one year, several numbers: where one series gave a period more than one number, each bar says when
-            restated = {k for k, n in Counter(f.series for f in same).items() if n > 1}
+            restated = repeated(f.series for f in same)
             labels.update({f.figure_id: w.who_when(f) for f in same if f.series in restated})
             rows += [figure_row(w, f, labels.get(f.figure_id, w.who(f)), highlight=f.kind == "headline") for f in same]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))

@@ -437,15 +437,7 @@ class Rules:
             )
         elif row["data_basis"] != "own_data" and own:
             add("data_basis", f"the quote says “{own}”: set data_basis to 'own_data'")
-        source = self.sources.get(row["source_id"])
-        if source is not None and row["stated_on"] and source["published"]:
-            stated, published = parse_dateish(row["stated_on"]), last_dateish(source["published"])
-            if stated and published and stated > published:
-                add(
-                    "stated_on",
-                    f"{row['stated_on']} is after its page was published ({source['published']}); a source line's date "
-                    "must come from the page",
-                )
+        self.stated_after_page(row, add)
 
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
         """Quote, language, translation and status agree with each other and with the source."""

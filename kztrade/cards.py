@@ -195,10 +195,12 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     inner = W - 2 * pad
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
     gaps = TIGHT if tight else LOOSE
-    fig = go.Figure()
+    # Collected, then handed to plotly once: add_annotation re-validates every annotation already added.
+    anns: list[dict] = []
+    bars: list[dict] = []
 
     def ann(**k) -> None:
-        fig.add_annotation(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k)
+        anns.append(dict(xref="paper", yref="paper", showarrow=False, align="left", xanchor="left", **k))
 
     def px(y: float) -> float:  # card pixels from the top -> paper
         return 1 - y / H
@@ -331,44 +333,49 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     for (_label, v, vtext, series, marked, _bound, _fig), lines, top in zip(rows, labels, tops):
         yy = top + label_px * len(lines) + bar_px / 2
         colour, outline = (COLOURS[series], INK) if marked else ("#DADDE1", "#A9AEB6")
-        fig.add_bar(
-            x=[v],
-            y=[yy],
-            orientation="h",
-            width=bar_px,
-            marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
-            showlegend=False,
-            hoverinfo="skip",
+        bars.append(
+            dict(
+                type="bar",
+                x=[v],
+                y=[yy],
+                orientation="h",
+                width=bar_px,
+                marker=dict(color=colour, line=dict(color=outline, width=2 if marked else 1)),
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
         text = "<br>".join(f"<b>{esc(t)}</b>" if marked else esc(t) for t in lines)
-        fig.add_annotation(
-            x=0,
-            y=yy - bar_px / 2 - 2,
-            xref="x",
-            yref="y",
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            align="left",
-            text=text,
-            name="row",
-            font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED),
+        anns.append(
+            dict(
+                x=0,
+                y=yy - bar_px / 2 - 2,
+                xref="x",
+                yref="y",
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                align="left",
+                text=text,
+                name="row",
+                font=dict(size=small, color=TEXT_COLOURS[series] if marked else MUTED),
+            )
         )
-        fig.add_annotation(
-            x=v,
-            y=yy,
-            xref="x",
-            yref="y",
-            xanchor="left",
-            yanchor="middle",
-            xshift=8,
-            showarrow=False,
-            text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext),
-            font=dict(size=small, color=INK if marked else MUTED),
-            name="row_value",
+        anns.append(
+            dict(
+                x=v,
+                y=yy,
+                xref="x",
+                yref="y",
+                xanchor="left",
+                yanchor="middle",
+                xshift=8,
+                showarrow=False,
+                text=f"<b>{esc(vtext)}</b>" if marked else esc(vtext),
+                font=dict(size=small, color=INK if marked else MUTED),
+                name="row_value",
+            )
         )
-    fig.update_xaxes(domain=[0, chart_w / (W - 2 * pad)], range=[0, x_max], visible=False, fixedrange=True)
-    fig.update_yaxes(domain=[bottom_frac, top_frac], range=[chart_h, 0], visible=False, fixedrange=True)
     ann(
         x=0,
         y=px(H - foot_px + 8),
@@ -377,14 +384,20 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
         font=dict(size=small, color=MUTED),
         name="source",
     )
-    fig.update_layout(
-        template=TEMPLATE,
-        width=W,
-        height=H,
-        margin=dict(l=pad, r=pad, t=0, b=0),
-        font=dict(family=FONT),
-        barmode="overlay",
-        showlegend=False,
+    fig = go.Figure(
+        data=bars,
+        layout=dict(
+            template=TEMPLATE,
+            width=W,
+            height=H,
+            margin=dict(l=pad, r=pad, t=0, b=0),
+            font=dict(family=FONT),
+            barmode="overlay",
+            showlegend=False,
+            annotations=anns,
+            xaxis=dict(domain=[0, chart_w / (W - 2 * pad)], range=[0, x_max], visible=False, fixedrange=True),
+            yaxis=dict(domain=[bottom_frac, top_frac], range=[chart_h, 0], visible=False, fixedrange=True),
+        ),
     )
     sentence = excerpt(turn.words, f.span)
     alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
@@ -405,22 +418,21 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
 
 def preview_figure(card: Chart, width: int = 336) -> go.Figure:
     """The card's own figure drawn smaller for the page: every position is a share of the card, so only what is set in
-    pixels (sizes, margins, shifts, line widths) is scaled. The PNG is this figure at full size."""
-    fig = go.Figure(card.figure.to_dict())
-    k = width / fig.layout.width
-    for a in fig.layout.annotations:
-        a.font.size = (a.font.size or 12) * k
-        a.xshift, a.yshift = (a.xshift or 0) * k, (a.yshift or 0) * k
-    for t in fig.data:
-        if t.marker is not None and t.marker.line is not None and t.marker.line.width:
-            t.marker.line.width = t.marker.line.width * k
-    m = fig.layout.margin
-    fig.update_layout(
-        width=width,
-        height=round(fig.layout.height * k),
-        margin=dict(l=(m.l or 0) * k, r=(m.r or 0) * k, t=(m.t or 0) * k, b=(m.b or 0) * k),
-    )
-    return fig
+    pixels (sizes, margins, shifts, line widths) is scaled. The PNG is this figure at full size. Scaled as plain data,
+    then handed to plotly once (it validates every assignment to a figure)."""
+    spec = card.figure.to_dict()  # a deep copy: the card itself is never changed
+    layout = spec["layout"]
+    k = width / layout["width"]
+    for a in layout.get("annotations", []):
+        a.setdefault("font", {})["size"] = a["font"].get("size", 12) * k
+        a["xshift"], a["yshift"] = a.get("xshift", 0) * k, a.get("yshift", 0) * k
+    for t in spec["data"]:
+        line = t.get("marker", {}).get("line", {})
+        if line.get("width"):
+            line["width"] *= k
+    layout["width"], layout["height"] = width, round(layout["height"] * k)
+    layout["margin"] = {side: layout.get("margin", {}).get(side, 0) * k for side in "lrtb"}
+    return go.Figure(spec)
 
 
 def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> list[Chart]:

@@ -30,7 +30,7 @@ SHOTS = ROOT / "screenshots"
 WIDTHS = (360, 390, 768, 1400)
 # A chart on the page, not a quote card's small preview (those are the cards' own figures, tested as cards).
 CHART = '.js-plotly-plot:not([class*="st-key-card-preview-"] *)'
-# Each chart is drawn in two fits and the stylesheet shows one: the chart a reader sees is the visible one.
+# The chart a reader sees: a visible plot (a hidden one, in a closed popover or expander, is not on the page).
 VISIBLE_CHART = f"{CHART} >> visible=true"
 
 

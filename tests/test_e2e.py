@@ -607,33 +607,36 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_quote_card_is_previewed_before_its_buttons(browser, server, lang):
-    """Three small cards on the overview, each drawn by the browser from the card's own figure: the same words as
-    the PNG, inside a frame that fits a phone, and above its two download buttons."""
+    """Three card buttons on the overview, each opening the card drawn small by the browser from the card's own figure:
+    the same words as the PNG, inside a frame that fits a phone, and above its two download buttons."""
     ds = load_dataset()
     tr = Tr(lang, ds.translations.get(lang, {}))
     for width in (390, 1400):
         ctx, pg = new_page(browser, width, 900)
         try:
             open_page(pg, server, f"view=overview&lang={lang}", 2)
-            for f in ds.headline():
-                preview = pg.locator(f".st-key-card-preview-{f.figure_id}")
-                preview.scroll_into_view_if_needed()
+            buttons = pg.locator(".st-key-cards-row [data-testid=stPopover] button")
+            expect(buttons).to_have_count(len(ds.headline()))
+            for i, f in enumerate(ds.headline()):
+                buttons.nth(i).scroll_into_view_if_needed()
+                buttons.nth(i).click()
+                body = pg.locator("[data-testid=stPopoverBody]")
+                preview = body.locator(f".st-key-card-preview-{f.figure_id}")
                 expect(preview.locator(".main-svg").first).to_be_visible(timeout=30000)
                 box, button = (
                     preview.bounding_box(),
-                    pg.locator(f".st-key-card-{f.figure_id}-landscape button").bounding_box(),
+                    body.locator(f".st-key-card-{f.figure_id}-landscape button").bounding_box(),
                 )
-                assert box["width"] <= min(width, 360) and box["y"] + box["height"] <= button["y"], (
-                    f.figure_id,
-                    box,
-                    button,
-                )
+                assert box["width"] <= min(width, 360) and box["x"] >= 0 and box["x"] + box["width"] <= width
+                assert box["y"] + box["height"] <= button["y"], (f.figure_id, box, button)
                 drawn = " ".join(" ".join(preview.locator("svg text").all_text_contents()).split())
                 card = quote_card(ds, f.figure_id, tr, "landscape")
                 value = next(a.text for a in card.figure.layout.annotations if a.name == "value")
                 assert " ".join(re.sub(r"<[^>]+>", "", value).replace("&nbsp;", " ").split()) in drawn.replace(
                     "\u00a0", " "
                 )
+                pg.keyboard.press("Escape")
+                expect(body).to_have_count(0)  # closed, the card is not in the page at all
         finally:
             ctx.close()
 

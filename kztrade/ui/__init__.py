@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import logging
 
-# plotly and Streamlit import pandas lazily, the first time a chart is sent. On a fresh server two quick view
-# switches could then run that import on two script threads at once, and one of them saw a partially
-# initialised pandas ("This view could not be drawn"). Importing it here, when the first run imports this
-# package and under Python's import lock, finishes it before any chart is drawn.
-import pandas  # noqa: F401
 import streamlit as st
 
 from ..i18n import DEFAULT_LANG, LANGS, N_, Tr, plain
@@ -41,16 +36,11 @@ h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom:
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.2rem !important; }
 h4 { font-size: 1.02rem !important; }
-/* each chart in two fits: lines for a phone's width, or for a desktop's chart column */
-@media (max-width: 1199px) { [class*="st-key-fit-wide-"] { display: none !important; } }
-@media (min-width: 1200px) { [class*="st-key-fit-narrow-"] { display: none !important; } }
+/* a chart, its title, source line and buttons: one column of a printed figure's measure, the lines its text is
+broken for (a phone's, a PNG's, an embed's) */
+[class*="st-key-chart-"] { max-width: 46rem; }
 /* quote card previews: the card's own figure at 336 px, framed as the image it previews */
 [class*="st-key-card-preview-"] { width: fit-content; border: 1px solid #D0D4DA; }
-@media (max-width: 640px) {
-  .st-key-cards-row [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; overflow-x: auto;
-  scroll-snap-type: x mandatory; }
-  .st-key-cards-row [data-testid="stColumn"] { min-width: 342px !important; scroll-snap-align: start; }
-}
 /* the language switch: two links that look like one control; the current language is marked, not linked twice */
 .kz-lang { display: inline-flex; border: 1px solid #C9CDD3; border-radius: 0.5rem; overflow: hidden; margin: 0.1rem 0
 0.2rem 0; }
@@ -60,8 +50,10 @@ h4 { font-size: 1.02rem !important; }
 .kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
 /* the data view's two forms of one table: a grid wider than a phone, a wrapping table on a phone */
 @media (max-width: 640px) { .st-key-figures-grid { display: none !important; } }
-.st-key-figures-grid td, .st-key-figures-grid th { vertical-align: top; overflow-wrap: anywhere; }
-.st-key-figures-grid td:last-child { min-width: 22rem; font-size: 0.92rem; }
+.st-key-figures-grid table, .st-key-figures-list table { width: 100%; font-size: 0.92rem; }
+.st-key-figures-grid td, .st-key-figures-grid th, .st-key-figures-list td { vertical-align: top; overflow-wrap:
+break-word; }
+.st-key-figures-grid td:last-child { min-width: 22rem; }
 @media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
@@ -76,7 +68,7 @@ h4 { font-size: 1.02rem !important; }
 EMBED_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 0.6rem !important; padding-bottom: 0.6rem !important; }
 [data-testid="stHeader"] { display: none; }
-[class*="st-key-fit-narrow-"] { display: flex !important; }  /* an embed draws the narrow fit at every width */
+[class*="st-key-chart-"] { max-width: none; }  /* an embed fills its frame */
 </style>"""
 TITLE = N_("Kazakhstan–Russia trade: one interview's numbers, checked")
 

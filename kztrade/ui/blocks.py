@@ -37,6 +37,17 @@ def md(text: str, verbatim: bool = False) -> str:
     return MD_SPECIAL.sub(r"\\\1", unlinked).replace("\n", "  \n")
 
 
+def md_table(header: list[str], rows: list[list]) -> str:
+    """A Markdown table whose every cell is literal text (md() escapes "|" with the rest); a line break in a cell
+    would end its row, so it becomes a space."""
+
+    def cell(value) -> str:
+        return md(" ".join(str(value).split("\n")))
+
+    lines = [header, ["---"] * len(header), *rows]
+    return "\n".join("| " + " | ".join(c if i == 1 else cell(c) for c in line) + " |" for i, line in enumerate(lines))
+
+
 def link(label: str, url: str) -> str:
     """A markdown link with an escaped label and a percent-encoded https address."""
     if not url.startswith("https://"):
@@ -86,30 +97,23 @@ def base_url() -> str:
     return public_base(public_setting(), st.context.url or "", st.get_option("server.baseUrlPath") or "")
 
 
-def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3, embedded: bool = False) -> Chart:
+def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) -> Chart:
     """A chart as on screen = PNG: title, subtitle, plot, source line and credit, then its downloads."""
     _ = p.tr._
     c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
-    head = (
-        st.container()
-    )  # title, subtitle and notes: placed above the plot, sent after it (the plot starts loading first)
-    # Two fits of one chart; the stylesheet shows the one for the screen's width (plotly cannot wrap text itself).
-    with st.container(key=f"fit-narrow-{chart_id}"):
+    # One chart, whose lines are broken for a phone, a PNG and an embed; a desktop sets it in a column of that measure
+    # (the stylesheet), as a printed figure is. One fit, not two: half the page's weight and the server's work.
+    with st.container(key=f"chart-{chart_id}"):
+        head = st.container()  # title, subtitle and notes: placed above the plot, sent after it (it starts loading)
         st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
-    if not embedded:
-        wide = state.chart(p.folder, p.stamp, chart_id, p.tr.lang, "wide")
-        with st.container(key=f"fit-wide-{chart_id}"):
-            st.plotly_chart(
-                wide.figure, theme=None, width="stretch", key=f"plotwide-{chart_id}", alt=wide.alt, config=CHART_CONFIG
-            )
-    with head:
-        st.markdown(f"{'#' * level} {md(c.title)}")
-        st.caption(md(c.subtitle))
-        for note in c.notes:
-            st.caption(md(note))
-    st.caption(md(c.source) + "  \n" + md(c.credit))
-    if actions:
-        chart_actions(p, c)
+        with head:
+            st.markdown(f"{'#' * level} {md(c.title)}")
+            st.caption(md(c.subtitle))
+            for note in c.notes:
+                st.caption(md(note))
+        st.caption(md(c.source) + "  \n" + md(c.credit))
+        if actions:
+            chart_actions(p, c)
     return c
 
 

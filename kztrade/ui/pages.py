@@ -25,6 +25,7 @@ from .blocks import (
     lang_suffix,
     link,
     md,
+    md_table,
     nav_link,
     png_button,
     png_outcome,
@@ -85,39 +86,38 @@ def question(p: Page, shown: set[str]) -> None:
 
 
 def cards(p: Page) -> None:
-    """A quote card per headline figure, ready to post: one button per shape, so a click always gets the shape it
-    names."""
+    """A quote card per headline figure, ready to post: one popover per card, with the card drawn small and one button
+    per shape, so a click always gets the shape it names. Closed, a card costs the page one button, not a drawing."""
     _ = p.tr._
     heading(2, _("Share a quote card"))
-    with st.container(key="cards-row"):  # on a phone the stylesheet makes this one row that scrolls sideways
-        cols = st.columns(len(p.ds.headline()))
-    for col, f in zip(cols, p.ds.headline()):
-        with col:
-            st.caption(md(_("Card: {value}").format(value=p.w.value(f))))
+    keys: list[str] = []
+    with st.container(horizontal=True, gap="small", key="cards-row"):
+        for f in p.ds.headline():
             preview = state.card(p.folder, p.stamp, f.figure_id, p.tr.lang, "landscape")
-            with st.container(key=f"card-preview-{f.figure_id}"):  # the PNG's own figure, drawn small
-                st.plotly_chart(
-                    state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang),
-                    theme=None,
-                    width="content",
-                    key=f"preview-{f.figure_id}",
-                    alt=preview.alt,
-                    config={"staticPlot": True, "displayModeBar": False},
-                )
-            keys = [f"card-{f.figure_id}-{size}" for size in CARD_SIZES]
-            with st.container(horizontal=True, gap="small"):
-                for key, size in zip(keys, CARD_SIZES):
-                    name = f"{card_id(f, size)}{lang_suffix(p.tr)}.png"
-                    png_button(
-                        p,
-                        key,
-                        _(CARD_SHAPES[size]),
-                        name,
-                        lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size),
+            with st.popover(md(_("Card: {value}").format(value=p.w.value(f))), icon=":material/image:"):
+                with st.container(key=f"card-preview-{f.figure_id}"):  # the PNG's own figure, drawn small
+                    st.plotly_chart(
+                        state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang),
+                        theme=None,
                         width="content",
+                        key=f"preview-{f.figure_id}",
+                        alt=preview.alt,
+                        config={"staticPlot": True, "displayModeBar": False},
                     )
-            for key in keys:
-                png_outcome(p, key)
+                with st.container(horizontal=True, gap="small"):
+                    for size in CARD_SIZES:
+                        key = f"card-{f.figure_id}-{size}"
+                        keys.append(key)
+                        png_button(
+                            p,
+                            key,
+                            _(CARD_SHAPES[size]),
+                            f"{card_id(f, size)}{lang_suffix(p.tr)}.png",
+                            lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size),
+                            width="content",
+                        )
+    for key in keys:  # outside the popovers: a failed export is seen without opening one
+        png_outcome(p, key)
 
 
 def overview(p: Page) -> None:
@@ -307,23 +307,15 @@ def data(p: Page) -> None:
     # Wider than a phone: every row in a table whose text wraps, so no cell is cut (a scrolling grid showed 11 rows
     # and truncated the quotes). On a phone (the stylesheet shows one or the other): which figure, its value and its
     # status. The CSV has every column.
-    # st.table renders Markdown in its cells, so every cell is made literal with md(), like all data text.
+    # A Markdown table, every cell made literal with md() like all data text: st.table would import pandas and Arrow
+    # (0.3 s and about 90 MiB) for a table that is only text, and pandas half-imported on one thread breaks plotly on
+    # every other (plotly looks pandas up in sys.modules).
     wide = ["figure", "label", "value_as_printed", "status", "stated_by", "source", "quote"]
     with st.container(key="figures-grid"):
-        st.table(
-            [{names[c]: md(str(r[c])) for c in wide} for r in rows[:MAX_TABLE_ROWS]],
-            hide_index=True,
-            border="horizontal",
-        )
+        st.markdown(md_table([names[c] for c in wide], [[r[c] for c in wide] for r in rows[:MAX_TABLE_ROWS]]))
     with st.container(key="figures-list"):
-        st.table(
-            [
-                {names[c]: md(str(r[c])) for c in ("figure", "value_as_printed", "status")}
-                for r in rows[:MAX_TABLE_ROWS]
-            ],
-            hide_index=True,
-            border="horizontal",
-        )
+        phone = ("figure", "value_as_printed", "status")
+        st.markdown(md_table([names[c] for c in phone], [[r[c] for c in phone] for r in rows[:MAX_TABLE_ROWS]]))
     if (
         len(rows) > MAX_TABLE_ROWS
     ):  # a static table is all in the page: past this, a browser would hold it all in memory
@@ -403,7 +395,7 @@ def chart_view(p: Page, chart_id: str) -> None:
 def embed_view(p: Page, chart_id: str) -> None:
     """An embedded chart alone: its title, unit and period, source line, and a link back to the full view."""
     _ = p.tr._
-    chart_block(p, chart_id, actions=False, level=2, embedded=True)  # an embed is sized for its narrow fit
+    chart_block(p, chart_id, actions=False, level=2)
     target = p.absolute(CHARTS[chart_id].view) if p.base_url else p.href(CHARTS[chart_id].view)
     st.markdown(nav_link(_("Open this chart with its sources in kztrade"), target))
 

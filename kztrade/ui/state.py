@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import DATA_DIR, REFERENCE_INTERVIEW, charts, export
 from ..cards import CARD_SIZES, claim_card, preview_figure, quote_card
-from ..charts import EXPORT_WIDTH, NARROW, WIDE, Chart, build_chart, compose
+from ..charts import EXPORT_WIDTH, Chart, build_chart, compose
 from ..guard import content_stamp
 from ..i18n import Tr
 from ..load import load_dataset
@@ -50,11 +50,9 @@ def translator(folder: str, stamp: str, lang: str) -> Tr:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def chart(folder: str, stamp: str, chart_id: str, lang: str, fit: str = "narrow") -> Chart:
-    """One built chart, for a width class, shared by all sessions (figures are never mutated after building)."""
-    return build_chart(
-        dataset(folder, stamp), chart_id, translator(folder, stamp, lang), WIDE if fit == "wide" else NARROW
-    )
+def chart(folder: str, stamp: str, chart_id: str, lang: str) -> Chart:
+    """One built chart, shared by all sessions (figures are never mutated after building)."""
+    return build_chart(dataset(folder, stamp), chart_id, translator(folder, stamp, lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -113,6 +113,7 @@ class Exporter:
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
         self.starts = 0  # how many browsers this exporter has started, for tests and benchmarks
+        self._warming: threading.Thread | None = None
 
     @property
     def browser_pid(self) -> int | None:
@@ -147,6 +148,22 @@ class Exporter:
                 f"Chromium could not be started ({type(e).__name__}: {e}). {INSTALL_STEP} {FALLBACK}"
             ) from e
         self.starts += 1
+
+    def warm(self) -> None:
+        """Start the browser on a thread of its own and return at once: a batch builds its figures meanwhile (the
+        browser takes about 1.5 s to start). A failure is left to the first render, which starts it again and says
+        why; close() waits for this thread, so no browser is started after it."""
+
+        def start() -> None:
+            with self._lock:
+                if self._kaleido is None:
+                    try:
+                        self._start()
+                    except ExportError:
+                        pass  # render_many starts it again and reports the reason
+
+        self._warming = threading.Thread(target=start, name="kztrade-kaleido-warm", daemon=True)
+        self._warming.start()
 
     async def _calc(self, fig_dict: dict, opts: dict) -> bytes:
         """Render one figure in the browser (a seam for tests that stub a hang)."""
@@ -239,6 +256,9 @@ class Exporter:
 
     def close(self) -> None:
         """Close the browser politely, or kill it if it does not answer."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
         with self._lock:
             self._close_locked()
 

@@ -87,10 +87,11 @@ def known_ids(ds, card_size: str) -> dict[str, str]:
     return out
 
 
-def items(ds, only: list[str] | None, tr: Tr, card_size: str) -> list[tuple[str, object, int]]:
+def items(ds, only: list[str] | None, tr: Tr, card_size: str, building=None) -> list[tuple[str, object, int]]:
     """(id, figure to render, width) for each chart and card to write; only the ones asked for are built.
 
-    Unknown ids raise ValueError naming the known ones, with each refused id cut short and escaped."""
+    Unknown ids raise ValueError naming the known ones, with each refused id cut short and escaped. `building`, if
+    given, is called once the ids are known good and before anything is built (the CLI starts its browser there)."""
     known = known_ids(ds, card_size)
     wanted = list(known) if only is None else only
     unknown = [i for i in wanted if i not in known]
@@ -99,6 +100,8 @@ def items(ds, only: list[str] | None, tr: Tr, card_size: str) -> list[tuple[str,
             f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         )
         raise ValueError(f"unknown id(s): {shown}. Known: {', '.join(sorted(known))}")
+    if building is not None:
+        building()
     out = []
     for i in dict.fromkeys(wanted):
         if known[i] == "chart":
@@ -191,12 +194,11 @@ def run_export(args: argparse.Namespace) -> int:
         print("kztrade export: --base-url applies only with --claimreview.", file=sys.stderr)
         return 1
     try:
-        todo = items(ds, only_ids(args.only) if args.only is not None else None, tr, args.card_size)
+        only = only_ids(args.only) if args.only is not None else None
+        args.out.mkdir(parents=True, exist_ok=True)
     except ValueError as e:
         print(f"kztrade export: {e}", file=sys.stderr)
         return 1
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         print(
             f"kztrade export: cannot create the folder {args.out} ({e.strerror}); choose another with --out.",
@@ -207,6 +209,11 @@ def run_export(args: argparse.Namespace) -> int:
     ex = exporter()
     start = time.perf_counter()
     try:
+        try:
+            todo = items(ds, only, tr, args.card_size, building=ex.warm)  # the browser starts while figures are built
+        except ValueError as e:
+            print(f"kztrade export: {e}", file=sys.stderr)
+            return 1
         jobs = [(fig, args.format, args.scale if args.format == "png" else 1, width) for _i, fig, width in todo]
         for (item_id, _f, _w), data in zip(todo, ex.render_many(jobs)):
             path = args.out / f"{item_id}{suffix}.{args.format}"

@@ -85,6 +85,8 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
     assert charts[0].proto.theme == ""  # theme=None: the figure's own colours, as in the PNG
     c = build_chart(load_dataset(), chart_id)
     assert charts[0].proto.alt == c.alt
+    # the figure the page sends (read once, for every visit) is the built chart, whole
+    assert json.loads(charts[0].proto.spec) == json.loads(c.figure.to_json())
     assert at.radio[0].value == CHARTS[chart_id].view
     assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)

@@ -201,6 +201,23 @@ def test_a_browser_killed_between_exports_costs_nothing(figures):
     ex.close()
 
 
+@pytest.mark.slow
+def test_a_warmed_browser_is_the_one_the_batch_uses_and_close_waits_for_it(figures):
+    """The CLI starts the browser while it builds the figures: the render uses that browser, and a close that comes
+    right after warm() (a batch that fails early) still leaves no Chromium behind."""
+    ex = export.Exporter(idle_close=None)
+    ex.warm()
+    png = ex.render(figures["turnover_ytd"], "png", scale=1)
+    assert png.startswith(b"\x89PNG") and ex.starts == 1
+    ex.close()
+    ex.warm()
+    ex.close()
+    assert ex.starts == 2 and ex.browser_pid is None
+    procs = chromium_children()
+    psutil.wait_procs(procs, timeout=5)
+    assert [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+
+
 def test_no_chromium_left_after_close():
     export.exporter().close()
     procs = chromium_children()

@@ -48,13 +48,13 @@ broken for (a phone's, a PNG's, an embed's) */
 .kz-lang a + a { border-left: 1px solid #C9CDD3; }
 .kz-lang a:hover, .kz-lang a:focus-visible { background: #F3F4F6; text-decoration: underline; }
 .kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
-/* the data view's two forms of one table: a grid wider than a phone, a wrapping table on a phone */
-@media (max-width: 640px) { .st-key-figures-grid { display: none !important; } }
+/* the data view's two forms of one table: every column on a desktop, three on a phone or a tablet */
+@media (max-width: 1099px) { .st-key-figures-grid { display: none !important; } }
 .st-key-figures-grid table, .st-key-figures-list table { width: 100%; font-size: 0.92rem; }
 .st-key-figures-grid td, .st-key-figures-grid th, .st-key-figures-list td { vertical-align: top; overflow-wrap:
 break-word; }
 .st-key-figures-grid td:last-child { min-width: 22rem; }
-@media (min-width: 641px) { .st-key-figures-list { display: none !important; } }
+@media (min-width: 1100px) { .st-key-figures-list { display: none !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
   /* a phone's page is read, not scanned: blocks a little closer, so a view stays within six screens */

@@ -105,7 +105,14 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
     # (the stylesheet), as a printed figure is. One fit, not two: half the page's weight and the server's work.
     with st.container(key=f"chart-{chart_id}"):
         head = st.container()  # title, subtitle and notes: placed above the plot, sent after it (it starts loading)
-        st.plotly_chart(c.figure, theme=None, width="stretch", key=f"plot-{chart_id}", alt=c.alt, config=CHART_CONFIG)
+        st.plotly_chart(
+            state.sent_chart(p.folder, p.stamp, chart_id, p.tr.lang),
+            theme=None,
+            width="stretch",
+            key=f"plot-{chart_id}",
+            alt=c.alt,
+            config=CHART_CONFIG,
+        )
         with head:
             st.markdown(f"{'#' * level} {md(c.title)}")
             st.caption(md(c.subtitle))

@@ -304,9 +304,9 @@ def data(p: Page) -> None:
         "address": _("Address"),
         "id": "id",
     }
-    # Wider than a phone: every row in a table whose text wraps, so no cell is cut (a scrolling grid showed 11 rows
-    # and truncated the quotes). On a phone (the stylesheet shows one or the other): which figure, its value and its
-    # status. The CSV has every column.
+    # On a desktop (1100 px and wider): every column, in a table whose text wraps, so no cell is cut (a scrolling grid
+    # showed 11 rows and truncated the quotes). On a phone or a tablet (the stylesheet shows one or the other): which
+    # figure, its value and its status. The CSV has every column.
     # A Markdown table, every cell made literal with md() like all data text: st.table would import pandas and Arrow
     # (0.3 s and about 90 MiB) for a table that is only text, and pandas half-imported on one thread breaks plotly on
     # every other (plotly looks pandas up in sys.modules).

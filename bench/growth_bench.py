@@ -53,6 +53,19 @@ def grown_copy(rows_wanted: int) -> Path:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows + extra)
+    # each copy has the translations of the row it copies
+    tpath = folder / "translations-ru.csv"
+    with open(tpath, encoding="utf-8", newline="") as f:
+        trans = list(csv.DictReader(f))
+    of = {}
+    for t in trans:
+        if t["table"] == "figures":
+            of.setdefault(t["id"], []).append(t)
+    trans += [dict(t, id=e["figure_id"]) for e in extra for t in of.get(e["figure_id"].rsplit("_g", 1)[0], [])]
+    with open(tpath, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(trans[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(trans)
     return folder
 
 

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from .guard import Package, Problem, printable, read_package
+from .i18n import DEFAULT_LANG, LANGS, LANGUAGES
 from .quotes import bound_in, find_value, says_own_data
 from .verdicts import VERDICTS
-
-LANG_NAMES = {"ru": "Russian"}
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
 URL_FIELDS = {"url", "url_alt"}
@@ -51,7 +50,7 @@ def check_package(
     if (
         all_read and pkg.keys_ok and not pkg.unreadable
     ):  # with an id used twice, references by meaning would be read against the wrong row
-        problems += rule_problems(pkg, data_dir, reference)
+        problems += rule_problems(pkg, data_dir, reference, {(p.file, p.row, p.field) for p in problems})
     order = {pkg.paths.get(t, f"{t}.csv"): i for i, t in enumerate(TABLES)}
     return sorted(set(problems), key=lambda p: (order.get(p.file, -1), p.row or 0, p.field, p.message))
 
@@ -166,8 +165,8 @@ def last_dateish(text: str) -> date | None:
 class Rules:
     """The project's own rules over tables the guard has read."""
 
-    def __init__(self, pkg: Package, reference: Path | None):
-        self.pkg, self.reference = pkg, reference
+    def __init__(self, pkg: Package, reference: Path | None, refused: set | None = None):
+        self.pkg, self.reference, self.refused = pkg, reference, refused or set()
         t = pkg.tables
         self.turns = {r["turn_id"]: r for r in t["turns"]}
         self.figures = {r["figure_id"]: r for r in t["figures"]}
@@ -211,34 +210,74 @@ class Rules:
                         if message:
                             self.add(table, n, next(iter(row.values())), field, message)
 
+    def translated(self, lang: str) -> dict[tuple[str, str, str], str]:
+        """(table, record, field) -> its text in a language, from that language's translations resource."""
+        name = self.pkg.translation_tables().get(lang)
+        return {(r["table"], r["id"], r["field"]): r["text"] for r in self.pkg.tables.get(name, [])} if name else {}
+
     def translations(self) -> None:
-        """Every translatable field with text has its translation, and no translation outlives its English text."""
-        for res in self.pkg.descriptor["resources"]:
-            fields = res.get("schema", {}).get("fields", [])
-            for f in fields:
-                source = f.get("kztrade:translates")
-                if not source or res["name"] not in self.pkg.tables:
-                    continue
-                for n, row in enumerate(self.pkg.tables[res["name"]], start=2):
-                    english, other = row.get(source, ""), row.get(f["name"], "")
-                    quoted_as_is = source == "quote_en" and row.get("quote_lang") in ("en", f.get("kztrade:lang"))
-                    if english and not other and not quoted_as_is:
-                        self.add(
-                            res["name"],
-                            n,
-                            next(iter(row.values())),
-                            f["name"],
-                            f"the {LANG_NAMES.get(f.get('kztrade:lang'), f.get('kztrade:lang'))} text of {source} is "
-                            "missing; write it here",
-                        )
-                    elif other and not english:
-                        self.add(
-                            res["name"],
-                            n,
-                            next(iter(row.values())),
-                            f["name"],
-                            f"has text, but {source} is empty: remove it, or fill {source}",
-                        )
+        """Every language of the language list has its translations resource; in each, every translatable field that
+        has English text has its row, and each row points at a translatable field with text and translates the English
+        it stands beside (an English text changed since it was translated is reported, to be translated again)."""
+        marked = self.pkg.translatable()
+        english = {
+            (table, row[key], f): (n, row[f], row)
+            for table, (key, fields) in marked.items()
+            for n, row in enumerate(self.pkg.tables[table], start=2)
+            for f in sorted(fields)
+        }
+        found = self.pkg.translation_tables()
+        for lang in LANGS:
+            if lang == DEFAULT_LANG:
+                continue
+            name = LANGUAGES[lang].english_name
+            resource = found.get(lang)
+            if resource is None:
+                self.problems.append(
+                    Problem(
+                        "datapackage.json",
+                        None,
+                        "",
+                        "resources",
+                        f"no {name} translations of the data: add a resource translations-{lang} (marked "
+                        f'"kztrade:lang": "{lang}") like translations-ru',
+                    )
+                )
+                continue
+            rows = {}
+            for n, r in enumerate(self.pkg.tables[resource], start=2):
+                where = (r["table"], r["id"], r["field"])
+                rows[where] = r
+                add = lambda field, msg, n=n, r=r: self.add(  # noqa: E731
+                    resource, n, f"{r['table']}/{r['id']}/{r['field']}", field, msg
+                )
+                if r["table"] not in marked or r["field"] not in marked[r["table"]][1]:
+                    add("field", f"{r['table']}.{r['field']} is not a field marked kztrade:translatable")
+                elif where not in english:
+                    if r["table"] not in self.pkg.partial:  # a row the guard left out is reported there, once
+                        add("id", f"{r['table']} has no record {printable(r['id'], 40)!r}: remove this row")
+                elif not english[where][1]:
+                    add("text", f"translates {r['table']}.{r['field']}, which is empty: remove this row")
+                elif (
+                    r["english"] != english[where][1]
+                    and (self.pkg.paths[r["table"]], english[where][0], r["field"]) not in self.refused
+                ):
+                    add(
+                        "english",
+                        f"the English of {r['table']}.{r['field']} has changed since this was translated: translate "
+                        "it again and copy the new English here",
+                    )
+            for (table, rid, f), (n, text, row) in english.items():
+                quoted_as_is = f == "quote_en" and row.get("quote_lang") in (DEFAULT_LANG, lang)
+                if text and (table, rid, f) not in rows and not quoted_as_is:
+                    self.add(
+                        table,
+                        n,
+                        rid,
+                        f,
+                        f"has no {name} text: add the row {table},{rid},{f} to "
+                        f"{self.pkg.paths.get(resource, resource)}",
+                    )
 
     def dates(self) -> None:
         """Dates of the right shape that are no real day, and periods that end before they start."""
@@ -545,12 +584,16 @@ class Rules:
         if turn is not None:
             if row["span"] and row["span"] not in turn["text"]:
                 add("span", f"{printable(row['span'], 40)!r} does not occur verbatim in turn {row['turn_id']}")
-            if row.get("span_ru") and row["span_ru"] not in turn.get("text_ru", ""):
-                add(
-                    "span_ru",
-                    f"{printable(row['span_ru'], 40)!r} is not in the turn's translation (turns.text_ru of "
-                    f"{row['turn_id']}); copy it from there",
-                )
+            for lang in LANGS[1:]:
+                words = self.translated(lang)
+                span, text = words.get(("claims", cid, "span"), ""), words.get(("turns", row["turn_id"], "text"), "")
+                if span and span not in text:
+                    add(
+                        "span",
+                        f"its {LANGUAGES[lang].english_name} text {printable(span, 40)!r} is not in the turn's "
+                        f"(turns/{row['turn_id']}/text in {self.pkg.paths.get(self.pkg.translation_tables()[lang])}); "
+                        "copy it from there",
+                    )
             if row["claimant"] and row["claimant"] != turn["role"]:
                 add(
                     "claimant",
@@ -618,6 +661,7 @@ class Rules:
                 )
 
 
-def rule_problems(pkg: Package, data_dir: Path, reference: Path | None) -> list[Problem]:
-    """The project's own rules: spans, attributions, quotes, bounds, references by meaning, dates, derivations."""
-    return Rules(pkg, reference).run()
+def rule_problems(pkg: Package, data_dir: Path, reference: Path | None, refused: set | None = None) -> list[Problem]:
+    """The project's own rules: spans, attributions, quotes, bounds, references by meaning, dates, derivations.
+    `refused` holds the (file, row, field) cells already reported, whose text no rule reads again."""
+    return Rules(pkg, reference, refused or set()).run()

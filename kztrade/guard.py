@@ -29,9 +29,9 @@ MAX_CELL_CHARS = 16_384  # 16 Ki characters: ten times our longest cell (a turn)
 # The csv module's limit is process-wide and frictionless raises it; set it once, to more than any cell we
 # accept, so that reading never depends on what ran before.
 csv.field_size_limit(4 * MAX_CELL_CHARS)
-# C0 and C1 control characters, except the newline that multi-line text (an interview turn) may hold.
+# C0 and C1 control characters, except the newline that multi-line text (an interview turn, a field the schema marks
+# "kztrade:multiline") may hold.
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-MULTILINE_FIELDS = {("turns", "text"), ("turns", "text_ru")}
 # Characters that change how text reads without being seen: bidirectional controls (U+202E can show "71" as
 # "17") and zero-width characters that can hide inside a number or a word. No data cell may hold one; a
 # right-to-left quote needs none of them (its letters carry their own direction).
@@ -69,10 +69,29 @@ class Package:
     paths: dict[str, str]
     keys_ok: bool = True  # False when an id is used twice or a reference points nowhere
     unreadable: set[str] = dc_field(default_factory=set)  # tables whose rows could not be read (a broken header)
+    partial: set[str] = dc_field(default_factory=set)  # tables with a row left out (its cells did not fit the header)
 
     def schema(self, name: str) -> dict:
         """The Table Schema of one resource."""
         return next(r for r in self.descriptor["resources"] if r["name"] == name).get("schema", {})
+
+    def translation_tables(self) -> dict[str, str]:
+        """language -> the resource holding the data's text in it (the resources marked "kztrade:lang")."""
+        return {
+            r["kztrade:lang"]: r["name"]
+            for r in self.descriptor["resources"]
+            if isinstance(r.get("kztrade:lang"), str) and r["name"] in self.tables
+        }
+
+    def translatable(self) -> dict[str, tuple[str, set[str]]]:
+        """table -> (its key field, the fields the schema marks "kztrade:translatable")."""
+        out = {}
+        for r in self.descriptor["resources"]:
+            fields = r.get("schema", {}).get("fields", [])
+            marked = {f["name"] for f in fields if f.get("kztrade:translatable")}
+            if marked and r["name"] in self.tables:
+                out[r["name"]] = (fields[0]["name"], marked)
+        return out
 
 
 def read_package(data_dir: Path) -> tuple[Package | None, list[Problem]]:
@@ -135,6 +154,8 @@ def read_package(data_dir: Path) -> tuple[Package | None, list[Problem]]:
             problems += table_problems
             if any(p.row in (None, 1) for p in table_problems):
                 pkg.unreadable.add(name)
+            if any(p.row and p.row > 1 and not p.field for p in table_problems):
+                pkg.partial.add(name)
         else:
             pkg.texts[name] = text
     keys = key_problems(pkg)
@@ -224,7 +245,7 @@ def read_table(path: str, text: str, schema: dict, name: str) -> tuple[list[dict
         row = dict(zip(names, cells))
         rows.append(row)
         for f in fields:
-            msg = cell_problem(row[f["name"]], f, (name, f["name"]) in MULTILINE_FIELDS)
+            msg = cell_problem(row[f["name"]], f, bool(f.get("kztrade:multiline")))
             if msg:
                 problems.append(Problem(path, n, printable(cells[0]), f["name"], msg))
     return rows, problems
@@ -286,19 +307,21 @@ def key_problems(pkg: Package) -> list[Problem]:
         if name not in pkg.tables or name in pkg.unreadable:
             continue
         rows, path, schema = pkg.tables[name], pkg.paths[name], res.get("schema", {})
-        unique = [f["name"] for f in schema.get("fields", []) if f.get("constraints", {}).get("unique")]
-        for field in dict.fromkeys(unique + list(schema.get("primaryKey", []))):
-            seen: dict[str, int] = {}
+        unique = [(f["name"],) for f in schema.get("fields", []) if f.get("constraints", {}).get("unique")]
+        key = tuple(schema.get("primaryKey", []))  # one field, or several that are unique together
+        for fields in dict.fromkeys(unique + ([key] if key else [])):
+            seen: dict[tuple[str, ...], int] = {}
             for n, row in enumerate(rows, start=2):
-                v = row.get(field, "")
-                if v and v in seen:
+                v = tuple(row.get(f, "") for f in fields)
+                shown = printable("/".join(v))
+                if all(v) and v in seen:
                     problems.append(
                         Problem(
                             path,
                             n,
-                            printable(v),
-                            field,
-                            f"{printable(v)!r} is used again (first used in row {seen[v]}): ids must be unique",
+                            shown,
+                            ", ".join(fields),
+                            f"{shown!r} is used again (first used in row {seen[v]}): ids must be unique",
                         )
                     )
                 seen.setdefault(v, n)

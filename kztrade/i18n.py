@@ -21,11 +21,32 @@ from babel import Locale, support
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_decimal
 
-LANGS = ("en", "ru")
-DEFAULT_LANG = "en"
-LANG_NAMES = {"en": "English", "ru": "Русский"}
-# English is written in British conventions ("9 Nov 2023"); Russian in Russian ones ("9 нояб. 2023 г.").
-LOCALES = {"en": "en_GB", "ru": "ru"}
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the dashboard. Adding one is a row here, its catalogue (kztrade/locale/<code>/LC_MESSAGES/
+    kztrade.po) and its data translations (data/translations-<code>.csv, a resource of the data package)."""
+
+    code: str  # in the address (?lang=), the catalogue's folder and the data translations' file
+    name: str  # in its own words, on the language switch
+    english_name: str  # in check's messages ("the Russian text of label is missing")
+    locale: str  # Babel's locale for numbers, dates and periods
+
+
+# The language list: every other part (the switch, the allowlist, the browser's choice, check, the CLI, the tests)
+# reads it. English is the source language and written in British conventions ("9 Nov 2023"); Russian in Russian
+# ones ("9 нояб. 2023 г.").
+LANGUAGES = {
+    lang.code: lang
+    for lang in (
+        Language("en", "English", "English", "en_GB"),
+        Language("ru", "Русский", "Russian", "ru"),
+    )
+}
+LANGS = tuple(LANGUAGES)
+DEFAULT_LANG = LANGS[0]
+LANG_NAMES = {code: lang.name for code, lang in LANGUAGES.items()}
+LOCALES = {code: lang.locale for code, lang in LANGUAGES.items()}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kztrade"
 LOG = logging.getLogger("kztrade")
@@ -130,7 +151,7 @@ class Tr:
         return Message(catalogue(self.lang).ngettext(singular, plural, n))
 
     def d(self, table: str, record: str, field_name: str, english: str) -> str:
-        """A data field's text in this language (data/ holds it as <field>_ru); English is the field itself."""
+        """A data field's text in this language (data/translations-<lang>.csv); English is the field itself."""
         if self.lang == DEFAULT_LANG or not english:
             return english
         return self.data.get((table, record, field_name), english)

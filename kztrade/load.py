@@ -54,21 +54,12 @@ def load_dataset(
 
 
 def translations(pkg) -> dict[str, dict[tuple[str, str, str], str]]:
-    """Data text in other languages, from every field the schema marks as translating another ('kztrade:translates')."""
-    out: dict[str, dict[tuple[str, str, str], str]] = {}
-    for res in pkg.descriptor["resources"]:
-        fields = res.get("schema", {}).get("fields", [])
-        if res["name"] not in pkg.tables or not fields:
-            continue
-        key = fields[0]["name"]
-        for f in fields:
-            if "kztrade:translates" not in f:
-                continue
-            lang = out.setdefault(f["kztrade:lang"], {})
-            for row in pkg.tables[res["name"]]:
-                if row.get(f["name"]):
-                    lang[(res["name"], row[key], f["kztrade:translates"])] = row[f["name"]]
-    return out
+    """Data text in other languages: language -> (table, record, field) -> text, from each language's translations
+    resource (data/translations-<lang>.csv)."""
+    return {
+        lang: {(r["table"], r["id"], r["field"]): r["text"] for r in pkg.tables[name] if r["text"]}
+        for lang, name in pkg.translation_tables().items()
+    }
 
 
 def decimals(text: str) -> int:

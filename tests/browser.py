@@ -248,3 +248,15 @@ def scroll_width(page) -> dict:
       const main = document.querySelector('[data-testid=stMain]') || document.body;
       return {doc: document.documentElement.scrollWidth, main: main.scrollWidth, viewport: window.innerWidth};
     }""")
+
+
+def card_button(pg, figure_id: str, size: str):
+    """A quote card's download button, in its popover on the overview: the popover is opened if it is closed."""
+    from kztrade.load import load_dataset
+
+    button = pg.locator(f"[data-testid=stPopoverBody] .st-key-card-{figure_id}-{size} button")
+    if not button.is_visible():
+        i = [f.figure_id for f in load_dataset().headline()].index(figure_id)
+        pg.locator(".st-key-cards-row [data-testid=stPopover] button").nth(i).click()
+        button.wait_for(timeout=30000)
+    return button

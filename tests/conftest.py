@@ -32,8 +32,66 @@ def reference() -> Path:
     return REFERENCE_INTERVIEW
 
 
-def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> None:
-    """Set one cell of data_dir/table.csv, found by the row's first-column id."""
+def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str, retranslated: bool = True) -> None:
+    """Set one cell of data_dir/table.csv, found by the row's first-column id.
+
+    An English cell's translations follow it (their `english` is set to the new text), as a translator's would: a
+    test of another rule then sees that rule's problem alone. retranslated=False leaves them, as an editor who
+    forgets them does (check reports each as out of date)."""
+    write_cell(data_dir, table, key, field, value)
+    from kztrade.guard import CONTROL, MAX_CELL_CHARS
+
+    if not retranslated or table.startswith("translations-") or CONTROL.search(value) or len(value) > MAX_CELL_CHARS:
+        return  # a value the guard refuses is reported once, where it was written
+    for path in data_dir.glob("translations-*.csv"):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        hit = [r for r in rows if (r["table"], r["id"], r["field"]) == (table, key, field)]
+        if hit:
+            hit[0]["english"] = value
+            write_rows(path, rows)
+
+
+def edit_translation(data_dir: Path, lang: str, table: str, key: str, field: str, text: str | None) -> None:
+    """Set (or, with None, remove) one data translation in data_dir/translations-<lang>.csv."""
+    path = data_dir / f"translations-{lang}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    hit = [r for r in rows if (r["table"], r["id"], r["field"]) == (table, key, field)]
+    if text is None:
+        rows = [r for r in rows if r not in hit]
+    elif hit:
+        hit[0]["text"] = text
+    else:
+        with open(data_dir / f"{table}.csv", encoding="utf-8", newline="") as f:
+            src = list(csv.DictReader(f))
+        english = next((r.get(field, "") for r in src if next(iter(r.values())) == key), "(no such record)")
+        rows.append(dict(table=table, id=key, field=field, english=english, text=text))
+    write_rows(path, rows)
+
+
+def translate_copies(data_dir: Path, table: str, copied: dict[str, str]) -> None:
+    """Give each copied record (new id -> the id it copies) the translations of the record it copies."""
+    for path in data_dir.glob("translations-*.csv"):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        by_record: dict[str, list[dict]] = {}
+        for r in rows:
+            if r["table"] == table:
+                by_record.setdefault(r["id"], []).append(r)
+        rows += [dict(r, id=new) for new, old in copied.items() for r in by_record.get(old, [])]
+        write_rows(path, rows)
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n", quoting=csv.QUOTE_ALL)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> None:
+    """Set one cell, and nothing else."""
     path = data_dir / f"{table}.csv"
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

@@ -21,7 +21,7 @@ from kztrade.i18n import LANGS, Tr
 from kztrade.load import load_dataset, printed_range
 from kztrade.verdicts import BEST, VERDICTS, WORST
 
-from .conftest import ROOT, edit_cell
+from .conftest import ROOT, edit_cell, edit_translation
 from .test_app import run_app
 
 TRADE_ANSWER = [
@@ -146,8 +146,9 @@ BAD = {
         "claims.csv, row 26 (q3_turnover), field claimant: is 'interviewee', but turn q3 is the interviewer's",
     ),
     "a translation that is not in the turn's": (
-        ("claims", "a3_grow", "span_ru", "торговля удвоится"),
-        "claims.csv, row 29 (a3_grow), field span_ru: 'торговля удвоится' is not in the turn's translation",
+        ("translations-ru", "claims/a3_grow", "span", "торговля удвоится"),
+        "claims.csv, row 29 (a3_grow), field span: its Russian text 'торговля удвоится' is not in the turn's "
+        "(turns/a3/text in translations-ru.csv)",
     ),
     "an evidence row without a quote": (
         ("evidence", "ev_eu_chp_2024", "quote", ""),
@@ -167,7 +168,10 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_check_names_each_bad_claim_or_evidence_row_by_file_row_and_field(data_copy, case):
     (table, key, field, value), expected = BAD[case]
-    edit_cell(data_copy, table, key, field, value)
+    if table.startswith("translations-"):
+        edit_translation(data_copy, table.split("-", 1)[1], *key.split("/"), field, value)
+    else:
+        edit_cell(data_copy, table, key, field, value)
     problems = [str(p) for p in check_data(data_copy, full=True)]
     assert any(p.startswith(expected) for p in problems), problems
     assert all(p.startswith(("claims.csv", "evidence.csv")) for p in problems), problems  # nothing else is blamed
@@ -424,8 +428,8 @@ def test_the_claims_csv_has_every_claim_with_its_verdict_evidence_and_sources_ne
     )
     assert (grow["span_translation"] != "") == (lang != "en")
     # a claim's words that a spreadsheet would run as a formula are neutralised, every line of them
-    for field in ("verdict_note", "verdict_note_ru"):
-        edit_cell(data_copy, "claims", "a3_grow", field, '=HYPERLINK("https://evil.example")')
+    edit_cell(data_copy, "claims", "a3_grow", "verdict_note", '=HYPERLINK("https://evil.example")')
+    edit_translation(data_copy, "ru", "claims", "a3_grow", "verdict_note", '=HYPERLINK("https://evil.example")')
     bad = load_dataset(data_copy)
     bad_tr = Tr(lang, bad.translations.get(lang, {}))
     rows = list(

@@ -40,6 +40,7 @@ def test_frictionless_validates_the_package():
         "derivations",
         "evidence",
         "claims",
+        "translations-ru",
     }
 
 

@@ -32,6 +32,7 @@ from .browser import (
     SHOTS,
     VISIBLE_CHART,
     WIDTHS,
+    card_button,
     launched_browser,
     layout_faults,
     measure,
@@ -279,11 +280,11 @@ def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
 def test_quote_cards_download_in_both_shapes(page, server):
     open_page(page, server, "view=overview&lang=en", 2)
     with page.expect_download(timeout=90000) as dl:
-        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-landscape button").click()
+        card_button(page, "containers_ru_cn_via_kz_growth", "landscape").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.png"
     assert Image.open(dl.value.path()).size == (2400, 1350)
     with page.expect_download(timeout=90000) as dl:
-        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-portrait button").click()
+        card_button(page, "containers_ru_cn_via_kz_growth", "portrait").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card-portrait.png"
     assert Image.open(dl.value.path()).size == (2160, 2700)
     assert page.console_errors == []
@@ -391,7 +392,7 @@ def test_a_russian_browser_gets_russian_and_the_link_says_so(browser, server):
 def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
     open_page(page, server, "view=overview&lang=ru", 2)
     with page.expect_download(timeout=90000) as dl:
-        page.locator(".st-key-card-containers_ru_cn_via_kz_growth-landscape button").click()
+        card_button(page, "containers_ru_cn_via_kz_growth", "landscape").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.ru.png"
     assert Image.open(dl.value.path()).size == (2400, 1350)
     open_page(page, server, "view=turnover_ytd&lang=ru", 1)

@@ -24,7 +24,7 @@ from kztrade.i18n import LOCALE_DIR, Tr
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
-from .conftest import ROOT, edit_cell
+from .conftest import ROOT, edit_cell, edit_translation
 
 POT = LOCALE_DIR / "kztrade.pot"
 PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "kztrade.po"
@@ -125,24 +125,51 @@ def test_chart_and_card_text_never_splits_a_year_from_its_mark():
 
 
 def test_a_missing_russian_text_fails_check_with_file_row_and_field(data_copy, capsys):
-    edit_cell(data_copy, "figures", "kz_turnover_2021", "label_ru", "")
-    edit_cell(data_copy, "events", "brics_2024_10_16_uali", "short_label_ru", "")
+    edit_translation(data_copy, "ru", "figures", "kz_turnover_2021", "label", None)
+    edit_translation(data_copy, "ru", "events", "brics_2024_10_16_uali", "short_label", None)
     assert cli_main(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "figures.csv, row 8 (kz_turnover_2021), field label_ru: the Russian text of label is missing; write it here",
-        "events.csv, row 5 (brics_2024_10_16_uali), field short_label_ru: the Russian text of short_label is missing; "
-        "write it here",
+        "figures.csv, row 8 (kz_turnover_2021), field label: has no Russian text: add the row "
+        "figures,kz_turnover_2021,label to translations-ru.csv",
+        "events.csv, row 5 (brics_2024_10_16_uali), field short_label: has no Russian text: add the row "
+        "events,brics_2024_10_16_uali,short_label to translations-ru.csv",
     ]
 
 
 def test_a_translation_cannot_outlive_its_english(data_copy, capsys):
-    edit_cell(data_copy, "figures", "kz_turnover_2021", "status_note_ru", "лишний текст")
+    edit_translation(data_copy, "ru", "figures", "kz_turnover_2021", "status_note", "лишний текст")
+    edit_translation(data_copy, "ru", "figures", "no_such_figure", "label", "нет такой")
+    edit_translation(data_copy, "ru", "figures", "kz_turnover_2021", "value", "14")
     assert cli_main(["check", "--data", str(data_copy)]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        "figures.csv, row 8 (kz_turnover_2021), field status_note_ru: has text, but status_note is empty: remove it, "
-        "or "
-        "fill status_note"
-    ]
+    out = capsys.readouterr().out.splitlines()
+    rows = {line.split(" (")[0]: line for line in out}
+    assert len(out) == 3, out
+    assert any(
+        line.endswith(
+            "(figures/kz_turnover_2021/status_note), field text: translates figures.status_note, which is "
+            "empty: remove this row"
+        )
+        for line in out
+    ), out
+    assert any(
+        "(figures/no_such_figure/label), field id: figures has no record 'no_such_figure'" in line for line in out
+    )
+    assert any(
+        "(figures/kz_turnover_2021/value), field field: figures.value is not a field marked" in line for line in out
+    )
+    assert all(key.startswith("translations-ru.csv, row ") for key in rows), out
+
+
+def test_a_changed_english_text_is_translated_again_on_purpose(data_copy, capsys):
+    """Like gettext's fuzzy entries, for data: an English text edited after its translation is reported, not shown
+    beside a translation of the old words."""
+    edit_cell(data_copy, "figures", "kz_turnover_2021", "label", "Kazakh–Russian trade turnover", retranslated=False)
+    assert cli_main(["check", "--data", str(data_copy)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("translations-ru.csv, row ") and line.endswith(
+        "(figures/kz_turnover_2021/label), field english: the English of figures.label has changed since this was "
+        "translated: translate it again and copy the new English here"
+    )
 
 
 def english_fragments() -> list[str]:

@@ -25,7 +25,7 @@ from kztrade.i18n import LANGS, Tr
 from kztrade.load import load_dataset
 from kztrade.routes import public_base
 
-from .conftest import DATA_DIR, edit_cell
+from .conftest import DATA_DIR, edit_cell, translate_copies
 
 
 def problems_of(folder: Path) -> list[str]:
@@ -41,6 +41,10 @@ def grown(folder: Path, rows_to_add: list[dict]) -> Path:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows + rows_to_add)
+    # each copy is named <the id it copies>_copy<n> or _g<n>, and has that record's translations
+    translate_copies(
+        folder, "figures", {r["figure_id"]: re.sub(r"_(copy|g)\d+$", "", r["figure_id"]) for r in rows_to_add}
+    )
     return folder
 
 
@@ -224,7 +228,10 @@ def test_a_grown_chart_png_is_made(data_copy):
 
 def test_ten_thousand_figures_draw_bounded_charts(data_copy):
     context = [r for r in figure_rows() if r["kind"] == "context"]
-    extra = [dict(context[i % len(context)], figure_id=f"g{i}") for i in range(10_000 - len(figure_rows()))]
+    extra = [
+        dict(context[i % len(context)], figure_id=f"{context[i % len(context)]['figure_id']}_g{i}")
+        for i in range(10_000 - len(figure_rows()))
+    ]
     ds = load_dataset(grown(data_copy, extra), None)
     assert len(ds.figures) == 10_000
     for chart_id in CHARTS:
@@ -433,7 +440,7 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
     the English card. The switch now loads the page afresh, so the old button is gone."""
     from playwright.sync_api import expect
 
-    from .browser import open_page
+    from .browser import card_button, open_page
 
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     try:
@@ -441,6 +448,7 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
         got = []
         pg.on("download", lambda d: got.append(d.suggested_filename))
         open_page(pg, server, "view=overview&lang=en", 2)
+        card_button(pg, "containers_ru_cn_via_kz_growth", "landscape")  # its popover open, as a reader's would be
         pg.evaluate("""() => { document.querySelector('.kz-lang a[lang=ru]').click();
             document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape button').click(); }""")
         expect(pg.locator(".kz-lang a.kz-current")).to_have_text("Русский", timeout=30000)
@@ -448,7 +456,7 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
         pg.wait_for_timeout(3000)
         assert not [name for name in got if not name.endswith(".ru.png")], got
         with pg.expect_download(timeout=90000) as dl:  # the new page's button makes the Russian card
-            pg.locator(".st-key-card-containers_ru_cn_via_kz_growth-landscape button").click()
+            card_button(pg, "containers_ru_cn_via_kz_growth", "landscape").click()
         assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.ru.png"
     finally:
         ctx.close()

@@ -239,7 +239,7 @@ class Rules:
                         None,
                         "",
                         "resources",
-                        f"no {name} translations of the data: add a resource translations-{lang} (marked "
+                        f"no {name} translations of the data: add a resource translations-{lang.lower()} (marked "
                         f'"kztrade:lang": "{lang}") like translations-ru',
                     )
                 )

@@ -149,6 +149,16 @@ def export_browsers(proc: subprocess.Popen) -> int:
     return roots
 
 
+def new_page(browser, width: int = 1400, height: int = 1000):
+    """A fresh visitor's page (its own context), recording console errors in page.console_errors."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    return ctx, pg
+
+
 def open_page(page, url: str, query: str, charts: int, timeout: int = 45000) -> None:
     """Open a view and wait until its charts are drawn."""
     from playwright.sync_api import expect
@@ -248,6 +258,19 @@ def scroll_width(page) -> dict:
       const main = document.querySelector('[data-testid=stMain]') || document.body;
       return {doc: document.documentElement.scrollWidth, main: main.scrollWidth, viewport: window.innerWidth};
     }""")
+
+
+def screenshot_full(page, path: Path) -> None:
+    """A screenshot of the whole page (Streamlit scrolls inside its own container, so grow the viewport)."""
+    width = page.viewport_size["width"]
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], body')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 14000)})
+    page.wait_for_function(FITTED)
+    settled(page)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(path))
 
 
 def card_button(pg, figure_id: str, size: str):

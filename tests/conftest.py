@@ -108,7 +108,7 @@ def write_cell(data_dir: Path, table: str, key: str, field: str, value: str) -> 
 
 
 BROWSER_FIXTURES = {"browser", "server", "page"}
-BROWSER_MODULES = {"test_e2e", "test_faults", "test_concurrency"}
+BROWSER_MODULES = {"test_e2e", "test_faults", "test_concurrency", "test_pseudo"}
 
 
 def pytest_collection_modifyitems(items) -> None:

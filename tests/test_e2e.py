@@ -28,7 +28,6 @@ from kztrade.ui import TITLE
 
 from .browser import (
     CHART,
-    FITTED,
     SHOTS,
     VISIBLE_CHART,
     WIDTHS,
@@ -36,10 +35,11 @@ from .browser import (
     launched_browser,
     layout_faults,
     measure,
+    new_page,
     open_page,
     resized,
+    screenshot_full,
     scroll_width,
-    settled,
     streamlit_server,
 )
 from .conftest import DATA_DIR, edit_cell
@@ -62,15 +62,6 @@ def browser():
     yield from launched_browser()
 
 
-def new_page(browser, width: int = 1400, height: int = 1000):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.console_errors = []
-    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    return ctx, pg
-
-
 @pytest.fixture
 def page(browser):
     ctx, pg = new_page(browser)
@@ -80,19 +71,6 @@ def page(browser):
 
 def checked_view(page) -> str:
     return page.locator("[data-testid=stRadio] label:has(input:checked)").inner_text().strip()
-
-
-def screenshot_full(page, path: Path) -> None:
-    """A screenshot of the whole page (Streamlit scrolls inside its own container, so grow the viewport)."""
-    width = page.viewport_size["width"]
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], body')].map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 14000)})
-    page.wait_for_function(FITTED)
-    settled(page)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(path))
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -109,12 +109,10 @@ class Figure:
 
     @property
     def series(self) -> str:
-        """Which series a figure belongs to: who stated it, in what capacity."""
-        if self.kind == "headline":
-            return "interview"
-        if self.stated_as == "railway":
-            return "KZ_rail"
-        return {"KZ": "KZ", "RU": "RU"}.get(self.side, "outlet")
+        """Which series a figure belongs to: who stated it, in what capacity (the series registry decides)."""
+        from .statements import series_key  # the registry imports this module
+
+        return series_key(self)
 
 
 @dataclass(frozen=True)

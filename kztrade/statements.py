@@ -32,6 +32,7 @@ class Series:
     text_colour: str
     colour_name: str
     legend: str  # how the footer's colour key names it, mid-sentence: "the interview"
+    side: str = ""  # figures.csv's side whose context figures this series draws ("" for the three below)
 
 
 SERIES_REGISTRY: dict[str, Series] = {
@@ -46,6 +47,7 @@ SERIES_REGISTRY: dict[str, Series] = {
             "#0072B2",
             N_("blue"),
             N_("Kazakh officials' figures"),
+            side="KZ",
         ),
         Series(
             "RU",
@@ -56,6 +58,7 @@ SERIES_REGISTRY: dict[str, Series] = {
             "#B54A00",
             N_("vermillion"),
             N_("Russian officials' figures"),
+            side="RU",
         ),
         Series(
             "interview",
@@ -89,6 +92,19 @@ SERIES_REGISTRY: dict[str, Series] = {
         ),
     )
 }
+SERIES_OF_SIDE = {s.side: s.key for s in SERIES_REGISTRY.values() if s.side}
+
+
+def series_key(f) -> str:
+    """Which series a figure belongs to: the interview's three, the railway's operating data, a side's officials
+    (the registry's `side`), or an outlet's own line for any other side."""
+    if f.kind == "headline":
+        return "interview"
+    if f.stated_as == "railway":
+        return "KZ_rail"
+    return SERIES_OF_SIDE.get(f.side, "outlet")
+
+
 SERIES = {k: v.name for k, v in SERIES_REGISTRY.items()}
 SERIES_SHORT = {k: v.short for k, v in SERIES_REGISTRY.items()}
 

@@ -107,17 +107,13 @@ def card_id(f: Figure, size: str = "landscape") -> str:
 
 def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     """The card's small chart, one row a bar; the card's own figure marked."""
-    _ = w.tr._
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
         twice = repeated((g.period_start.year, g.series) for g in figs)
         return [
             CardRow(
-                _("{year} · {who}").format(
-                    year=g.period_start.year,
-                    # one side, one year, two statements: each row says when (as the charts do)
-                    who=w.who_when(g) if (g.period_start.year, g.series) in twice else w.series_short(g.series),
-                ),
+                # one side, one year, two statements: each row says when (as the charts do)
+                w.card_row(g, (g.period_start.year, g.series) in twice),
                 g.value,
                 w.number(g),
                 g.series,
@@ -132,10 +128,10 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     rows = []
     for h in heads:
         other = ds.figures.get(h.matches)
-        route = _(ROUTE_SHORT[h.measure])
+        route = ROUTE_SHORT[h.measure]
         rows.append(
             CardRow(
-                _("{route}: {who}").format(route=route, who=w.series_short("interview")),
+                w.card_route_row(route, report=False),
                 h.value,
                 w.tr.pct(h.value, 0, True),
                 "interview",
@@ -147,7 +143,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
         if other is not None:
             rows.append(
                 CardRow(
-                    _("{route}: government report").format(route=route),
+                    w.card_route_row(route, report=True),
                     other.value,
                     w.tr.pct(other.value, 0, True),
                     other.series,
@@ -160,16 +156,8 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
 
 
 def status_text(ds: Dataset, w: Words, f: Figure) -> str:
-    """The card's status sentence."""
-    _ = w.tr._
-    if f.topic == "turnover":
-        parts = "; ".join(w.against(d) for d in turnover_bases(ds))
-        return _("{status}. Against the same months of 2023: {parts}.").format(status=w.status(f.status), parts=parts)
-    other = ds.figures.get(f.matches)
-    period = w.period(other) if other else ""
-    return _("{status}: the Kazakh government's report gives it for {period}. Not an independent check.").format(
-        status=w.status(f.status), period=period
-    )
+    """The card's status sentence (worded in statements.py)."""
+    return w.card_status(f, turnover_bases(ds))
 
 
 def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
@@ -188,9 +176,9 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
 
 def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim: bool = True) -> tuple[Chart, float]:
     """A quote card, and the height left between its chart and its footer (negative: short of room)."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     f, cs = ds.figures[figure_id], CARD_SIZES[size]
-    turn, iv = ds.turn(f.turn_id), ds.interview
+    turn = ds.turn(f.turn_id)
     W, H, pad = cs.width, cs.height, CARD_PAD
     inner = W - 2 * pad
     k = 1.0 if cs.landscape else 1.15  # portrait has the height for larger type
@@ -248,14 +236,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, quote_size, inner)
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(gaps.quote_line * k) * len(quote) + gaps.after_quote
-    attribution = _("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
-        outlet=iv.outlet,
-        n=turn.number,
-        interviewee=w.interviewee(),
-        interviewee_gen=w.interviewee_gen(),
-        when=w.published(),
-        whose=w.not_spanov(),
-    )
+    attribution = w.card_attribution(turn)
     small = round(24 * k)
     att = wrap_px(attribution, small, inner)
     ann(
@@ -399,10 +380,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
             yaxis=dict(domain=[bottom_frac, top_frac], range=[chart_h, 0], visible=False, fixedrange=True),
         ),
     )
-    sentence = excerpt(turn.words, f.span)
-    alt = _("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
-        value=value, label=label, sentence=sentence, outlet=iv.outlet, n=turn.number, status=status_text(ds, w, f)
-    )
+    alt = w.card_alt(f, value, label, excerpt(turn.words, f.span), status_text(ds, w, f))
     return Chart(
         card_id(f, size),
         fig,
@@ -460,13 +438,13 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     from .verdicts import VERDICTS
 
     tr = tr or Tr()
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     c = next(x for x in ds.claims if x.claim_id == claim_id)
     cs = CARD_SIZES[size]
     W, H, pad = cs.width, cs.height, CLAIM_PAD
     inner = W - 2 * pad
     k = 1.0 if cs.landscape else 1.2
-    verdict, iv = VERDICTS[c.verdict], ds.interview
+    verdict = VERDICTS[c.verdict]
     words = w.quoted(c.span)
     small = round(24 * k)
     foot = wrap_px(w.claim_sources(c), small, inner) + wrap_px(w.credit("claims"), small, inner)
@@ -474,31 +452,16 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
 
     def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
         """(name, lines, font size, colour, bold) for each block, and the height left above the footer."""
+        said = w.claim_card_lines(c)
         texts = [
-            (
-                "verdict",
-                _("Our verdict: {verdict}").format(verdict=w.verdict(c.verdict)),
-                round(30 * k),
-                verdict.text_colour,
-                True,
-            ),
+            ("verdict", said["verdict"], round(30 * k), verdict.text_colour, True),
             ("claim", words, claim_px, INK, True),
         ]
-        if tr.lang != "en":
-            texts.append(
-                ("translation", _("Our translation: {text}").format(text=w.claim_field(c, "span")), small, MUTED, False)
-            )
+        if "translation" in said:
+            texts.append(("translation", said["translation"], small, MUTED, False))
         texts += [
-            (
-                "attribution",
-                _("— {who}, {outlet} interview, {when}").format(
-                    who=w.claimant(c), outlet=iv.outlet, when=w.published()
-                ),
-                small,
-                MUTED,
-                False,
-            ),
-            ("note", w.claim_field(c, "verdict_note"), note_px, INK, False),
+            ("attribution", said["attribution"], small, MUTED, False),
+            ("note", said["note"], note_px, INK, False),
         ]
         blocks = [(name, wrap_px(text, px_, inner, bold), px_, colour, bold) for name, text, px_, colour, bold in texts]
         used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + CLAIM_GAP for _n, lines, px_, _c, _b in blocks)
@@ -570,9 +533,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
         font=dict(family=FONT),
         showlegend=False,
     )
-    alt = _("Claim card. {verdict}: {claim} ({who}). {note}").format(
-        verdict=w.verdict(c.verdict), claim=words, who=w.claimant(c), note=w.claim_field(c, "verdict_note")
-    )
+    alt = w.claim_card_alt(c)
     return Chart(
         claim_card_id(c.claim_id, size),
         fig,

@@ -498,6 +498,73 @@ class Words:
         cites = list(dict.fromkeys(cites))
         return self.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))
 
+    # --- the cards' sentences (cards.py lays them out) ------------------------------------------------------
+
+    def card_row(self, f: Figure, dated: bool) -> str:
+        """A turnover card's row: its year and who stated it (and when, for a side that stated the year twice)."""
+        who = self.who_when(f) if dated else self.series_short(f.series)
+        return self._("{year} · {who}").format(year=f.period_start.year, who=who)
+
+    def card_route_row(self, route: str, report: bool) -> str:
+        """A container card's row: the route, and whose figure (the interview's, or the government report's)."""
+        if report:
+            return self._("{route}: government report").format(route=self._(route))
+        return self._("{route}: {who}").format(route=self._(route), who=self.series_short("interview"))
+
+    def card_status(self, f: Figure, bases: list[Derived]) -> str:
+        """A quote card's status sentence: against the same months of 2023 (turnover), or the report it matches."""
+        if f.topic == "turnover":
+            parts = "; ".join(self.against(d) for d in bases)
+            return self._("{status}. Against the same months of 2023: {parts}.").format(
+                status=self.status(f.status), parts=parts
+            )
+        other = self.ds.figures.get(f.matches)
+        return self._(
+            "{status}: the Kazakh government's report gives it for {period}. Not an independent check."
+        ).format(status=self.status(f.status), period=self.period(other) if other else "")
+
+    def card_attribution(self, turn: Turn) -> str:
+        """Whose words a quote card quotes: News.Az's question, not the interviewee's."""
+        return self._("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(
+            outlet=self.ds.interview.outlet,
+            n=turn.number,
+            interviewee=self.interviewee(),
+            interviewee_gen=self.interviewee_gen(),
+            when=self.published(),
+            whose=self.not_spanov(),
+        )
+
+    def card_alt(self, f: Figure, value: str, label: str, sentence: str, status: str) -> str:
+        """A quote card's text description."""
+        return self._("Quote card. {value}, {label}. Excerpt: “{sentence}” {outlet}, question {n}. {status}").format(
+            value=value,
+            label=label,
+            sentence=sentence,
+            outlet=self.ds.interview.outlet,
+            n=self.ds.turn(f.turn_id).number,
+            status=status,
+        )
+
+    def claim_card_lines(self, c: Claim) -> dict[str, str]:
+        """A claim card's sentences by block: our verdict, our translation (not in English), whose words, the note."""
+        out = {"verdict": self._("Our verdict: {verdict}").format(verdict=self.verdict(c.verdict))}
+        if self.tr.lang != "en":
+            out["translation"] = self._("Our translation: {text}").format(text=self.claim_field(c, "span"))
+        out["attribution"] = self._("— {who}, {outlet} interview, {when}").format(
+            who=self.claimant(c), outlet=self.ds.interview.outlet, when=self.published()
+        )
+        out["note"] = self.claim_field(c, "verdict_note")
+        return out
+
+    def claim_card_alt(self, c: Claim) -> str:
+        """A claim card's text description."""
+        return self._("Claim card. {verdict}: {claim} ({who}). {note}").format(
+            verdict=self.verdict(c.verdict),
+            claim=self.quoted(c.span),
+            who=self.claimant(c),
+            note=self.claim_field(c, "verdict_note"),
+        )
+
     # --- citations --------------------------------------------------------------------------------------
 
     def published(self) -> str:

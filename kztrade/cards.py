@@ -3,7 +3,8 @@ states it (the figure highlighted), its status, a small chart that marks it, and
 
 Text is laid out from widths measured in the font Chromium draws with (Liberation Sans, via Pillow; charts.text_px).
 A card is read at about 500 px wide in a feed, so no text is smaller than MIN_FONT: 24 px on a 1200 px card
-is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds.
+is 10 px there. Landscape 16:9 is the default; portrait 4:5 suits phone feeds. The cards' sentences are worded in
+statements.py (Words.card_*); this module lays them out.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from .charts import (
     FONT,
     INK,
     MUTED,
-    ROUTE_SHORT,
     STATUS_COLOURS,
     TEMPLATE,
     TEXT_COLOURS,
@@ -128,10 +128,9 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     rows = []
     for h in heads:
         other = ds.figures.get(h.matches)
-        route = ROUTE_SHORT[h.measure]
         rows.append(
             CardRow(
-                w.card_route_row(route, report=False),
+                w.card_route_row(h.measure, report=False),
                 h.value,
                 w.tr.pct(h.value, 0, True),
                 "interview",
@@ -143,7 +142,7 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
         if other is not None:
             rows.append(
                 CardRow(
-                    w.card_route_row(route, report=True),
+                    w.card_route_row(h.measure, report=True),
                     other.value,
                     w.tr.pct(other.value, 0, True),
                     other.series,

@@ -5,7 +5,8 @@ bar ends and a label line above each bar (no y-axis labels eating the width, no 
 named where it is drawn). Title, subtitle and source line are page text on screen, where they wrap;
 `compose` draws those same strings into the figure for a PNG or SVG. Rows are laid out in pixels (the
 y axis is in pixels), so no two texts can meet at any width. Figures carry an explicit template and
-colours, so the screen and a PNG look the same.
+colours, so the screen and a PNG look the same. Every sentence a chart shows is worded in statements.py (Words);
+this module lays it out.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Callable, Iterable
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .i18n import N_, Tr, sentence, typeset
+from .i18n import Tr, sentence, typeset
 from .model import Dataset, Derived, Figure
 from .statements import SERIES_REGISTRY, STATUSES, Words
 
@@ -395,22 +396,6 @@ def capped(figs: list[Figure], limit: int = MAX_BARS) -> tuple[list[Figure], int
     return [f for f in figs if f.figure_id in keep], len(figs) - len(keep)
 
 
-def not_drawn(tr: Tr, n: int) -> tuple[str, ...]:
-    """The note a chart carries, on screen and in its PNG, when it leaves statements out."""
-    if not n:
-        return ()
-    return (
-        tr.n_(
-            "{n} earlier statement is not drawn here, to keep the chart readable; it is listed, with its source, "
-            "under Data and sources.",
-            "{n} earlier statements are not drawn here, to keep the chart readable; every one is listed, with its "
-            "source, "
-            "under Data and sources.",
-            n,
-        ).format(n=tr.num(n)),
-    )
-
-
 def repeated(keys: Iterable) -> set:
     """The keys that occur more than once: a side that gave one period several numbers, whose bars then say when."""
     return {k for k, n in Counter(keys).items() if n > 1}
@@ -454,7 +439,7 @@ def like_for_like(ds: Dataset) -> list[Derived]:
 
 def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     """The interview's January–August total beside every total stated for the same months, each year."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     derivs = turnover_bases(ds)
     head = ds.figures[derivs[0].figure_id]
     figs, left_out = capped(
@@ -474,20 +459,7 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
                     rows += [Row("note", line) for line in wrap(note, NOTE_CHARS)]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     shown = (*[f.figure_id for f in figs], *[d.derived_id for d in derivs])
-    months = tr.months(head.period_start, head.period_end)
-    title = _("Trade in {months}: the interview's figure beside the officials'").format(months=months)
-    subtitle = _(
-        "{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its "
-        "{value} "
-        "uses."
-    ).format(unit=w.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
-    alt = (
-        _("Bar chart of trade in {months}.").format(months=months)
-        + " "
-        + " ".join(f"{w.period(f)}, {w.series(f.series)}: {w.value(f)}." for f in figs)
-        + " "
-        + " ".join(f"{w.derived_field(d, 'label')}: {w.derived_value(d)}." for d in derivs)
-    )
+    title, subtitle, alt = w.ytd_text(head, figs, derivs)
     return Chart(
         "turnover_ytd",
         fig,
@@ -498,20 +470,21 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
         alt,
         shown,
         tr.lang,
-        not_drawn(tr, left_out),
+        w.not_drawn(left_out),
     )
 
 
 def turnover_series(ds: Dataset, tr: Tr) -> Chart:
     """Every dollar total stated for the trade, by period and by who stated it: whole years, then part-years."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     figs, left_out = capped(
         [f for f in ds.figures.values() if f.measure == "turnover" and f.unit == "usd_bn" and f.has_period]
     )
+    whole, part = w.series_sections()
     sections = [
-        (_("Whole years"), sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
+        (whole, sorted([f for f in figs if f.is_full_year], key=lambda f: (f.period_start, f.series))),
         (
-            _("Part-years, from the start of the year"),
+            part,
             sorted([f for f in figs if not f.is_full_year], key=lambda f: (f.period_end, f.series)),
         ),
     ]
@@ -527,18 +500,8 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
             rows += [figure_row(w, f, labels.get(f.figure_id, w.who(f)), highlight=f.kind == "headline") for f in same]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     years = sorted({f.period_start.year for f in figs})
-    title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(first=years[0], last=years[-1])
-    subtitle = _(
-        "{unit}; one bar per statement, and a date where one side gave a period more than one number. "
-        "Kazakh and Russian officials' figures are never averaged. "
-        "“over” is a lower bound: a triangle marks the bar's open end. “about” is approximate: the bar is hatched."
-    ).format(unit=w.unit_axis("usd_bn"))
     ordered = [f for _n, g in sections for f in g]
-    alt = (
-        _("Bar chart of trade by period and by who stated it.")
-        + " "
-        + " ".join(f"{w.period(f)}, {labels.get(f.figure_id, w.series(f.series))}: {w.value(f)}." for f in ordered)
-    )
+    title, subtitle, alt = w.series_text(years, ordered, labels)
     pairs = like_for_like(ds)
     return Chart(
         "turnover_series",
@@ -550,58 +513,44 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
         alt,
         (*[f.figure_id for f in ordered], *[d.derived_id for d in pairs]),
         tr.lang,
-        not_drawn(tr, left_out),
+        w.not_drawn(left_out),
     )
-
-
-ROUTE = {
-    "containers_ru_to_cn": N_("Russia → China via Kazakhstan"),
-    "containers_cn_eu_cn": N_("China–Europe–China via Russia and Kazakhstan"),
-    "containers_ru_cn_both": N_("Russia ↔ China via Kazakhstan, both ways"),
-}
-ROUTE_SHORT = {  # the same routes where space is short (a card's rows)
-    "containers_ru_to_cn": N_("Russia → China"),
-    "containers_cn_eu_cn": N_("China–Europe–China"),
-    "containers_ru_cn_both": N_("Russia ↔ China"),
-}
 
 
 def container_rows(w: Words, heads: list[Figure], context: list[Figure], focus: str = "") -> list[Row]:
     """Growth rates by period: the interview's and the report it matches, then the railway's earlier ones."""
-    _ = w.tr._
+    said = w.growth_rows()
     rows: list[Row] = []
     pinned = [f for f in context if any(h.matches == f.figure_id for h in heads)]
     earlier = [f for f in context if f not in pinned]
     if heads:
         period = w.period(pinned[0]) if pinned else w.period(heads[0])
-        rows.append(Row("section", _("{period} against the same months of 2023").format(period=period)))
+        rows.append(Row("section", said["section"].format(period=period)))
         for h in heads:
-            rows.append(Row("group", _(ROUTE[h.measure])))
+            rows.append(Row("group", w.route(h.measure)))
             muted = bool(focus) and h.figure_id != focus
             rows.append(
                 figure_row(
                     w,
                     h,
-                    _("{who} (“this year”)").format(who=w.series_short("interview")),
+                    said["interview"],
                     highlight=not muted,
                     muted=muted,
                 )
             )
             for f in (f for f in pinned if f.figure_id == h.matches):
-                rows.append(
-                    figure_row(w, f, _("Kazakh government's report, {period}").format(period=w.period(f)), muted=muted)
-                )
+                rows.append(figure_row(w, f, said["report"].format(period=w.period(f)), muted=muted))
     if earlier:
         first = earlier[0]
-        rows.append(Row("section", _("Earlier: {period}, railway data").format(period=w.period(first))))
+        rows.append(Row("section", said["earlier"].format(period=w.period(first))))
         for measure in dict.fromkeys(f.measure for f in earlier):
-            rows.append(Row("group", _(ROUTE[measure])))
+            rows.append(Row("group", w.route(measure)))
             rows += [
                 figure_row(
                     w,
                     f,
-                    _("{who}, against {base}").format(
-                        who=_("KTZ railway") if f.series == "KZ_rail" else w.series_short(f.series),
+                    said["against"].format(
+                        who=said["railway"] if f.series == "KZ_rail" else w.series_short(f.series),
                         base=w.fig(f, "comparison_base"),
                     ),
                     muted=bool(focus),
@@ -614,7 +563,7 @@ def container_rows(w: Words, heads: list[Figure], context: list[Figure], focus: 
 
 def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
     """Container growth rates: the interview's, the report they match, and the railway's earlier ones apart."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     figs, left_out = capped([f for f in ds.figures.values() if f.topic == "containers" and f.unit == "pct"])
     heads = [f for f in figs if f.kind == "headline"]
     context = [f for f in figs if f.kind == "context"]
@@ -623,17 +572,7 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
         if r.kind == "bar":
             r.value_text = tr.pct(r.value, 0, signed=True)
     fig = bar_figure(rows, panels=True)  # one panel, and one axis, per period: never one shared scale
-    title = _("Container transit through Kazakhstan: growth rates")
-    subtitle = _(
-        "Percent change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover different "
-        "periods; "
-        "do not compare them."
-    )
-    alt = (
-        _("Bar chart of container growth rates.")
-        + " "
-        + " ".join(f"{_(ROUTE[f.measure])}, {w.series(f.series)}, {w.period(f)}: {w.value(f)}." for f in figs)
-    )
+    title, subtitle, alt = w.growth_text(figs)
     shown = tuple(f.figure_id for f in heads + context)
     return Chart(
         "containers_growth",
@@ -645,13 +584,13 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
         alt,
         shown,
         tr.lang,
-        not_drawn(tr, left_out),
+        w.not_drawn(left_out),
     )
 
 
 def containers_index(ds: Dataset, tr: Tr) -> Chart:
     """The interview's growth rates as an index beside their base (the same months of 2023 = 100)."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     derivs = [d for d in ds.derived.values() if d.method == "index_from_growth"]
     heads = [ds.figures[d.figure_id] for d in derivs]
     pinned = [ds.figures[h.matches] for h in heads if h.matches]
@@ -661,13 +600,13 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     )  # the interview's own words for its base: "the same period of 2023"
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
-        rows.append(Row("group", _(ROUTE[h.measure])))
-        base_label = _("{period} = 100 (the base)").format(period=sentence(w.fig(h, "comparison_base")))
-        rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, _("base = 100"))))
+        rows.append(Row("group", w.route(h.measure)))
+        base_label, base_hover, this_year = w.index_rows(h, sentence(w.fig(h, "comparison_base")))
+        rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, base_hover)))
         rows.append(
             Row(
                 "bar",
-                _("“This year”, at the interview's {growth}").format(growth=w.value(h)),
+                this_year,
                 d.value,
                 "interview",
                 w.derived_value(d),
@@ -676,16 +615,7 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
             )
         )
     fig = bar_figure(rows, x_limit([d.value for d in derivs]))
-    title = _("Container volumes as an index: the base made explicit")
-    subtitle = _(
-        "{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives "
-        "{period}."
-    ).format(base=base_period, period=period)
-    alt = (
-        _("Bar chart: index with {base} = 100.").format(base=base_period)
-        + " "
-        + " ".join(f"{_(ROUTE[h.measure])}: {w.derived_value(d)}." for d, h in zip(derivs, heads))
-    )
+    title, subtitle, alt = w.index_text(base_period, period, derivs, heads)
     shown = (*[d.derived_id for d in derivs], *dict.fromkeys(f.figure_id for f in heads + pinned))
     return Chart(
         "containers_index",
@@ -746,7 +676,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
 
     Each mark sits at its date (a span of days or a month is drawn as a band); its words sit beside it, pushed down
     where two dates are close, with a leader line back to the mark."""
-    w, _ = Words(ds, tr), tr._
+    w = Words(ds, tr)
     events = sorted(ds.events, key=lambda e: last_day(e.date_end or e.date))
     iv = ds.interview
     # (kind, key, date text, start, end, lines, of which status lines)
@@ -756,9 +686,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         lines, status = wrap(w.event(e, "short_label"), TIMELINE_CHARS), []
         if claim:
             nearest = next(n for n in events if n.event_id == e.nearest_event_id)
-            status = wrap(
-                _("No source found; nearest: {date}").format(date=unbroken(tr.date(nearest.date))), TIMELINE_CHARS
-            )
+            status = wrap(w.timeline_status(unbroken(tr.date(nearest.date))), TIMELINE_CHARS)
         items.append(
             (
                 "claim" if claim else "event",
@@ -777,7 +705,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
             tr.date(iv.published),
             first_day(iv.published),
             date.fromisoformat(last_day(iv.published)),
-            wrap(_("The interview is published, {when}").format(when=w.published()), TIMELINE_CHARS),
+            wrap(w.timeline_published(), TIMELINE_CHARS),
             0,
         )
     )
@@ -801,14 +729,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         n = months_between(first_day(nearest.date), first_day(claim.date))
         gap_item = (
             (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2,
-            wrap(
-                tr.n_(
-                    "{n} month between the nearest dated statement we found and the claimed announcement",
-                    "{n} months between the nearest dated statement we found and the claimed announcement",
-                    n,
-                ).format(n=tr.num(n)),
-                TIMELINE_CHARS,
-            ),
+            wrap(w.timeline_gap(n), TIMELINE_CHARS),
         )
     for kind, key, when, start, end, lines, n_status in items:
         y0, y1 = at(start), at(end)
@@ -1004,31 +925,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
             yaxis=dict(range=[height, 0], visible=False, fixedrange=True),
         ),
     )
-    title = _("Kazakhstan and BRICS: what was said, and when")
-    claims = [e for e in events if e.status == "no_source_found"]
-    subtitle = _(
-        "Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
-        "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; the "
-        "dotted bracket joins it to the nearest dated statement we found."
-    ).format(span=", ".join(e.span for e in claims))
-    alt = (
-        _("Timeline.")
-        + " "
-        + " ".join(
-            f"{tr.date(e.date)}: {w.event(e, 'description')}"
-            + (
-                " "
-                + _("Status: no source found; nearest {date}.").format(
-                    date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))
-                )
-                if e.status == "no_source_found"
-                else ""
-            )
-            for e in events
-        )
-    )
-    if gap_item is not None:
-        alt += " " + " ".join(gap_item[1]) + "."
+    title, subtitle, alt = w.timeline_text(events, " ".join(gap_item[1]) if gap_item is not None else "")
     return Chart(
         "brics_timeline",
         fig,

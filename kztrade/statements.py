@@ -1,6 +1,7 @@
 """Every sentence built from records, in one place: values, who stated them, citations, source lines,
-derived ranges with their method, statuses and the findings. The page, the charts, the cards, the CSV
-and the alt texts all use these, so wording fixed once is fixed everywhere. No Streamlit, no plotly.
+derived ranges with their method, statuses, the findings, and each chart's and card's titles, rows and text
+descriptions. The page, the charts, the cards, the CSV and the alt texts all use these, so wording fixed once is
+fixed everywhere (tests/test_config.py proves charts.py and cards.py word nothing). No Streamlit, no plotly.
 
 Texts here are plain (no markup); the page and the charts escape them for their own format.
 """
@@ -91,6 +92,16 @@ SERIES_REGISTRY: dict[str, Series] = {
             N_("an outlet's own line"),
         ),
     )
+}
+ROUTE = {
+    "containers_ru_to_cn": N_("Russia → China via Kazakhstan"),
+    "containers_cn_eu_cn": N_("China–Europe–China via Russia and Kazakhstan"),
+    "containers_ru_cn_both": N_("Russia ↔ China via Kazakhstan, both ways"),
+}
+ROUTE_SHORT = {  # the same routes where space is short (a card's rows)
+    "containers_ru_to_cn": N_("Russia → China"),
+    "containers_cn_eu_cn": N_("China–Europe–China"),
+    "containers_ru_cn_both": N_("Russia ↔ China"),
 }
 SERIES_OF_SIDE = {s.side: s.key for s in SERIES_REGISTRY.values() if s.side}
 
@@ -498,6 +509,174 @@ class Words:
         cites = list(dict.fromkeys(cites))
         return self.tr.n_("Source: {sources}.", "Sources: {sources}.", len(cites)).format(sources="; ".join(cites))
 
+    # --- the charts' sentences (charts.py lays them out) ----------------------------------------------------
+
+    def not_drawn(self, n: int) -> tuple[str, ...]:
+        """The note a chart carries, on screen and in its PNG, when it leaves statements out."""
+        if not n:
+            return ()
+        return (
+            self.tr.n_(
+                "{n} earlier statement is not drawn here, to keep the chart readable; it is listed, with its source, "
+                "under Data and sources.",
+                "{n} earlier statements are not drawn here, to keep the chart readable; every one is listed, with its "
+                "source, "
+                "under Data and sources.",
+                n,
+            ).format(n=self.tr.num(n)),
+        )
+
+    def route(self, measure: str, short: bool = False) -> str:
+        """A container route, in full or where space is short (a card's rows)."""
+        return self._((ROUTE_SHORT if short else ROUTE)[measure])
+
+    def ytd_text(self, head: Figure, figs: list[Figure], derivs: list[Derived]) -> tuple[str, str, str]:
+        """The turnover chart of the interview's months: title, subtitle and text description."""
+        _, tr = self._, self.tr
+        months = tr.months(head.period_start, head.period_end)
+        title = _("Trade in {months}: the interview's figure beside the officials'").format(months=months)
+        subtitle = _(
+            "{unit}, {months} of each year, as each source printed it. The interview does not say whose figures its "
+            "{value} "
+            "uses."
+        ).format(unit=self.unit_axis("usd_bn"), months=months, value=tr.num(head.value, head.decimals))
+        alt = (
+            _("Bar chart of trade in {months}.").format(months=months)
+            + " "
+            + " ".join(f"{self.period(f)}, {self.series(f.series)}: {self.value(f)}." for f in figs)
+            + " "
+            + " ".join(f"{self.derived_field(d, 'label')}: {self.derived_value(d)}." for d in derivs)
+        )
+        return title, subtitle, alt
+
+    def series_sections(self) -> tuple[str, str]:
+        """The turnover series' two sections."""
+        return self._("Whole years"), self._("Part-years, from the start of the year")
+
+    def series_text(self, years: list[int], ordered: list[Figure], labels: dict[str, str]) -> tuple[str, str, str]:
+        """The turnover series chart: title, subtitle and text description."""
+        _ = self._
+        title = _("Kazakhstan–Russia trade as officials stated it, {first}–{last}").format(
+            first=years[0], last=years[-1]
+        )
+        subtitle = _(
+            "{unit}; one bar per statement, and a date where one side gave a period more than one number. "
+            "Kazakh and Russian officials' figures are never averaged. "
+            "“over” is a lower bound: a triangle marks the bar's open end. “about” is approximate: the bar is hatched."
+        ).format(unit=self.unit_axis("usd_bn"))
+        alt = (
+            _("Bar chart of trade by period and by who stated it.")
+            + " "
+            + " ".join(
+                f"{self.period(f)}, {labels.get(f.figure_id, self.series(f.series))}: {self.value(f)}." for f in ordered
+            )
+        )
+        return title, subtitle, alt
+
+    def growth_rows(self) -> dict[str, str]:
+        """The container growth chart's fixed row words (formatted where they are used)."""
+        _ = self._
+        return {
+            "section": _("{period} against the same months of 2023"),
+            "interview": _("{who} (“this year”)").format(who=self.series_short("interview")),
+            "report": _("Kazakh government's report, {period}"),
+            "earlier": _("Earlier: {period}, railway data"),
+            "against": _("{who}, against {base}"),
+            "railway": _("KTZ railway"),
+        }
+
+    def growth_text(self, figs: list[Figure]) -> tuple[str, str, str]:
+        """The container growth chart: title, subtitle and text description."""
+        _ = self._
+        title = _("Container transit through Kazakhstan: growth rates")
+        subtitle = _(
+            "Percent change on the same months a year earlier. The 2024 rates and the railway's 2023 rates cover "
+            "different "
+            "periods; "
+            "do not compare them."
+        )
+        alt = (
+            _("Bar chart of container growth rates.")
+            + " "
+            + " ".join(
+                f"{self.route(f.measure)}, {self.series(f.series)}, {self.period(f)}: {self.value(f)}." for f in figs
+            )
+        )
+        return title, subtitle, alt
+
+    def index_rows(self, h: Figure, base: str) -> tuple[str, str, str]:
+        """An index chart's base row label, its tooltip, and the interview's row label."""
+        _ = self._
+        return (
+            _("{period} = 100 (the base)").format(period=base),
+            _("base = 100"),
+            _("“This year”, at the interview's {growth}").format(growth=self.value(h)),
+        )
+
+    def index_text(
+        self, base_period: str, period: str, derivs: list[Derived], heads: list[Figure]
+    ) -> tuple[str, str, str]:
+        """The container index chart: title, subtitle and text description."""
+        _ = self._
+        title = _("Container volumes as an index: the base made explicit")
+        subtitle = _(
+            "{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives "
+            "{period}."
+        ).format(base=base_period, period=period)
+        alt = (
+            _("Bar chart: index with {base} = 100.").format(base=base_period)
+            + " "
+            + " ".join(f"{self.route(h.measure)}: {self.derived_value(d)}." for d, h in zip(derivs, heads))
+        )
+        return title, subtitle, alt
+
+    def timeline_status(self, nearest: str) -> str:
+        """The timeline's line under a claim no source supports (nearest: its date, already written)."""
+        return self._("No source found; nearest: {date}").format(date=nearest)
+
+    def timeline_published(self) -> str:
+        """The timeline's mark for the interview."""
+        return self._("The interview is published, {when}").format(when=self.published())
+
+    def timeline_gap(self, n: int) -> str:
+        """The timeline's bracket between a claim and the nearest dated statement."""
+        return self.tr.n_(
+            "{n} month between the nearest dated statement we found and the claimed announcement",
+            "{n} months between the nearest dated statement we found and the claimed announcement",
+            n,
+        ).format(n=self.tr.num(n))
+
+    def timeline_text(self, events: list[Event], gap: str) -> tuple[str, str, str]:
+        """The BRICS timeline: title, subtitle and text description (gap: the bracket's words, or "")."""
+        _, tr = self._, self.tr
+        claims = [e for e in events if e.status == "no_source_found"]
+        title = _("Kazakhstan and BRICS: what was said, and when")
+        subtitle = _(
+            "Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
+            "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; "
+            "the "
+            "dotted bracket joins it to the nearest dated statement we found."
+        ).format(span=", ".join(e.span for e in claims))
+        alt = (
+            _("Timeline.")
+            + " "
+            + " ".join(
+                f"{tr.date(e.date)}: {self.event(e, 'description')}"
+                + (
+                    " "
+                    + _("Status: no source found; nearest {date}.").format(
+                        date=tr.date(next(n.date for n in events if n.event_id == e.nearest_event_id))
+                    )
+                    if e.status == "no_source_found"
+                    else ""
+                )
+                for e in events
+            )
+        )
+        if gap:
+            alt += " " + gap + "."
+        return title, subtitle, alt
+
     # --- the cards' sentences (cards.py lays them out) ------------------------------------------------------
 
     def card_row(self, f: Figure, dated: bool) -> str:
@@ -505,11 +684,12 @@ class Words:
         who = self.who_when(f) if dated else self.series_short(f.series)
         return self._("{year} · {who}").format(year=f.period_start.year, who=who)
 
-    def card_route_row(self, route: str, report: bool) -> str:
+    def card_route_row(self, measure: str, report: bool) -> str:
         """A container card's row: the route, and whose figure (the interview's, or the government report's)."""
+        route = self.route(measure, short=True)
         if report:
-            return self._("{route}: government report").format(route=self._(route))
-        return self._("{route}: {who}").format(route=self._(route), who=self.series_short("interview"))
+            return self._("{route}: government report").format(route=route)
+        return self._("{route}: {who}").format(route=route, who=self.series_short("interview"))
 
     def card_status(self, f: Figure, bases: list[Derived]) -> str:
         """A quote card's status sentence: against the same months of 2023 (turnover), or the report it matches."""

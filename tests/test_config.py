@@ -112,3 +112,25 @@ def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
     assert "tabs_ready" in inspect.getsource(kaleido.Kaleido)
     pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert "streamlit~=" in pins and "kaleido~=" in pins  # the versions these were read in
+
+
+def test_charts_and_cards_lay_text_out_and_word_none_of_it():
+    """Every sentence a chart or a card shows is worded in statements.py (Words); charts.py and cards.py call no
+    gettext function and mark no message, so changing a sentence's wording touches statements.py and the catalogue."""
+    import ast
+
+    wording = {"_", "n_", "N_", "gettext", "ngettext"}
+    for name in ("charts.py", "cards.py"):
+        tree = ast.parse((ROOT / "kztrade" / name).read_text(encoding="utf-8"))
+        calls = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id in wording)
+                or (isinstance(node.func, ast.Attribute) and node.func.attr in wording)
+            )
+        ]
+        assert calls == [], (name, calls)
+    statements = (ROOT / "kztrade" / "statements.py").read_text(encoding="utf-8")
+    assert "def ytd_text" in statements and "def card_status" in statements  # where they went

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import psutil
 
+from kztrade.charts import CHARTS
+from kztrade.routes import VIEWS
+
 from .conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = ROOT / "screenshots"
+# From the chart registry: how many charts each view draws (the overview: those marked for it).
+CHARTS_PER_VIEW = {v: sum(spec.view == v for spec in CHARTS.values()) for v in VIEWS} | {
+    "overview": sum(spec.on_overview for spec in CHARTS.values())
+}
+
 WIDTHS = (360, 390, 768, 1400)
 # A chart on the page, not a quote card's small preview (those are the cards' own figures, tested as cards).
 CHART = '.js-plotly-plot:not([class*="st-key-card-preview-"] *)'

@@ -28,6 +28,7 @@ from kztrade.ui import TITLE
 
 from .browser import (
     CHART,
+    CHARTS_PER_VIEW,
     SHOTS,
     VISIBLE_CHART,
     WIDTHS,
@@ -44,11 +45,6 @@ from .browser import (
 )
 from .conftest import DATA_DIR, edit_cell
 from .test_i18n import english_fragments
-
-# From the chart registry: how many charts each view draws (the overview: those marked for it).
-CHARTS_PER_VIEW = {v: sum(spec.view == v for spec in CHARTS.values()) for v in VIEWS} | {
-    "overview": sum(spec.on_overview for spec in CHARTS.values())
-}
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
 from .browser import (
+    CHARTS_PER_VIEW,
     SHOTS,
     WIDTHS,
     launched_browser,
@@ -48,9 +49,6 @@ ROW = 'Language("en-XA", "[Ëñğļîšĥ]", "Pseudo-English", "en_GB"),'
 ACCENTS = str.maketrans("acdeghijklnorstuwyzACDEGHIJKLNORSTUWYZ", "àçďéğĥîĵķļñöŕšţûŵýžÀÇĎÉĞĤÎĴĶĻÑÖŔŠŢÛŴÝŽ")
 # What a message keeps as it is: placeholders, markup, addresses and Streamlit's icon names.
 KEEP = re.compile(r"(\{[^{}]*\}|<[^>]*>|https?://\S+|:material/\w+:)")
-CHARTS_PER_VIEW = {v: len([c for c, spec in CHARTS.items() if spec.view == v]) for v in VIEWS} | {
-    "overview": len([c for c, spec in CHARTS.items() if spec.on_overview])
-}
 
 
 def stretch(text: str) -> str:

@@ -32,6 +32,18 @@ def reference() -> Path:
     return REFERENCE_INTERVIEW
 
 
+def unfolded(at):
+    """An AppTest page with every folded expander opened (each opens on a rerun), as a reader who opens them all
+    sees it."""
+    keys = [k for k in at.session_state.keys() if str(k).startswith("fold-")]
+    assert keys, "no folded expander on this page"
+    for k in keys:
+        at.session_state[k] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def edit_cell(data_dir: Path, table: str, key: str, field: str, value: str, retranslated: bool = True) -> None:
     """Set one cell of data_dir/table.csv, found by the row's first-column id.
 

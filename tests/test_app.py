@@ -14,7 +14,7 @@ from kztrade.cli import main as cli_main
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
-from .conftest import edit_cell
+from .conftest import edit_cell, unfolded
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -144,7 +144,7 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
 
 
 def test_turnover_view_shows_both_sides_ranges_and_what_the_charts_leave_out():
-    text = plain(page_text(run_app({"view": "turnover"})))
+    text = plain(page_text(unfolded(run_app({"view": "turnover"}))))  # the lists behind the expanders, opened
     assert "−2.0% to +4.5% (roughly flat)" in text and "−9.5% to −8.5%" in text
     assert "reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5" in text
     assert "Statements with no period" in text and "Totals given in roubles" in text
@@ -277,7 +277,7 @@ def test_data_text_reaches_the_page_as_literal_text(data_copy, monkeypatch):
         "Visit www.evil.example or mail me@evil.example :red[now]",
     )
     monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
-    at = run_app({"view": "turnover"})
+    at = unfolded(run_app({"view": "turnover"}))
     text = "\n".join(e.value for kind in ("markdown", "caption") for e in getattr(at, kind))  # what markdown renders
     assert "[click](https://evil.example)" not in text and "**bold**" not in text and ":red[" not in text
     assert "www\u2060\\.evil\\.example" in text and "me\\@\u2060evil\\.example" in text
@@ -333,3 +333,16 @@ def test_no_view_imports_pandas():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_closed_list_of_sources_costs_the_page_its_label_alone():
+    """The source lists and the claims' evidence are built and sent only once opened; a link to one claim opens on
+    its evidence."""
+    words = "the volume of trade reached"  # kz_turnover_2021's source's sentence
+    assert words in load_dataset().figures["kz_turnover_2021"].quote
+    closed = run_app({"view": "turnover"})
+    assert "What other sources say (23)" in page_text(closed) and words not in page_text(closed)
+    assert words in page_text(unfolded(closed))
+    one = run_app({"view": "claims", "claim": "a3_grow"})
+    text = page_text(one)
+    assert "Forbes Kazakhstan" in text and "Taraz" not in text  # a3_grow's evidence alone, no other claim's

@@ -21,7 +21,7 @@ from kztrade.i18n import LANGS, Tr
 from kztrade.load import load_dataset, printed_range
 from kztrade.verdicts import BEST, VERDICTS, WORST
 
-from .conftest import ROOT, edit_cell, edit_translation
+from .conftest import ROOT, edit_cell, edit_translation, unfolded
 from .test_app import run_app
 
 TRADE_ANSWER = [
@@ -319,7 +319,7 @@ def shown_order(ds, c):
 
 
 def test_an_evidence_quote_bolds_its_number_or_key_phrase_and_links_to_its_chart():
-    at = run_app({"view": "claims", "lang": "en"})
+    at = unfolded(run_app({"view": "claims", "lang": "en"}))  # each claim's evidence, opened
     text = "\n".join(m.value for m in at.markdown)
     assert "**24\\,2**" in text  # the Jan–Nov 2024 figure's number, bold in its Russian quote
     assert "**a much higher level compared to pre\\-invasion**" in text  # the EU's words that bear on "grey schemes"

@@ -41,6 +41,7 @@ from .browser import (
     resized,
     screenshot_full,
     scroll_width,
+    settled,
     streamlit_server,
 )
 from .conftest import DATA_DIR, edit_cell
@@ -313,10 +314,10 @@ def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
         ctx, pg = new_page(browser)
         try:
             open_page(pg, url, "view=turnover&lang=en", 2)
-            for summary in pg.locator(
-                "[data-testid=stExpander] summary"
-            ).all():  # the source cards sit behind expanders
-                summary.click()
+            summaries = pg.locator("[data-testid=stExpander] summary")
+            for i in range(summaries.count()):  # the source cards sit behind expanders, each sent once opened
+                summaries.nth(i).click()
+                settled(pg)
             expect(pg.locator("[data-testid=stMain]")).to_contain_text(
                 re.compile("www\u2060?\\.evil\\.example"), timeout=15000
             )

@@ -24,7 +24,7 @@ from kztrade.i18n import LOCALE_DIR, Tr
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
-from .conftest import ROOT, edit_cell, edit_translation
+from .conftest import ROOT, edit_cell, edit_translation, unfolded
 
 POT = LOCALE_DIR / "kztrade.pot"
 PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "kztrade.po"
@@ -256,7 +256,7 @@ def test_quotes_stay_in_their_own_words_on_the_russian_page():
     at.query_params["view"] = "turnover"
     at.query_params["lang"] = "ru"
     at.run()
-    text = shown_text(at)
+    text = shown_text(unfolded(at))
     ds = load_dataset()
     assert "> - Trade turnover between Kazakhstan and Russia" not in text  # the "- " marker is not shown
     assert (

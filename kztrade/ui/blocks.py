@@ -361,17 +361,25 @@ def capped_cards(p: Page, figures: list[Figure]) -> list[Figure]:
     return figures[:MAX_SOURCE_CARDS]
 
 
-def sources_grid(p: Page, figures: list[Figure]) -> None:
+def folded(label: str, key: str, icon: str, expanded: bool = False):
+    """An expander whose content is built and sent only while it is open: opening it reruns the page (Streamlit's
+    on_change="rerun"), so a closed one costs the page its label alone (a plain expander sends all of its content:
+    600 elements for one list of 23 quotes). Use as `with folded(...) as box:` and draw inside `if box.open:`."""
+    return st.expander(label, expanded, key=f"fold-{key}", icon=icon, on_change="rerun")
+
+
+def sources_grid(p: Page, figures: list[Figure], key: str) -> None:
     """What other sources say: each figure with its source's own sentence, behind an expander that names how many
     there are (the page stays short on a phone; one click shows every quote)."""
     if not figures:
         return
-    with st.expander(
-        p.tr._("What other sources say ({n})").format(n=p.tr.num(len(figures))), icon=":material/format_quote:"
-    ):
-        for f in capped_cards(p, figures):
-            with st.container(border=True):
-                source_quote(p, f)
+    with folded(
+        p.tr._("What other sources say ({n})").format(n=p.tr.num(len(figures))), key, ":material/format_quote:"
+    ) as box:
+        if box.open:
+            for f in capped_cards(p, figures):
+                with st.container(border=True):
+                    source_quote(p, f)
 
 
 def derived_list(p: Page, ids: tuple[str, ...]) -> None:
@@ -402,4 +410,4 @@ def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
             heading(4, p.tr._("In the interview"))
             interview_words(p, heads, shown)
         derived_list(p, c.shown)
-        sources_grid(p, context)
+        sources_grid(p, context, f"sources-{chart_id}")

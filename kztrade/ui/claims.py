@@ -15,7 +15,18 @@ from ..model import Claim
 from ..table import CLAIM_COLUMNS, claims_table, safe_csv
 from ..verdicts import CHECKED, VERDICTS
 from . import state
-from .blocks import Page, heading, lang_suffix, md, nav_link, png_button, png_outcome, source_link, source_quote
+from .blocks import (
+    Page,
+    folded,
+    heading,
+    lang_suffix,
+    md,
+    nav_link,
+    png_button,
+    png_outcome,
+    source_link,
+    source_quote,
+)
 
 CARD_SHAPES = {"landscape": N_("Card, landscape 16:9"), "portrait": N_("Card, portrait 4:5")}
 KINDS = {
@@ -126,13 +137,17 @@ def entry(p: Page, c: Claim) -> None:
         whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
         st.markdown(f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}")
         if c.evidence_ids:
-            with st.expander(
-                _("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))), icon=":material/format_quote:"
-            ):
-                for i, ref in enumerate(c.evidence_ids):
-                    if i:
-                        st.divider()
-                    evidence_item(p, ref)
+            with folded(
+                _("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))),
+                f"evidence-{c.claim_id}",
+                ":material/format_quote:",
+                expanded=p.claim == c.claim_id,  # a link to one claim opens on its evidence
+            ) as box:
+                if box.open or p.claim == c.claim_id:
+                    for i, ref in enumerate(c.evidence_ids):
+                        if i:
+                            st.divider()
+                        evidence_item(p, ref)
         # the card downloads and the review's JSON-LD in one place, so each entry stays short
         with st.popover(_("Share: card or ClaimReview"), icon=":material/share:"):
             keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]

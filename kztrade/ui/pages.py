@@ -20,6 +20,7 @@ from .blocks import (
     capped_cards,
     chart_block,
     chart_section,
+    folded,
     heading,
     highlight,
     lang_suffix,
@@ -159,38 +160,45 @@ def unplotted(p: Page) -> None:
     no_period = [f for f in p.ds.context("turnover") if not f.has_period]
     roubles = [f for f in p.ds.context("turnover") if f.has_period and f.unit in ("rub_trn", "rub_bn")]
     if no_period:
-        with st.expander(
-            _("Statements with no period ({n})").format(n=p.tr.num(len(no_period))), icon=":material/event_busy:"
-        ):
-            st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
-            for f in capped_cards(p, no_period):
-                with st.container(border=True):
-                    source_quote(p, f)
+        with folded(
+            _("Statements with no period ({n})").format(n=p.tr.num(len(no_period))),
+            "no-period",
+            ":material/event_busy:",
+        ) as box:
+            if box.open:
+                st.caption(md(_("Listed, not plotted: without a period they cannot be compared with anything.")))
+                for f in capped_cards(p, no_period):
+                    with st.container(border=True):
+                        source_quote(p, f)
     if roubles:
-        with st.expander(
-            _("Totals given in roubles ({n})").format(n=p.tr.num(len(roubles))), icon=":material/currency_ruble:"
-        ):
-            st.caption(
-                md(
-                    _(
-                        "Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at "
-                        "about "
-                        "the day's rate, not the governments' own."
-                    )
-                )
+        with folded(
+            _("Totals given in roubles ({n})").format(n=p.tr.num(len(roubles))), "roubles", ":material/currency_ruble:"
+        ) as box:
+            if box.open:
+                roubles_list(p, roubles)
+
+
+def roubles_list(p: Page, roubles: list) -> None:
+    """The rouble totals, each with the rate its outlet's dollar conversion implies."""
+    _ = p.tr._
+    st.caption(
+        md(
+            _(
+                "Not drawn with the dollar totals: the dollar figures beside them are outlets' conversions at "
+                "about "
+                "the day's rate, not the governments' own."
             )
-            rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
-            for f in capped_cards(p, roubles):
-                with st.container(border=True):
-                    source_quote(p, f)
-                    if f.figure_id in rates:
-                        d = rates[f.figure_id]
-                        st.caption(
-                            md(
-                                f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} "
-                                f"{p.w.derived_method(d)}"
-                            )
-                        )
+        )
+    )
+    rates = {d.figure_id: d for d in p.ds.derived.values() if d.method == "implied_rate"}
+    for f in capped_cards(p, roubles):
+        with st.container(border=True):
+            source_quote(p, f)
+            if f.figure_id in rates:
+                d = rates[f.figure_id]
+                st.caption(
+                    md(f"{p.w.derived_field(d, 'label')}: {sentence(p.w.derived_value(d))} {p.w.derived_method(d)}")
+                )
 
 
 def containers(p: Page) -> None:

@@ -35,18 +35,18 @@ def load_dataset(
     problems = check_package(data_dir, pkg, problems, reference, full)
     if problems or pkg is None:
         raise InvalidData(problems)
-    t = pkg.tables
-    turns = tuple(sorted((record(Turn, r) for r in t["turns"]), key=lambda x: x.seq))
+    t, schema = pkg.tables, pkg.schema
+    turns = tuple(sorted((record(Turn, r, schema("turns")) for r in t["turns"]), key=lambda x: x.seq))
     title = next(x.text for x in turns if x.kind == "title")
-    figures = {r["figure_id"]: record(Figure, r) for r in t["figures"]}
+    figures = {r["figure_id"]: record(Figure, r, schema("figures")) for r in t["figures"]}
     ds = Dataset(
-        interview=record(Interview, {**t["interview"][0], "title": title}),
+        interview=record(Interview, {**t["interview"][0], "title": title}, schema("interview")),
         turns=turns,
-        sources={r["source_id"]: record(Source, r) for r in t["sources"]},
+        sources={r["source_id"]: record(Source, r, schema("sources")) for r in t["sources"]},
         figures=figures,
-        events=tuple(record(Event, r) for r in t["events"]),
-        evidence={r["evidence_id"]: record(Evidence, r) for r in t.get("evidence", [])},
-        claims=tuple(record(Claim, r) for r in t.get("claims", [])),
+        events=tuple(record(Event, r, schema("events")) for r in t["events"]),
+        evidence={r["evidence_id"]: record(Evidence, r, schema("evidence")) for r in t.get("evidence", [])},
+        claims=tuple(record(Claim, r, schema("claims")) for r in t.get("claims", [])),
     )
     ds.derived.update({r["derived_id"]: derive(r, figures) for r in t["derivations"]})
     ds.translations.update(translations(pkg))
@@ -67,25 +67,20 @@ def decimals(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def record(cls, row: dict[str, str]):
-    """A dataclass from a CSV row, converting by the dataclass's annotations."""
+# How a cell's text becomes a value, by its Table Schema type; every other type is text as written.
+CONVERT = {"integer": int, "number": float, "date": date.fromisoformat}
+
+
+def record(cls, row: dict[str, str], schema: dict | None = None):
+    """A dataclass from a CSV row, each cell converted by its field's type in the Table Schema (an empty optional
+    cell is None); a field the row lacks is computed (a figure's printed decimals) or left to its default."""
+    types = {f["name"]: f.get("type", "string") for f in (schema or {}).get("fields", [])}
     kwargs = {}
     for f in fields(cls):
-        if f.name in ("decimals", "converted_decimals"):
+        if f.name not in row:
             continue
-        raw = row.get(f.name, "") or ""
-        if f.type == "int":
-            kwargs[f.name] = int(raw)
-        elif f.type == "float":
-            kwargs[f.name] = float(raw)
-        elif f.type == "float | None":
-            kwargs[f.name] = float(raw) if raw else None
-        elif f.type == "date":
-            kwargs[f.name] = date.fromisoformat(raw)
-        elif f.type == "date | None":
-            kwargs[f.name] = date.fromisoformat(raw) if raw else None
-        else:
-            kwargs[f.name] = raw
+        raw, convert = row[f.name] or "", CONVERT.get(types.get(f.name, "string"))
+        kwargs[f.name] = raw if convert is None else (convert(raw) if raw else None)
     if cls is Figure:
         kwargs["decimals"] = decimals(row["value"])
         kwargs["converted_decimals"] = decimals(row.get("converted_value", ""))

@@ -201,6 +201,24 @@ def png_button(
         png_outcome(p, key)
 
 
+def shape_buttons(p: Page, prefix: str, stem, make, names: dict[str, str]) -> list[str]:
+    """One PNG button per card shape, in a row: key '<prefix>-<shape>', file '<stem(shape)>[.ru].png', made by
+    make(shape) on the click. Returns the buttons' keys (for png_outcome)."""
+    keys = []
+    with st.container(horizontal=True, gap="small"):
+        for size in names:
+            keys.append(f"{prefix}-{size}")
+            png_button(
+                p,
+                keys[-1],
+                p.tr._(names[size]),
+                f"{stem(size)}{lang_suffix(p.tr)}.png",
+                lambda size=size: make(size),
+                width="content",
+            )
+    return keys
+
+
 def png_outcome(p: Page, key: str) -> None:
     """Say so, in this session only, if this button's last export failed."""
     kind = state.ticket(key).unseen_failure()

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..cards import CARD_SIZES, claim_card_id
+from ..cards import claim_card_id
 from ..charts import chart_showing
 from ..claimreview import dumps, publisher_setting, review
 from ..i18n import N_
@@ -22,8 +22,8 @@ from .blocks import (
     lang_suffix,
     md,
     nav_link,
-    png_button,
     png_outcome,
+    shape_buttons,
     source_link,
     source_quote,
 )
@@ -150,17 +150,13 @@ def entry(p: Page, c: Claim) -> None:
                         evidence_item(p, ref)
         # the card downloads and the review's JSON-LD in one place, so each entry stays short
         with st.popover(_("Share: card or ClaimReview"), icon=":material/share:"):
-            keys = [f"claim-card-{c.claim_id}-{size}" for size in CARD_SIZES]
-            with st.container(horizontal=True, gap="small"):
-                for key, size in zip(keys, CARD_SIZES):
-                    png_button(
-                        p,
-                        key,
-                        _(CARD_SHAPES[size]),
-                        f"{claim_card_id(c.claim_id, size)}{lang_suffix(p.tr)}.png",
-                        lambda c=c, size=size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
-                        width="content",
-                    )
+            keys = shape_buttons(
+                p,
+                f"claim-card-{c.claim_id}",
+                lambda size: claim_card_id(c.claim_id, size),
+                lambda size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
+                CARD_SHAPES,
+            )
             st.caption(md(_("ClaimReview for fact-check sites (JSON-LD):")))
             st.code(
                 dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)),

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from ..cards import CARD_SIZES, card_id
+from ..cards import card_id
 from ..charts import CHARTS
 from ..i18n import N_, sentence
 from ..routes import VIEWS
@@ -28,8 +28,8 @@ from .blocks import (
     md,
     md_table,
     nav_link,
-    png_button,
     png_outcome,
+    shape_buttons,
     source_link,
     source_quote,
     translation,
@@ -105,18 +105,13 @@ def cards(p: Page) -> None:
                         alt=preview.alt,
                         config={"staticPlot": True, "displayModeBar": False},
                     )
-                with st.container(horizontal=True, gap="small"):
-                    for size in CARD_SIZES:
-                        key = f"card-{f.figure_id}-{size}"
-                        keys.append(key)
-                        png_button(
-                            p,
-                            key,
-                            _(CARD_SHAPES[size]),
-                            f"{card_id(f, size)}{lang_suffix(p.tr)}.png",
-                            lambda f=f, size=size: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size),
-                            width="content",
-                        )
+                keys += shape_buttons(
+                    p,
+                    f"card-{f.figure_id}",
+                    lambda size, f=f: card_id(f, size),
+                    lambda size, f=f: state.card_bytes(p.folder, p.stamp, f.figure_id, p.tr.lang, size),
+                    CARD_SHAPES,
+                )
     for key in keys:  # outside the popovers: a failed export is seen without opening one
         png_outcome(p, key)
 

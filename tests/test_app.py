@@ -96,7 +96,7 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
 
 
 def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
-    at = run_app()
+    at = unfolded(run_app())  # the quote cards' popovers opened, as a reader who shares them does
     text = page_text(at)
     markdown = [m.value for m in at.markdown]
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
@@ -287,7 +287,7 @@ def test_data_text_reaches_the_page_as_literal_text(data_copy, monkeypatch):
 def test_the_overview_previews_each_card_from_the_figure_its_png_draws():
     from kztrade.cards import preview_figure, quote_card
 
-    at = run_app({"view": "overview", "lang": "ru"})
+    at = unfolded(run_app({"view": "overview", "lang": "ru"}))  # each card's popover opened
     ds = load_dataset()
     from kztrade.i18n import Tr
 
@@ -333,6 +333,19 @@ def test_no_view_imports_pandas():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_closed_card_is_neither_built_nor_sent():
+    """The overview sends each quote card's button alone; its card, preview and shape buttons come when it opens."""
+    closed = run_app()
+    assert [plain(b.proto.popover.label).replace("\u00a0", " ") for b in closed.get("popover")][-3:] == [
+        "Card: US$17.2 billion",
+        "Card: +63%",
+        "Card: +65%",
+    ] and not [c for c in closed.get("plotly_chart") if "preview-" in c.proto.id]
+    assert not [b for b in closed.get("download_button") if b.proto.id.endswith("-portrait")]
+    opened = unfolded(closed)
+    assert len([c for c in opened.get("plotly_chart") if "preview-" in c.proto.id]) == 3
 
 
 def test_a_closed_list_of_sources_costs_the_page_its_label_alone():

@@ -88,14 +88,18 @@ def question(p: Page, shown: set[str]) -> None:
 
 def cards(p: Page) -> None:
     """A quote card per headline figure, ready to post: one popover per card, with the card drawn small and one button
-    per shape, so a click always gets the shape it names. Closed, a card costs the page one button, not a drawing."""
+    per shape, so a click always gets the shape it names. A card is built and sent only when its popover opens (a
+    rerun): closed, it costs the page one button, and a visit no card is opened in builds none."""
     _ = p.tr._
     heading(2, _("Share a quote card"))
-    keys: list[str] = []
+    keys = [f"card-{f.figure_id}-{size}" for f in p.ds.headline() for size in CARD_SHAPES]
     with st.container(horizontal=True, gap="small", key="cards-row"):
         for f in p.ds.headline():
-            preview = state.card(p.folder, p.stamp, f.figure_id, p.tr.lang, "landscape")
-            with st.popover(md(_("Card: {value}").format(value=p.w.value(f))), icon=":material/image:"):
+            label = md(_("Card: {value}").format(value=p.w.value(f)))
+            with st.popover(label, icon=":material/image:", key=f"fold-card-{f.figure_id}", on_change="rerun") as box:
+                if not box.open:
+                    continue
+                preview = state.card(p.folder, p.stamp, f.figure_id, p.tr.lang, "landscape")
                 with st.container(key=f"card-preview-{f.figure_id}"):  # the PNG's own figure, drawn small
                     st.plotly_chart(
                         state.card_preview(p.folder, p.stamp, f.figure_id, p.tr.lang),
@@ -105,7 +109,7 @@ def cards(p: Page) -> None:
                         alt=preview.alt,
                         config={"staticPlot": True, "displayModeBar": False},
                     )
-                keys += shape_buttons(
+                shape_buttons(
                     p,
                     f"card-{f.figure_id}",
                     lambda size, f=f: card_id(f, size),

@@ -6,6 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+# Tests run on every core (pytest-xdist); work is handed to whichever worker is free. PYTEST_JOBS=0 runs them in one process.
+PYTEST_JOBS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_JOBS) --dist worksteal
 
 .PHONY: run test test-fast lint check export bench bench-quick i18n system-deps clean
 
@@ -28,7 +31,7 @@ run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.fileWatcherType auto
 
 test: system-deps $(VENV)/.dev lint
-	$(PY) -m pytest
+	$(PYTEST)
 
 # The formatter and linter (ruff.toml: line length 120): part of `make test`.
 lint: $(VENV)/.dev
@@ -37,7 +40,7 @@ lint: $(VENV)/.dev
 
 # The developer loop: every test that needs no browser (data, rules, wording, charts, AppTest, i18n).
 test-fast: $(VENV)/.dev lint
-	$(PY) -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 check: $(VENV)/.runtime
 	$(PY) -m kztrade check

@@ -20,7 +20,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
-from plotly.offline import get_plotlyjs
 
 from kztrade.cards import CARD_SIZES
 from kztrade.charts import CHARTS
@@ -32,11 +31,13 @@ from .browser import (
     CHARTS_PER_VIEW,
     SHOTS,
     WIDTHS,
+    drawn,
     launched_browser,
     layout_faults,
     measure,
     new_page,
     open_page,
+    plot_page,
     resized,
     screenshot_full,
     scroll_width,
@@ -246,26 +247,13 @@ def test_every_card_lays_out_in_the_pseudo_locale(browser, tree):
     cards = json.loads(proc.stdout)
     ds = load_dataset()
     assert len(cards) == len(CARD_SIZES) * (len(ds.headline()) + len(checked_claims(ds)))
-    ctx, pg = new_page(browser, 1200, 1400)
-    try:
-        pg.set_content(
-            f"<html><head><script>{get_plotlyjs()}</script></head>"
-            '<body style="margin:20px"><div id="card" style="display:inline-block"></div></body></html>'
-        )
-        pg.wait_for_function("() => window.Plotly !== undefined")
+    with plot_page(browser) as pg:
         for name, spec in cards.items():
             fig = json.loads(spec)
-            pg.set_viewport_size({"width": fig["layout"]["width"] + 40, "height": fig["layout"]["height"] + 40})
-            pg.evaluate(
-                "f => Plotly.react('card', f.data, f.layout, {staticPlot: true}).then(() => document.fonts.ready)",
-                fig,
-            )
-            (chart,) = measure(pg)
+            chart = drawn(pg, fig)
             assert chart["width"] == fig["layout"]["width"] and len(chart["texts"]) >= 4, name
             assert layout_faults(chart) == [], name
             margin = 36  # each card keeps its 40 px padding on both sides (less a few px of text box)
             inside = [t["text"] for t in chart["texts"] if t["x"] < chart["x"] + margin or t["r"] > chart["r"] - margin]
             assert inside == [], name
             assert any(t["text"].startswith("[") or "àà" in t["text"] for t in chart["texts"]), name
-    finally:
-        ctx.close()

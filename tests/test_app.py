@@ -13,6 +13,8 @@ from kztrade.charts import CHARTS, build_chart
 from kztrade.cli import main as cli_main
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
+from kztrade.ui import STYLE
+from kztrade.ui.pages import PHONE_COLUMNS, TABLE_COLUMNS
 
 from .conftest import edit_cell, unfolded
 
@@ -179,10 +181,10 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     at = run_app({"view": "data"})
     ds = load_dataset()
     tables = [md_table_rows(m.value) for m in at.markdown if m.value.startswith("| ")]
-    assert len(tables) == 2 and not at.table  # two Markdown tables: no st.table, so no pandas
-    wide, phone = tables
-    assert len(wide) == len(phone) == 1 + len(ds.figures) + len(ds.derived)
-    assert wide[0] == [
+    assert len(tables) == 1 and not at.table  # one Markdown table for every width: no st.table, so no pandas
+    (table,) = tables
+    assert len(table) == 1 + len(ds.figures) + len(ds.derived)
+    assert table[0] == [
         "Period · who",
         "Figure",
         "Value",
@@ -191,11 +193,20 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
         "Source",
         "The source’s words",
     ]  # headers: typeset, as all our text is
-    assert phone[0] == ["Period · who", "Value", "Status"]
+    # the three a phone shows (the stylesheet hides the others by their position)
+    assert [table[0][TABLE_COLUMNS.index(c)] for c in PHONE_COLUMNS] == ["Period · who", "Value", "Status"]
+    assert "nth-child(2), " in STYLE and all(f"nth-child({i})" in STYLE for i in (5, 6, 7))
+    assert "nth-child(1)" not in STYLE and "nth-child(3)" not in STYLE and "nth-child(4)" not in STYLE
     # data text is escaped in the table's cells as everywhere, "|" included, so no cell splits a row
-    assert all(len(row) == 7 for row in wide) and all(len(row) == 3 for row in phone)
-    assert "Kazinform\\, 30 Sept\u00a02021" in [row[5] for row in wide]  # typeset: a month keeps its year
+    assert all(len(row) == 7 for row in table)
+    assert "Kazinform\\, 30 Sept\u00a02021" in [row[5] for row in table]  # typeset: a month keeps its year
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
+    # the sources in one list: each an item, linked
+    (sources,) = [m.value for m in at.markdown if m.value.startswith("- [")]
+    assert len(sources.splitlines()) == len(ds.sources)
+    # the dashboard's citation on the page; each chart's a click away, by its title
+    assert len(at.code) == 1 and at.expander[-1].label == f"Cite one chart ({len(CHARTS)})"
+    unfolded(at)
     assert len(at.code) == 1 + len(CHARTS)
     titles = [build_chart(ds, cid).title for cid in CHARTS]
     assert [c.value.split("“")[1].split("”")[0] for c in at.code[1:]] == titles

@@ -48,13 +48,10 @@ broken for (a phone's, a PNG's, an embed's) */
 .kz-lang a + a { border-left: 1px solid #C9CDD3; }
 .kz-lang a:hover, .kz-lang a:focus-visible { background: #F3F4F6; text-decoration: underline; }
 .kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
-/* the data view's two forms of one table: every column on a desktop, three on a phone or a tablet */
-@media (max-width: 1099px) { .st-key-figures-grid { display: none !important; } }
-.st-key-figures-grid table, .st-key-figures-list table { width: 100%; font-size: 0.92rem; }
-.st-key-figures-grid td, .st-key-figures-grid th, .st-key-figures-list td { vertical-align: top; overflow-wrap:
-break-word; }
-.st-key-figures-grid td:last-child { min-width: 22rem; }
-@media (min-width: 1100px) { .st-key-figures-list { display: none !important; } }
+/* the data view's table: text that wraps, every column on a desktop */
+.st-key-figures-table table { width: 100%; font-size: 0.92rem; }
+.st-key-figures-table td, .st-key-figures-table th { vertical-align: top; overflow-wrap: break-word; }
+@media (min-width: 1100px) { .st-key-figures-table td:last-child { min-width: 22rem; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.85rem 2rem 0.85rem; }
   /* a phone's page is read, not scanned: blocks a little closer, so a view stays within six screens */
@@ -64,6 +61,18 @@ break-word; }
   h3 { font-size: 1.1rem !important; }
 }
 </style>"""
+# On a phone or a tablet, the data view's table shows three of its columns (pages.PHONE_COLUMNS); the rule is built
+# from the column lists, so it cannot fall out of step with the table. Constant: no data text in it.
+STYLE = STYLE.replace(
+    "</style>",
+    "@media (max-width: 1099px) { "
+    + ", ".join(
+        f".st-key-figures-table :is(td, th):nth-child({i})"
+        for i, column in enumerate(pages.TABLE_COLUMNS, 1)
+        if column not in pages.PHONE_COLUMNS
+    )
+    + " { display: none; } }\n</style>",
+)
 # An embedded chart starts at its title: no room kept for the app's header, which an embed does not show.
 EMBED_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 0.6rem !important; padding-bottom: 0.6rem !important; }

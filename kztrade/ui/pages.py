@@ -37,7 +37,11 @@ from .blocks import (
     verbatim,
 )
 
-MAX_TABLE_ROWS = 200  # rows of the data view's static tables (wide and phone); the CSV holds every row
+MAX_TABLE_ROWS = 200  # rows of the data view's static table; the CSV holds every row
+# The data view's table: its columns on a desktop, and the three a phone or a tablet shows (the stylesheet hides the
+# rest below 1100 px, by position: keep it in step, see ui.PHONE_HIDDEN).
+TABLE_COLUMNS = ("figure", "label", "value_as_printed", "status", "stated_by", "source", "quote")
+PHONE_COLUMNS = ("figure", "value_as_printed", "status")
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
 
@@ -311,18 +315,17 @@ def data(p: Page) -> None:
         "address": _("Address"),
         "id": "id",
     }
-    # On a desktop (1100 px and wider): every column, in a table whose text wraps, so no cell is cut (a scrolling grid
-    # showed 11 rows and truncated the quotes). On a phone or a tablet (the stylesheet shows one or the other): which
-    # figure, its value and its status. The CSV has every column.
+    # One table, every cell's text wrapping, so no cell is cut (a scrolling grid showed 11 rows and truncated the
+    # quotes): on a desktop (1100 px and wider) every column; on a phone or a tablet the stylesheet shows three of them,
+    # which figure, its value and its status (PHONE_COLUMNS). One table, not one per width: a hidden copy would still
+    # weigh on the page. The CSV has every column.
     # A Markdown table, every cell made literal with md() like all data text: st.table would import pandas and Arrow
     # (0.3 s and about 90 MiB) for a table that is only text, and pandas half-imported on one thread breaks plotly on
     # every other (plotly looks pandas up in sys.modules).
-    wide = ["figure", "label", "value_as_printed", "status", "stated_by", "source", "quote"]
-    with st.container(key="figures-grid"):
-        st.markdown(md_table([names[c] for c in wide], [[r[c] for c in wide] for r in rows[:MAX_TABLE_ROWS]]))
-    with st.container(key="figures-list"):
-        phone = ("figure", "value_as_printed", "status")
-        st.markdown(md_table([names[c] for c in phone], [[r[c] for c in phone] for r in rows[:MAX_TABLE_ROWS]]))
+    with st.container(key="figures-table"):
+        st.markdown(
+            md_table([names[c] for c in TABLE_COLUMNS], [[r[c] for c in TABLE_COLUMNS] for r in rows[:MAX_TABLE_ROWS]])
+        )
     if (
         len(rows) > MAX_TABLE_ROWS
     ):  # a static table is all in the page: past this, a browser would hold it all in memory
@@ -345,12 +348,14 @@ def data(p: Page) -> None:
     st.caption(md(_("The CSV has every column: {columns}.").format(columns=", ".join(COLUMNS))))
     status_legend(p)
     heading(2, _("Sources"))
+    lines = []
     for s in p.ds.sources.values():
         alt = " (" + link(_("also here"), s.url_alt) + ")" if s.url_alt else ""
         when = p.tr.date(s.published) or _("no date on the page")
         read = _("Read on {date}.").format(date=p.tr.date(s.accessed.isoformat()))
         outlet = p.w.outlet(s.source_id)
-        st.markdown(f"- {link(outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} {md(read)}")
+        lines.append(f"- {link(outlet, s.url)}{alt}, {md(when)}: {md(p.w.source_about(s.source_id))} {md(read)}")
+    st.markdown("\n".join(lines))  # one list, not one element per source: a third of the weight
     heading(2, _("Cite this"))
     st.markdown(md(_("The dashboard:")))
     st.code(
@@ -358,10 +363,12 @@ def data(p: Page) -> None:
         language=None,
         wrap_lines=True,
     )
-    for chart_id in CHARTS:
-        c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
-        st.markdown(md(c.title) + ":")
-        st.code(cite_text(p, c.title, p.absolute(chart_id)), language=None, wrap_lines=True)
+    with folded(_("Cite one chart ({n})").format(n=p.tr.num(len(CHARTS))), "cite-charts", ":material/link:") as box:
+        if box.open:  # each citation with its own copy button, sent once the reader asks for them
+            for chart_id in CHARTS:
+                c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
+                st.markdown(md(c.title) + ":")
+                st.code(cite_text(p, c.title, p.absolute(chart_id)), language=None, wrap_lines=True)
 
 
 def status_legend(p: Page) -> None:

@@ -157,14 +157,30 @@ def export_browsers(proc: subprocess.Popen) -> int:
     return roots
 
 
+class OnePage:
+    """What new_page hands back to close: the page alone, its browser context staying open for the next one."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def close(self) -> None:
+        self.page.close()
+
+
 def new_page(browser, width: int = 1400, height: int = 1000):
-    """A fresh visitor's page (its own context), recording console errors in page.console_errors."""
-    ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    """A new visitor's page: a tab of its own, so a Streamlit session of its own (a session is one tab's connection),
+    recording console errors in page.console_errors. The tabs of one browser share a context, as a reader's tabs
+    do, so Streamlit's and plotly's scripts come from the browser's cache instead of being fetched and compiled again
+    for every page. A test that needs a context of its own (a browser locale, a cookie) makes one."""
+    ctx = getattr(browser, "kz_context", None)
+    if ctx is None:
+        ctx = browser.kz_context = browser.new_context(accept_downloads=True)
     pg = ctx.new_page()
+    pg.set_viewport_size({"width": width, "height": height})
     pg.console_errors = []
     pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    return ctx, pg
+    return OnePage(pg), pg
 
 
 @contextmanager

@@ -108,10 +108,9 @@ def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, l
     """One page per view and language, opened once and resized to each width (360, 390, 768, 1400):
     - no sideways scroll; every chart without a layout fault (no text past its edge, no two texts overlapping, none
       under 11 px), with its words drawn (8 texts or more) and, at 1400 px, a plot at least 0.7 of the chart's width;
-      a screenshot;
     - at a phone's 390×844 and a desktop's 1400×900: the view's reading budget (reading_budget); axe-core finds no
       serious or critical violation and no heading-order one; and hovering a mark of each chart the view owns (the
-      registry's) shows a rendered tooltip inside the screen (hovered);
+      registry's) shows a rendered tooltip inside the screen (hovered); a screenshot of the whole page;
     - in Russian, none of our English on the page (no_english; the interview is the original's English);
     - no console error.
     These were five tests, each opening its own pages: the fit test, the reading budget, axe on every view, the
@@ -132,14 +131,13 @@ def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, l
                 assert len(chart["texts"]) >= 8, width
                 if width >= 1400:  # a desktop's width is used: the bars' area is most of the chart, not a phone's share
                     assert chart["plot_width"] >= 0.7 * chart["width"], (width, chart["plot_width"], chart["width"])
-            if width in BUDGET_HEIGHTS:
+            if width in BUDGET_HEIGHTS:  # a phone's screen and a desktop's
                 if view in BUDGETED:
                     reading_budget(pg, view, width, height)
                 no_serious_axe_violation(pg, width)
-            screenshot_full(pg, SHOTS / f"{view}-{width}{'' if lang == 'en' else '-' + lang}.png")
-            if width in BUDGET_HEIGHTS:
                 for chart_id in (c for c, spec in CHARTS.items() if spec.view == view):
                     hovered(pg, chart_id, width, lang)
+                screenshot_full(pg, SHOTS / f"{view}-{width}{'' if lang == 'en' else '-' + lang}.png")
         assert pg.console_errors == []
     finally:
         ctx.close()
@@ -161,9 +159,9 @@ def hovered(pg, chart_id: str, width: int, lang: str) -> None:
     """Hovering a chart's first mark shows one tooltip, inside the screen: its line breaks are ours and rendered, and
     data text is escaped once (no '<br>' or '&lt;' on screen). A screenshot of it; the pointer then leaves."""
     plot = pg.locator(f".st-key-chart-{chart_id} .js-plotly-plot").first
-    plot.scroll_into_view_if_needed()
     marks = plot.locator(".barlayer .point path, .scatterlayer .point")
     assert marks.count() > 0, chart_id
+    marks.first.scroll_into_view_if_needed()  # the mark itself in view, clear of the page's header
     box = marks.first.bounding_box()
     pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tip = plot.locator(".hoverlayer .hovertext")
@@ -333,7 +331,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(
     try:
         pg.goto(f"{server}/?view={chart_id}&lang={lang}&embed=true")
         pg.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=45000)
-        pg.wait_for_timeout(800)
+        settled(pg)
         ds = load_dataset()
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
         expect(pg.locator("h2").first).to_have_text(typeset(c.title))

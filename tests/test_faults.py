@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .browser import CHROMIUM, chromium_of, launched_browser, open_page, streamlit_server
+from .browser import CHROMIUM, chromium_of, launched_browser, open_page, settled, streamlit_server
 from .conftest import DATA_DIR, ROOT
 
 
@@ -59,7 +59,8 @@ def test_a_failed_export_is_told_to_the_session_that_clicked_and_the_next_one_wo
             expect(a.locator("[data-testid=stDownloadButtonError]")).to_have_count(1, timeout=10000)
             # The other session clicked nothing and hears nothing, even after a rerun of its own.
             b.locator("[data-testid=stRadio] label", has_text="Trade turnover").click()
-            b.wait_for_timeout(2500)
+            expect(b.locator("[data-testid=stMainBlockContainer] h2").first).to_have_text("Trade turnover")
+            settled(b)  # its rerun has drawn the whole view
             assert b.locator("[data-testid=stAlertContentWarning]").count() == 0
             # Chromium is back: the same session's next click gives the image, and the warning is gone.
             fake.write_text(f'#!/bin/sh\nexec {CHROMIUM} "$@"\n', encoding="utf-8")

@@ -375,10 +375,12 @@ def status_legend(p: Page) -> None:
     """What each status means, with the badge the page shows for it (a status with no badge says so)."""
     _ = p.tr._
     heading(3, _("What the statuses mean"))
+    lines = []
     for key in STATUSES:
         shown = badge(p.w, key) or f"**{md(p.w.status(key))}**"
         note = "" if STATUSES[key].badge else " " + md(_("(no badge: this is the usual case)"))
-        st.markdown(f"- {shown}{note}: {md(p.w.status_definition(key))}")
+        lines.append(f"- {shown}{note}: {md(p.w.status_definition(key))}")
+    st.markdown("\n".join(lines))  # one list, not an element per status
 
 
 def cite_text(p: Page, title: str, url: str) -> str:

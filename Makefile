@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
-# Tests run on every core (pytest-xdist); work is handed to whichever worker is free. PYTEST_JOBS=0 runs them in one process.
+# Tests run on every core (pytest-xdist), each test to whichever worker is free; PYTEST_JOBS=0 runs them in one
+# process.
 PYTEST_JOBS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_JOBS) --dist worksteal
 

@@ -27,7 +27,7 @@ INSTALL_STEP = (
     "Install Chromium (Debian/Ubuntu: `sudo apt-get install -y chromium`; Streamlit Community Cloud: list "
     "`chromium` in packages.txt), or point BROWSER_PATH at a Chrome or Chromium binary."
 )
-FALLBACK = "Meanwhile, use the camera icon in the chart's toolbar for a PNG, or the HTML and CSV downloads."
+FALLBACK = "Meanwhile, the HTML download carries the chart with its title and source, and the CSV its numbers."
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Kaleido reloads its tab (re-parsing plotly.js, ~0.15 s) after every image. Its page renders with
 # Plotly.toImage on a figure object, which makes and purges its own element, so we reload only every
@@ -201,9 +201,12 @@ class Exporter:
                     ) from e
                 except Exception as e:
                     dead = not self._browser_alive()
+                    # Kaleido's page had not finished loading its own script when the image was asked for ("kaleido_
+                    # scopes is not defined"; seen once, on a fresh browser with both cores busy): a new browser works.
+                    unloaded = "is not defined" in str(e)
                     self._reset()
-                    if attempt == 1 and dead and not fresh:
-                        continue  # the browser died since the last call: start a new one and try once more
+                    if attempt == 1 and (unloaded or (dead and not fresh)):
+                        continue  # the browser died since the last call, or its page was not ready: start a new one
                     raise ExportError(
                         f"The export failed ({type(e).__name__}). Try again; if it fails again, reload the page. "
                         f"{FALLBACK}"

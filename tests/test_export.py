@@ -185,6 +185,39 @@ def test_a_hang_times_out_kills_chromium_and_recovers(figures):
 
 
 @pytest.mark.slow
+def test_a_page_not_ready_is_tried_once_more_in_a_new_browser_and_a_second_failure_is_told(figures):
+    """Kaleido's page once had not loaded its script when a fresh browser was asked for an image ("ReferenceError:
+    kaleido_scopes is not defined", with both cores busy): the export starts a new browser and tries once more. A
+    second such failure is told, not tried for ever."""
+    ex = export.Exporter()
+    fig = figures["containers_index"]
+    real, calls = ex._calc, []
+
+    async def not_ready_once(fig_dict, opts):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return await real(fig_dict, opts)
+
+    ex._calc = not_ready_once
+    try:
+        assert Image.open(io.BytesIO(ex.render(fig, "png", scale=1))).format == "PNG"
+        assert len(calls) == 2 and ex.starts == 2  # the first browser killed, the second drew it
+
+        async def never_ready(*_):
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+
+        ex._calc = never_ready
+        with pytest.raises(export.ExportError) as e:
+            ex.render(fig, "png", scale=1)
+        assert str(e.value).startswith("The export failed (RuntimeError). Try again")
+        assert "HTML download carries the chart with its title and source" in str(e.value)
+        assert ex.starts == 3 and ex.browser_pid is None  # one more browser, one more try, then told
+    finally:
+        ex.close()
+
+
+@pytest.mark.slow
 def test_a_browser_killed_between_exports_costs_nothing(figures):
     """kill -9 the export browser: the next export starts a new one and still returns its image."""
     ex = export.Exporter()

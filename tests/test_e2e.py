@@ -206,10 +206,8 @@ def test_deep_link_to_one_chart_shows_its_words_beside_it(page, server, chart_id
     expect(page.locator("h3").first).to_have_text(typeset(c.title))
     captions = page.locator("[data-testid=stCaptionContainer]").all_inner_texts()
     assert any(typeset(c.source) in t for t in captions) and any(typeset(c.subtitle) in t for t in captions)
-    for width in (
-        1400,
-        360,
-    ):  # the chart's own page, at a desktop's width and a phone's: nothing cut, no sideways scroll
+    # the chart's own page, at a desktop's width and a phone's: nothing cut, no sideways scroll
+    for width in (1400, 360):
         resized(page, width)
         (chart,) = measure(page)
         assert len(chart["texts"]) >= 8 and layout_faults(chart) == [], width

@@ -38,8 +38,8 @@ from .blocks import (
 )
 
 MAX_TABLE_ROWS = 200  # rows of the data view's static table; the CSV holds every row
-# The data view's table: its columns on a desktop, and the three a phone or a tablet shows (the stylesheet hides the
-# rest below 1100 px, by position: keep it in step, see ui.PHONE_HIDDEN).
+# The data view's table: its columns on a desktop, and the three a phone or a tablet shows (below 1100 px the
+# stylesheet hides the rest by position; ui builds that rule from these two lists).
 TABLE_COLUMNS = ("figure", "label", "value_as_printed", "status", "stated_by", "source", "quote")
 PHONE_COLUMNS = ("figure", "value_as_printed", "status")
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}

@@ -55,6 +55,7 @@ async def rounds(url: str) -> tuple[bytes, list[list[bytes]]]:
 def test_simultaneous_png_downloads_all_arrive_and_match_the_chart_alone():
     with streamlit_server() as (url, proc):
         out: dict = {}
+
         # The async API gets a thread of its own, away from the sync Playwright of the other browser tests.
         def run() -> None:
             try:

@@ -201,12 +201,16 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     assert all(len(row) == 7 for row in table)
     assert "Kazinform\\, 30 Sept\u00a02021" in [row[5] for row in table]  # typeset: a month keeps its year
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
+    # the dashboard's citation on the page; the sources and each chart's citation a click away
+    assert [e.label for e in at.expander] == [
+        f"Every source we read ({len(ds.sources)})",
+        f"Cite one chart ({len(CHARTS)})",
+    ]
+    assert len(at.code) == 1 and not [m for m in at.markdown if m.value.startswith("- [")]  # folded: not sent
+    unfolded(at)
     # the sources in one list: each an item, linked
     (sources,) = [m.value for m in at.markdown if m.value.startswith("- [")]
     assert len(sources.splitlines()) == len(ds.sources)
-    # the dashboard's citation on the page; each chart's a click away, by its title
-    assert len(at.code) == 1 and at.expander[-1].label == f"Cite one chart ({len(CHARTS)})"
-    unfolded(at)
     assert len(at.code) == 1 + len(CHARTS)
     titles = [build_chart(ds, cid).title for cid in CHARTS]
     assert [c.value.split("“")[1].split("”")[0] for c in at.code[1:]] == titles

@@ -95,10 +95,10 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
 
 
 def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
-    """Three private attributes, each pinned by requirements.txt and named here, so an upgrade that drops one fails this
+    """Four private attributes, each pinned by requirements.txt and named here, so an upgrade that drops one fails this
     test every time instead of an export message going missing now and then: Streamlit's AppSession._event_loop and
-    _browser_queue (whose ForwardMsgQueue._queue we read, ui/state.py) and Kaleido's Kaleido._return_kaleido_tab
-    (overridden to reuse a tab, export.py)."""
+    _browser_queue (whose ForwardMsgQueue._queue we read, ui/state.py), Kaleido's Kaleido._return_kaleido_tab
+    (overridden to reuse a tab, export.py) and plotly's `_validate` keyword (charts.unvalidated)."""
     import inspect
 
     import kaleido
@@ -110,8 +110,12 @@ def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
     assert isinstance(vars(ForwardMsgQueue())["_queue"], list)
     assert callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
     assert "tabs_ready" in inspect.getsource(kaleido.Kaleido)
+    # plotly's `_validate` switch, which charts.unvalidated passes: gone, every chart would fail to build
+    from plotly.basedatatypes import BaseFigure
+
+    assert 'kwargs.pop("_validate", True)' in inspect.getsource(BaseFigure.__init__)
     pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    assert "streamlit~=" in pins and "kaleido~=" in pins  # the versions these were read in
+    assert "streamlit~=" in pins and "kaleido~=" in pins and "plotly~=" in pins  # the versions these were read in
 
 
 def test_charts_and_cards_lay_text_out_and_word_none_of_it():

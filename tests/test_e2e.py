@@ -587,12 +587,13 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
             frame = host.frame_locator(f"#host-{chart_id} iframe")
             expect(frame.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=45000)
             expect(frame.get_by_role("link", name=back)).to_be_visible()
-        inner = {c: host.locator(f"#host-{c} iframe").element_handle().content_frame() for c in snippets}
+        iframes = {c: host.locator(f"#host-{c} iframe") for c in snippets}
+        inner = {c: iframe.element_handle().content_frame() for c, iframe in iframes.items()}
         for width in (360, 1400):
             host.set_viewport_size({"width": width, "height": 900})
             for chart_id, frame in inner.items():
                 # Chromium pauses the animation frames of a frame out of view: look at each, as a reader scrolls
-                host.locator(f"#host-{chart_id} iframe").scroll_into_view_if_needed()
+                iframes[chart_id].scroll_into_view_if_needed()
                 frame.wait_for_function(FITTED, timeout=45000)
                 frame.wait_for_function(SETTLED, timeout=45000)
                 m = frame.evaluate("""() => {
@@ -608,9 +609,7 @@ def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, serve
                 if width == 360:
                     assert m["h"] - m["back"] < 120, (chart_id, m)  # fits, without a tall empty band below
                 SHOTS.mkdir(exist_ok=True)
-                host.locator(f"#host-{chart_id} iframe").screenshot(
-                    path=str(SHOTS / f"embed-{chart_id}-{width}-{lang}.png")
-                )
+                iframes[chart_id].screenshot(path=str(SHOTS / f"embed-{chart_id}-{width}-{lang}.png"))
     finally:
         ctx.close()
 

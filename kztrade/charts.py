@@ -178,6 +178,9 @@ def place(rows: list[Row]) -> Layout:
     return out
 
 
+# plotly's offsets of a value from its bar's end, px: a bar's outside text (TEXTPAD in plotly.js's bar/plot.js) and
+# a text beside an 11 px marker (its radius / 0.8 + 1, Drawing.textPointPosition).
+VALUE_PAD = {"bar": 3, "open": 8}
 PANEL_GAP = 44  # px between two panels: the upper panel's tick labels, then air before the next panel's heading
 
 
@@ -216,7 +219,8 @@ def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False
     top = 0.0
     right = 12 + max(
         (
-            text_px(r.value_text, SIZES["value"], r.highlight) + (12 if r.bound == "lower_bound" else 5)
+            text_px(r.value_text, SIZES["value"], r.highlight)
+            + (VALUE_PAD["open"] if r.bound == "lower_bound" else VALUE_PAD["bar"])
             for r in rows
             if r.kind == "bar"
         ),
@@ -264,82 +268,113 @@ def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False
 
 
 def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[dict], list[dict]]:
-    """The bars, open ends, value labels, bar labels and headings of one panel."""
-    traces: list[dict] = []
-    notes: list[dict] = []
-    for r, y in zip(rows, lay.y):
-        if r.kind != "bar":
-            continue
-        fill = COLOURS[r.series] if not r.muted else "#DADDE1"
-        line = TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6"
-        hatched = (
-            dict(pattern=dict(shape="/", fgcolor="#FFFFFF", size=6, solidity=0.35)) if r.bound == "approximate" else {}
+    """The bars, open ends, value labels, bar labels and headings of one panel.
+
+    A panel's bars are one trace, their values its text and their labels one text trace: an annotation is five
+    elements of the page and a trace per bar four more, which made the turnover view 5× the bare app's page. Headings
+    and notes, a few a chart, stay annotations."""
+    bars = [(r, y) for r, y in zip(rows, lay.y) if r.kind == "bar"]
+    if not bars:
+        return [], panel_notes(rows, lay, ya)
+    weight = ["<b>{}</b>" if r.highlight else "{}" for r, _y in bars]
+    fills = [r.colour or (COLOURS[r.series] if not r.muted else "#DADDE1") for r, _y in bars]
+    lines = [TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6" for r, _y in bars]
+    hatched = any(r.bound == "approximate" for r, _y in bars)
+    traces = [
+        dict(
+            type="bar",
+            name="bars",
+            x=[r.value for r, _y in bars],
+            y=[y for _r, y in bars],
+            xaxis=xa,
+            yaxis=ya,
+            orientation="h",
+            width=ROW["bar"],
+            marker=dict(
+                color=fills,
+                line=dict(
+                    color=[INK if r.highlight else c for (r, _y), c in zip(bars, lines)],
+                    width=[2 if r.highlight else 1 for r, _y in bars],
+                ),
+                **(
+                    dict(
+                        pattern=dict(
+                            shape=["/" if r.bound == "approximate" else "" for r, _y in bars],
+                            fgcolor="#FFFFFF",
+                            size=6,
+                            solidity=0.35,
+                        )
+                    )
+                    if hatched
+                    else {}
+                ),
+            ),
+            # The value at the bar's end (an open end's value sits past its arrowhead, in the trace below).
+            text=[w.format(esc(r.value_text)) if r.bound != "lower_bound" else "" for (r, _y), w in zip(bars, weight)],
+            textposition="outside",
+            textangle=0,
+            constraintext="none",
+            cliponaxis=False,
+            outsidetextfont=dict(size=SIZES["value"], color=INK),
+            hovertemplate="%{customdata}<extra></extra>",
+            customdata=[hover_text(r.hover or (r.text,)) for r, _y in bars],
+            showlegend=False,
         )
+    ]
+    ends = [((r, y), w) for (r, y), w in zip(bars, weight) if r.bound == "lower_bound"]
+    if ends:  # an open end: the bar may run further than the words allow
         traces.append(
             dict(
-                type="bar",
-                x=[r.value],
-                y=[y],
+                type="scatter",
+                name="open ends",
+                x=[r.value for (r, _y), _w in ends],
+                y=[y for (_r, y), _w in ends],
                 xaxis=xa,
                 yaxis=ya,
-                orientation="h",
-                width=ROW["bar"],
-                marker=dict(
-                    color=r.colour or fill,
-                    line=dict(color=INK if r.highlight else line, width=2 if r.highlight else 1),
-                    **hatched,
-                ),
-                hovertemplate="%{customdata}<extra></extra>",
-                customdata=[hover_text(r.hover or (r.text,))],
+                mode="markers+text",
+                text=[w.format(esc(r.value_text)) for (r, _y), w in ends],
+                textposition="middle right",
+                textfont=dict(size=SIZES["value"], color=INK),
                 showlegend=False,
+                hoverinfo="skip",
+                cliponaxis=False,
+                marker=dict(
+                    symbol="triangle-right",
+                    size=11,
+                    color=[TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6" for (r, _y), _w in ends],
+                    line=dict(width=0),
+                ),
             )
         )
-        if r.bound == "lower_bound":  # an open end: the bar may run further than the words allow
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=[r.value],
-                    y=[y],
-                    xaxis=xa,
-                    yaxis=ya,
-                    mode="markers",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    cliponaxis=False,
-                    marker=dict(symbol="triangle-right", size=11, color=line, line=dict(width=0)),
-                )
-            )
-        weight = "<b>{}</b>" if r.highlight else "{}"
-        notes.append(
-            dict(
-                x=r.value,
-                y=y,
-                xref=xa,
-                yref=ya,
-                xanchor="left",
-                yanchor="middle",
-                xshift=12 if r.bound == "lower_bound" else 5,
-                showarrow=False,
-                text=weight.format(esc(r.value_text)),
-                font=dict(size=SIZES["value"], color=INK),
-                name="value",
-            )
+    traces.append(
+        dict(
+            type="scatter",
+            name="label",
+            x=[0] * len(bars),
+            y=[y - ROW["bar"] / 2 - 2 for _r, y in bars],
+            xaxis=xa,
+            yaxis=ya,
+            # A 1.6 px marker, transparent, so that plotly sets the text 2 px in from the axis and up from the bar
+            # (its radius / 0.8 + 1), as the headings' annotations sit; with no marker it would touch the axis line.
+            mode="markers+text",
+            marker=dict(size=1.6, color="rgba(0,0,0,0)"),
+            text=["<br>".join(w.format(esc(t)) for t in lines_of(r)) for (r, _y), w in zip(bars, weight)],
+            textposition="top right",
+            textfont=dict(
+                size=SIZES["label"],
+                color=[MUTED if r.muted else TEXT_COLOURS.get(r.series, INK) for r, _y in bars],
+            ),
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
         )
-        notes.append(
-            dict(
-                x=0,
-                y=y - ROW["bar"] / 2 - 2,
-                xref="paper",
-                yref=ya,
-                xanchor="left",
-                yanchor="bottom",
-                showarrow=False,
-                align="left",
-                text="<br>".join(weight.format(esc(t)) for t in lines_of(r)),
-                font=dict(size=SIZES["label"], color=MUTED if r.muted else TEXT_COLOURS.get(r.series, INK)),
-                name="label",
-            )
-        )
+    )
+    return traces, panel_notes(rows, lay, ya)
+
+
+def panel_notes(rows: list[Row], lay: Layout, ya: str) -> list[dict]:
+    """A panel's section and group headings and its notes, as annotations."""
+    notes: list[dict] = []
     for r, y in zip(rows, lay.y):
         if r.kind == "bar":
             continue
@@ -364,7 +399,7 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
                 name=r.kind,
             )
         )
-    return traces, notes
+    return notes
 
 
 def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:

@@ -15,6 +15,7 @@ from kztrade.i18n import LANGS, Tr
 from kztrade.load import load_dataset
 
 from .conftest import edit_cell
+from .plotted import bar_points, font_sizes, texts
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +30,10 @@ def spaced(text: str) -> str:
 
 def bars(fig) -> list[tuple[str, float]]:
     """(label above the bar, value) for every bar, top to bottom."""
-    labels = sorted(
-        (panel(a.yref), a.y, re.sub(r"</?b>", "", a.text.replace("<br>", " ")))
-        for a in fig.layout.annotations
-        if a.name == "label"
-    )
-    values = sorted((panel(t.yaxis), t.y[0], t.x[0]) for t in fig.data if t.type == "bar")
-    return [(spaced(html.unescape(lab)), v) for (_p, _y, lab), (_p2, _y2, v) in zip(labels, values)]
-
-
-def panel(ref: str | None) -> int:
-    """Which panel an axis reference is in: 'y' is the first, 'y2' the second."""
-    return int((ref or "y")[1:] or 1)
+    labels = [re.sub(r"</?b>", "", t.replace("<br>", " ")) for _p, _y, t in texts(fig, "label")]
+    values = [b["x"] for b in sorted(bar_points(fig), key=lambda b: (b["panel"], b["y"]))]
+    assert len(labels) == len(values)
+    return [(spaced(html.unescape(lab)), v) for lab, v in zip(labels, values)]
 
 
 def notes(fig, name: str) -> list[str]:
@@ -49,12 +42,6 @@ def notes(fig, name: str) -> list[str]:
         for a in fig.layout.annotations
         if a.name == name
     ]
-
-
-def all_font_sizes(fig) -> list[float]:
-    sizes = [a.font.size for a in fig.layout.annotations if a.text]
-    sizes += [fig.layout.xaxis.tickfont.size] if fig.layout.xaxis.visible is not False else []
-    return [s for s in sizes if s is not None]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -102,7 +89,7 @@ def test_every_chart_has_its_words_and_draws_them_into_the_png(ds, chart_id):
     assert c.figure.layout.template.layout.colorway == tuple(COLOURS.values())
     assert "#00000" not in c.figure.to_json()
     # Nothing in the plot is smaller than 12 px, and no text sits outside the plot's own words.
-    assert min(all_font_sizes(c.figure)) >= 12
+    assert min(font_sizes(c.figure)) >= 12
     assert c.figure.layout.showlegend is False and not c.figure.layout.title.text
 
 
@@ -120,8 +107,9 @@ def test_turnover_ytd_shows_the_same_months_every_year_and_marks_the_interview(d
     ]
     groups = notes(fig, "group")
     assert groups == ["Jan – Aug 2021", "Jan – Aug 2023", "Jan – Aug 2024", "Jan – Aug 2025"]
-    highlighted = [t for t in fig.data if t.type == "bar" and t.marker.line.width == 2]
-    assert [t.x[0] for t in highlighted] == [17.2] and highlighted[0].marker.color == COLOURS["interview"]
+    highlighted = [b for b in bar_points(fig) if b["line_width"] == 2]
+    assert [b["x"] for b in highlighted] == [17.2] and highlighted[0]["colour"] == COLOURS["interview"]
+    assert [re.sub("</?b>", "", b["text"]) for b in highlighted] == ["17.2"]  # its value, bold, at the bar's end
     derived = " ".join(notes(fig, "note"))
     assert "−2.0% to +4.5% (roughly flat) on the Jan – Aug 2023 figure of Kazakh officials" in derived
     assert "−9.5% to −8.5% on the Jan – Aug 2023 figure of Russian officials" in derived
@@ -142,7 +130,7 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
         "turnover_change_jan_nov_kz",
         "turnover_change_jan_nov_kz_2023",
     ]
-    assert len([t for t in fig.data if t.type == "bar"]) == len(plotted)
+    assert len(bar_points(fig)) == len(plotted)
     rows = bars(fig)
     assert ("Russian officials", 28.2) in rows
     # one year, several numbers: 2022 as Nurtleu gave it in April 2023 and as Tokayev gave it in November 2023
@@ -152,9 +140,12 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
     ) in rows
     assert not any("average" in label.lower() for label, _v in rows)
     # Lower bounds are open-ended (a triangle at the bar's end); approximations are hatched.
-    ends = sorted(t.x[0] for t in fig.data if t.type == "scatter" and t.marker.symbol == "triangle-right")
+    ends = sorted(x for t in fig.data if t.type == "scatter" and t.marker.symbol == "triangle-right" for x in t.x)
     assert ends == [17.0, 20.0, 27.0]
-    hatched = [t.x[0] for t in fig.data if t.type == "bar" and t.marker.pattern.shape == "/"]
+    # an open end's value sits past its arrowhead, not at the bar's end under it
+    assert sorted(t for _p, _y, t in texts(fig, "open ends")) == ["over 17", "over 20", "over 27"]
+    assert not [b for b in bar_points(fig) if b["x"] in ends and b["text"].startswith("over")]
+    hatched = [b["x"] for b in bar_points(fig) if b["pattern"] == "/"]
     assert hatched == [28.5, 28.0]  # Trend's "nearly 28.5" for 2023, 1lurer.am's "about 28" for 2024
 
 
@@ -248,8 +239,8 @@ def test_quote_cards_quote_the_question_and_mark_their_own_figure(ds):
     # Each container card marks its own rate and mutes the other.
     for fid, own in (("containers_ru_cn_via_kz_growth", 63.0), ("containers_cn_eu_cn_growth", 65.0)):
         fig = quote_card(ds, fid).figure
-        marked = {t.x[0] for t in fig.data if t.type == "bar" and t.marker.line.width == 2}
-        muted = {t.x[0] for t in fig.data if t.type == "bar" and t.marker.color == "#DADDE1"}
+        marked = {b["x"] for b in bar_points(fig) if b["line_width"] == 2}
+        muted = {b["x"] for b in bar_points(fig) if b["colour"] == "#DADDE1"}
         assert marked == {own} and own not in muted and muted
     # The status colour is never a series colour.
     for c in cards.values():
@@ -308,11 +299,11 @@ def test_literal_scan_would_catch_a_figure(tmp_path):
 def test_containers_draw_each_period_in_a_panel_of_its_own(ds):
     """The 2024 rates and KTZ's Jan–Nov 2023 rates are never read off one axis: two panels, each with its axis."""
     fig = build_chart(ds, "containers_growth").figure
-    assert {t.xaxis for t in fig.data if t.type == "bar"} == {"x", "x2"}
+    assert {b["xaxis"] for b in bar_points(fig)} == {"x", "x2"}
     top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
     assert bottom[1] < top[0]  # stacked, apart
     assert fig.layout.xaxis2.anchor == "y2" and fig.layout.xaxis.anchor == "y"
-    by_axis = {ax: [t.x[0] for t in fig.data if t.type == "bar" and t.xaxis == ax] for ax in ("x", "x2")}
+    by_axis = {ax: [b["x"] for b in bar_points(fig) if b["xaxis"] == ax] for ax in ("x", "x2")}
     assert by_axis == {"x": [63.0, 63.0, 65.0, 65.0], "x2": [69.0, 49.0]}
     assert fig.layout.xaxis.range[1] == pytest.approx(65 * 1.02) and fig.layout.xaxis2.range[1] == pytest.approx(
         69 * 1.02
@@ -328,13 +319,9 @@ def test_each_chart_breaks_its_lines_for_a_phone(ds):
     wrapped = 0
     for chart_id in CHARTS:
         fig = build_chart(ds, chart_id).figure
-        lines = [
-            line
-            for a in fig.layout.annotations
-            if a.name in ("label", "note", "text")
-            for line in re.sub(r"</?(b|i|span[^>]*)>", "", a.text).split("<br>")
-        ]
+        drawn = [t for name in ("label", "note", "text") for _p, _y, t in texts(fig, name)]
+        lines = [line for t in drawn for line in re.sub(r"</?(b|i|span[^>]*)>", "", t).split("<br>")]
         assert lines, chart_id
         assert max(map(len, lines)) <= limit, (chart_id, max(lines, key=len))
-        wrapped += sum("<br>" in a.text for a in fig.layout.annotations if a.name == "label")
+        wrapped += sum("<br>" in t for _p, _y, t in texts(fig, "label"))
     assert wrapped >= 3  # the long labels (a source's words, the timeline's events) are on more than one line

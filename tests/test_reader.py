@@ -14,6 +14,7 @@ from kztrade.load import load_dataset
 from kztrade.statements import STATUSES, Words
 
 from .conftest import unfolded
+from .plotted import texts as drawn_texts
 from .test_app import page_text, plain, run_app
 
 
@@ -87,7 +88,7 @@ def breakable_faults(text: str) -> list[str]:
 
 
 def chart_texts(fig) -> list[str]:
-    return [a.text for a in fig.layout.annotations] + [str(t.customdata) for t in fig.data if t.customdata is not None]
+    return [t for _p, _y, t in drawn_texts(fig)] + [str(t.customdata) for t in fig.data if t.customdata is not None]
 
 
 def test_russian_chart_and_card_text_never_breaks_where_russian_forbids():
@@ -224,7 +225,7 @@ def test_every_date_on_screen_in_images_and_in_the_csv_comes_from_one_style(lang
             e.label for e in at.expander
         ]
     for chart_id in CHARTS:
-        texts += [a.text for a in compose(build_chart(ds, chart_id, tr)).layout.annotations]
+        texts += [t for _p, _y, t in drawn_texts(compose(build_chart(ds, chart_id, tr)))]
     for f in ds.headline():
         for size in CARD_SIZES:
             texts += [
@@ -261,9 +262,6 @@ def test_our_english_uses_the_typographic_apostrophe_beside_curly_quotes():
     assert ours and not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in ours), ours
     assert any("News.Az’s" in re.sub(r"\\([^\w\s])", r"\1", m.value) for m in at.markdown)
     for chart_id in CHARTS:
-        drawn = [
-            a.text
-            for a in compose(build_chart(ds, chart_id)).layout.annotations
-            if a.name in ("label", "subtitle", "title", "source")
-        ]
+        composed = compose(build_chart(ds, chart_id))
+        drawn = [t for name in ("label", "subtitle", "title", "source") for _p, _y, t in drawn_texts(composed, name)]
         assert not any(re.search(r"[A-Za-z]'[A-Za-z]", t) for t in drawn), chart_id

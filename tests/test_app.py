@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from kztrade.charts import CHARTS, build_chart
 from kztrade.cli import main as cli_main
+from kztrade.i18n import Tr
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 from kztrade.ui import STYLE
@@ -37,7 +38,7 @@ def page_text(at: AppTest) -> str:
         for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code")
         for e in getattr(at, kind)
     ]
-    parts += [" ".join(map(str, r.options)) for r in at.radio]
+    parts += [" ".join(map(str, r.options)) for r in at.segmented_control]
     parts += [c.proto.spec + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
     parts += [b.proto.popover.label for b in at.get("popover")]
@@ -70,10 +71,23 @@ EXPECTED_CHARTS = {v: [c for c, spec in CHARTS.items() if spec.view == v] for v 
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_each_view_opens_from_its_link(view):
     at = run_app({"view": view, "lang": "en"})
-    assert at.radio[0].value == view
+    assert at.segmented_control[0].value == view
     assert [c for c in plotted(at)] == [f"{c}" for c in EXPECTED_CHARTS[view]]
     assert not at.info  # no notice for a good link
     assert (at.query_params["view"], at.query_params["lang"]) == (view, "en")
+
+
+def test_the_navigation_moves_the_address_and_keeps_the_language():
+    """The views are a segmented control: a click moves the view and the address bar, in the reader's language. It is
+    required: a click on the view already shown would otherwise deselect it and drop the reader on the overview."""
+    at = run_app({"view": "overview", "lang": "ru"})
+    nav = at.segmented_control[0]
+    assert nav.options == [Tr("ru")._(VIEWS[v]) for v in VIEWS]  # every view, in the reader's language
+    assert nav.options[0] != VIEWS["overview"]
+    nav.set_value("containers").run()
+    assert at.segmented_control[0].value == "containers" and at.query_params["view"] == "containers"
+    assert plotted(at) == EXPECTED_CHARTS["containers"] and at.query_params["lang"] == "ru"
+    assert at.segmented_control[0].proto.required  # a click on the view shown keeps it (tests/test_e2e.py clicks it)
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
@@ -89,7 +103,7 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
     assert charts[0].proto.alt == c.alt
     # the figure the page sends (read once, for every visit) is the built chart, whole
     assert json.loads(charts[0].proto.spec) == json.loads(c.figure.to_json())
-    assert at.radio[0].value == CHARTS[chart_id].view
+    assert at.segmented_control[0].value == CHARTS[chart_id].view
     assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)
     assert (
@@ -224,7 +238,7 @@ PAYLOAD = "<script>alert('kz')</script>"
 )
 def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
     at = run_app({"view": value})
-    assert at.radio[0].value == "overview"
+    assert at.segmented_control[0].value == "overview"
     assert len(at.info) == 2 and "so the overview is shown" in at.info[0].value
     assert at.query_params["view"] == "overview"  # the refused value left the address bar
     text = page_text(at)
@@ -235,7 +249,7 @@ def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
 @pytest.mark.parametrize("value", ["xq", "<b>ru</b>", "r" * 5000], ids=["unknown", "markup", "5KB"])
 def test_bad_language_links_give_english_and_a_notice_without_echo(value):
     at = run_app({"view": "brics", "lang": value})
-    assert at.radio[0].value == "brics" and at.query_params["lang"] == "en"
+    assert at.segmented_control[0].value == "brics" and at.query_params["lang"] == "en"
     assert [i.value for i in at.info] == [
         "The link asked for a language this dashboard does not have, so it is shown in English."
     ]
@@ -336,7 +350,7 @@ def test_no_view_imports_pandas():
         "    at = AppTest.from_file('app.py', default_timeout=60)\n"
         "    at.query_params['view'] = view\n"
         "    at.run()\n"
-        "    assert not at.exception and at.radio[0].value == view, view\n"
+        "    assert not at.exception and at.segmented_control[0].value == view, view\n"
         "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))\n"
     )
     out = subprocess.run(

@@ -80,7 +80,7 @@ def page(browser):
 
 
 def checked_view(page) -> str:
-    return page.locator("[data-testid=stRadio] label:has(input:checked)").inner_text().strip()
+    return page.locator("[data-testid=stButtonGroup] [role=radio][aria-checked=true]").inner_text().strip()
 
 
 PAGE_BUDGET_SCREENS = 6  # at 390×844, every view but the interview and the data view
@@ -218,13 +218,20 @@ def test_deep_link_to_one_chart_shows_its_words_beside_it(page, server, chart_id
 
 def test_moving_between_views_updates_the_link(page, server):
     open_page(page, server, "view=overview&lang=en", 2)
-    page.locator("[data-testid=stRadio] label", has_text="Container transit").click()
+    page.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Container transit").click()
     page.wait_for_url(re.compile(r".*view=containers.*"), timeout=15000)
     assert "lang=en" in page.url
     expect(page.locator(VISIBLE_CHART)).to_have_count(2, timeout=30000)
     page.reload()
     page.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
     assert checked_view(page) == "Container transit"
+    # the view shown, clicked again, stays: the control is required, so it does not deselect into the overview
+    page.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Container transit").click()
+    page.wait_for_timeout(1500)
+    settled(page)
+    assert checked_view(page) == "Container transit" and "view=containers" in page.url
+    expect(page.locator(VISIBLE_CHART)).to_have_count(2)
+    expect(page.locator("h2").first).to_have_text("Container transit")
 
 
 def test_the_language_switch_travels_with_the_link(page, server):
@@ -333,7 +340,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(
         ds = load_dataset()
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
         expect(pg.locator("h2").first).to_have_text(typeset(c.title))
-        assert pg.locator("[data-testid=stRadio]").count() == 0 and pg.locator("h1").count() == 0
+        assert pg.locator("[data-testid=stButtonGroup]").count() == 0 and pg.locator("h1").count() == 0
         assert any(typeset(c.source) in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
         back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
         assert back.get_attribute("href") == f"{server}/?view={full_view}&lang={lang}"

@@ -223,7 +223,7 @@ def shown_text(at: AppTest) -> str:
         for kind in ("markdown", "caption", "title", "info", "warning", "error", "code")
         for e in getattr(at, kind)
     ]
-    parts += [" ".join(map(str, r.options)) for r in at.radio]
+    parts += [" ".join(map(str, r.options)) for r in at.segmented_control]
     parts += [c.proto.spec + " " + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
     parts += [

@@ -26,6 +26,7 @@ from kztrade.load import load_dataset
 from kztrade.routes import public_base
 
 from .conftest import DATA_DIR, edit_cell, translate_copies
+from .plotted import bar_points
 
 
 def problems_of(folder: Path) -> list[str]:
@@ -193,7 +194,7 @@ def test_a_grown_chart_caps_its_bars_says_so_and_still_exports(data_copy):
     for lang in LANGS:
         tr = tr_for(ds, lang)
         c = build_chart(ds, "turnover_series", tr)
-        assert len([t for t in c.figure.data if t.type == "bar"]) == MAX_BARS
+        assert len(bar_points(c.figure)) == MAX_BARS
         assert len(c.notes) == 1 and tr.num(len(plotted) - MAX_BARS) in c.notes[0]
         composed = compose(c)
         assert composed.layout.height * 2 <= MAX_SIDE_PX
@@ -236,7 +237,7 @@ def test_ten_thousand_figures_draw_bounded_charts(data_copy):
     assert len(ds.figures) == 10_000
     for chart_id in CHARTS:
         c = build_chart(ds, chart_id)
-        assert len([t for t in c.figure.data if t.type == "bar"]) <= MAX_BARS, chart_id
+        assert len(bar_points(c.figure)) <= MAX_BARS, chart_id
         assert compose(c).layout.height * 2 <= MAX_SIDE_PX, chart_id
 
 
@@ -421,9 +422,9 @@ def test_two_quick_view_switches_on_a_fresh_server_draw_both(browser, attempt):
         try:
             pg = ctx.new_page()
             pg.goto(f"{url}/?view=interview&lang=en")  # a view with no chart: plotly and pandas are not loaded yet
-            pg.wait_for_selector("[data-testid=stRadio]", timeout=45000)
-            pg.locator("[data-testid=stRadio] label", has_text="Trade turnover").click()
-            pg.locator("[data-testid=stRadio] label", has_text="Container transit").click()
+            pg.wait_for_selector("[data-testid=stButtonGroup]", timeout=45000)
+            pg.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Trade turnover").click()
+            pg.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Container transit").click()
             expect(pg.locator("h2").first).to_have_text("Container transit", timeout=45000)
             from .browser import VISIBLE_CHART
 

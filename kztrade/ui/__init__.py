@@ -190,12 +190,12 @@ def header(p: Page, view: str) -> None:
         about = _("The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
     st.markdown(md(about) + " " + link(_("Original interview"), iv.url))
     st.html(language_nav(view, p.tr.lang, _("Language")))
-    st.radio(
+    st.segmented_control(
         _("View"),
         list(VIEWS),
         format_func=lambda v: _(VIEWS[v]),
         key="nav",
-        horizontal=True,
+        required=True,  # a click on the view shown keeps it, instead of deselecting it
         on_change=on_nav,
         label_visibility="collapsed",
     )

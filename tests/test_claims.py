@@ -298,9 +298,17 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
     at = run_app({"view": "claims", "lang": lang})
     assert not at.exception
     tr = Tr(lang, ds.translations.get(lang, {}))
+    checked = {c.claim_id for c in checked_claims(ds)}
     heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+    for c in ds.claims:  # the checked claims open; those not checked are folded, and not sent until opened
+        assert any(c.span in h for h in heads) == (c.claim_id in checked), c.claim_id  # its words, verbatim
+    rest = len(ds.claims) - len(checked)
+    assert tr._("Not checked: outside our subject, or opinion ({n})").format(n=tr.num(rest)) in [
+        e.label for e in at.expander
+    ]
+    heads = [re.sub(r"\\(.)", r"\1", h.value) for h in unfolded(at).subheader]
     for c in ds.claims:
-        assert any(c.span in h for h in heads), c.claim_id  # its words, verbatim
+        assert any(c.span in h for h in heads), c.claim_id
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     for key in {c.verdict for c in ds.claims}:
         assert tr._(VERDICTS[key].name) in text, key
@@ -400,7 +408,7 @@ def test_a_link_to_one_claim_opens_on_that_claim_and_keeps_it_in_the_address(ds,
 def test_a_link_to_a_claim_we_do_not_have_shows_every_claim_and_never_echoes_it(ds, value, notice):
     at = run_app({"view": "claims", "lang": "en", "claim": value})
     assert notice in [i.value for i in at.info]
-    assert len(at.subheader) == len(ds.claims)
+    assert len(unfolded(at).subheader) == len(ds.claims)  # every claim: the checked ones, and those folded
     shown = " ".join(
         e.value for kind in ("markdown", "caption", "info", "code", "subheader") for e in getattr(at, kind)
     )

@@ -223,11 +223,16 @@ def view(p: Page) -> None:
         icon=":material/table:",
     )
     rest = ordered(p, [c for c in p.ds.claims if c.verdict not in CHECKED])
-    if rest:
-        heading(3, _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))))
-        with st.container(key="claims-unchecked"):
-            for c in rest:
-                unchecked_entry(p, c)
+    if rest:  # folded: 19 headings and lines were a quarter of the view's page, and they carry no evidence
+        with folded(
+            _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))),
+            "unchecked",
+            ":material/do_not_disturb_on:",
+        ) as box:
+            if box.open:
+                with st.container(key="claims-unchecked"):
+                    for c in rest:
+                        unchecked_entry(p, c)
 
 
 def unchecked_entry(p: Page, c: Claim) -> None:

@@ -46,6 +46,18 @@ def page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+LEVELS = {"title": 1, "header": 2, "subheader": 3}
+
+
+def in_order(at: AppTest) -> list[str]:
+    """The page's markdown and headings, in page order, each heading written as markdown ('## What we found')."""
+    return [
+        f"{'#' * LEVELS[e.type]} {e.value}" if e.type in LEVELS else e.value
+        for e in at.main
+        if e.type in LEVELS or e.type == "markdown"
+    ]
+
+
 def plain(text: str) -> str:
     """Markdown escapes removed, thin spaces made plain: what a reader sees."""
     return (
@@ -107,14 +119,16 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
     assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)
     assert (
-        plain(f"### {c.title}") in plain(text) and plain(c.source) in plain(text) and plain(c.subtitle) in plain(text)
+        plain(f"### {c.title}") in map(plain, in_order(at))  # the chart's title, a heading under the view's
+        and plain(c.source) in plain(text)
+        and plain(c.subtitle) in plain(text)
     )
 
 
 def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     at = unfolded(run_app())  # the quote cards' popovers opened, as a reader who shares them does
     text = page_text(at)
-    markdown = [m.value for m in at.markdown]
+    markdown = in_order(at)
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
     assert plain(markdown[first_heading]) == "## What we found"
     findings = [m for m in markdown if "[See the chart]" in m]

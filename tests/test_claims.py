@@ -312,6 +312,12 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     for key in {c.verdict for c in ds.claims}:
         assert tr._(VERDICTS[key].name) in text, key
+    from kztrade.statements import Words
+
+    w = Words(ds, tr)
+    for key in VERDICTS:  # the scale, every step with what it means, in the reader's language
+        step = f"{tr._(VERDICTS[key].name)}]: {w.verdict_definition(key)}"
+        assert " ".join(step.split()) in " ".join(text.split()), key  # the page sets no-break spaces
     # each checked claim's review, as the page shows it to copy, is the export's
     shown = [json.loads(code.value) for code in at.code if code.language == "json"]
     assert [s["claimReviewed"] for s in shown] == [

@@ -176,7 +176,7 @@ def main() -> None:
 def header(p: Page, view: str) -> None:
     """Title, what the page is about in one line, the language switch and the navigation."""
     _, iv = p.tr._, p.ds.interview
-    st.title(_(TITLE))
+    st.title(_(TITLE), anchor=False)
     names = dict(
         outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published()
     )

@@ -55,9 +55,17 @@ def link(label: str, url: str) -> str:
     return f"[{md(label)}]({quote(url, safe=':/?&=#%~.-_+')})"
 
 
+HEADINGS = {1: st.title, 2: st.header, 3: st.subheader}
+
+
 def heading(level: int, text: str) -> None:
-    """A heading of our words (already translated)."""
-    st.markdown(f"{'#' * level} {md(text)}")
+    """A heading of our words (already translated), without Streamlit's link icon: five elements of the page each, and
+    every view and chart has a link of its own (the address bar, the chart's share menu). The claims register keeps
+    its claims' anchors, which a ClaimReview's reader may land on."""
+    if level in HEADINGS:
+        HEADINGS[level](md(text), anchor=False)
+    else:
+        st.markdown(f"{'#' * level} {md(text)}")
 
 
 def nav_link(label: str, href: str) -> str:
@@ -114,7 +122,7 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
             config=CHART_CONFIG,
         )
         with head:
-            st.markdown(f"{'#' * level} {md(c.title)}")
+            heading(level, c.title)
             st.caption(md(c.subtitle))
             for note in c.notes:
                 st.caption(md(note))

@@ -72,8 +72,7 @@ def scale(p: Page) -> None:
     """The verdict scale: every step, its badge and what it means."""
     _ = p.tr._
     with st.expander(_("The verdict scale: {n} steps").format(n=p.tr.num(len(VERDICTS))), icon=":material/rule:"):
-        for key in VERDICTS:
-            st.markdown(f"- {verdict_badge(p, key)}: {md(p.w.verdict_definition(key))}")
+        st.markdown("\n".join(f"- {verdict_badge(p, key)}: {md(p.w.verdict_definition(key))}" for key in VERDICTS))
         st.caption(
             md(
                 _(

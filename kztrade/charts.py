@@ -277,6 +277,8 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
     if not bars:
         return [], panel_notes(rows, lay, ya)
     weight = ["<b>{}</b>" if r.highlight else "{}" for r, _y in bars]
+    values = [w.format(esc(r.value_text)) for (r, _y), w in zip(bars, weight)]
+    ends = [i for i, (r, _y) in enumerate(bars) if r.bound == "lower_bound"]  # open ends: the bar may run further
     fills = [r.colour or (COLOURS[r.series] if not r.muted else "#DADDE1") for r, _y in bars]
     lines = [TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6" for r, _y in bars]
     hatched = any(r.bound == "approximate" for r, _y in bars)
@@ -310,7 +312,7 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
                 ),
             ),
             # The value at the bar's end (an open end's value sits past its arrowhead, in the trace below).
-            text=[w.format(esc(r.value_text)) if r.bound != "lower_bound" else "" for (r, _y), w in zip(bars, weight)],
+            text=["" if i in ends else v for i, v in enumerate(values)],
             textposition="outside",
             textangle=0,
             constraintext="none",
@@ -321,18 +323,17 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
             showlegend=False,
         )
     ]
-    ends = [((r, y), w) for (r, y), w in zip(bars, weight) if r.bound == "lower_bound"]
-    if ends:  # an open end: the bar may run further than the words allow
+    if ends:  # an arrowhead at the bar's end, its value past it
         traces.append(
             dict(
                 type="scatter",
                 name="open ends",
-                x=[r.value for (r, _y), _w in ends],
-                y=[y for (_r, y), _w in ends],
+                x=[bars[i][0].value for i in ends],
+                y=[bars[i][1] for i in ends],
                 xaxis=xa,
                 yaxis=ya,
                 mode="markers+text",
-                text=[w.format(esc(r.value_text)) for (r, _y), w in ends],
+                text=[values[i] for i in ends],
                 textposition="middle right",
                 textfont=dict(size=SIZES["value"], color=INK),
                 showlegend=False,
@@ -341,7 +342,7 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> tuple[list[di
                 marker=dict(
                     symbol="triangle-right",
                     size=11,
-                    color=[TEXT_COLOURS[r.series] if not r.muted else "#A9AEB6" for (r, _y), _w in ends],
+                    color=[lines[i] for i in ends],
                     line=dict(width=0),
                 ),
             )

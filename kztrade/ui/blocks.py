@@ -60,8 +60,8 @@ HEADINGS = {1: st.title, 2: st.header, 3: st.subheader}
 
 def heading(level: int, text: str) -> None:
     """A heading of our words (already translated), without Streamlit's link icon: five elements of the page each, and
-    every view and chart has a link of its own (the address bar, the chart's share menu). The claims register keeps
-    its claims' anchors, which a ClaimReview's reader may land on."""
+    every view and chart has a link of its own (the address bar, the chart's share menu). The claims keep their
+    anchors (claims.entry), each a place on the long register to link to."""
     if level in HEADINGS:
         HEADINGS[level](md(text), anchor=False)
     else:

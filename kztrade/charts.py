@@ -116,14 +116,18 @@ class Chart:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart the dashboard offers: its id, its view, its builder, what it draws, and whether the overview draws it
-    under the finding it shows. Pages, the export, the routes and the tests read this one registry."""
+    """A chart the dashboard offers: its id, its view, its builder, what it draws, whether the overview draws it
+    under the finding it shows, and whether its view draws it or links to it. Pages, the export, the routes and the
+    tests read this one registry."""
 
     chart_id: str
     view: str
     build: Callable[[Dataset, Tr], Chart]
     draws: str = ""  # the data it draws, in a few words (for a newcomer and the README)
     on_overview: bool = False
+    # drawn on its view; False: a page of its own (its link, ?view=<chart_id>), which the view links to under its
+    # title, so that no view carries more than one long chart (a page's weight: bench/visit_bench.py)
+    on_view: bool = True
 
 
 @dataclass
@@ -996,10 +1000,9 @@ CHARTS: dict[str, ChartSpec] = {
             "turnover",
             turnover_series,
             "every dollar turnover total with a period, by who stated it",
+            on_view=False,
         ),
-        ChartSpec(
-            "containers_growth", "containers", containers_growth, "container growth rates, by period and route", True
-        ),
+        ChartSpec("containers_growth", "containers", containers_growth, "container growth rates, by period and route"),
         ChartSpec(
             "containers_index", "containers", containers_index, "the interview's growth rates as an index on their base"
         ),

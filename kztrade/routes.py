@@ -154,6 +154,23 @@ def language_nav(view: str, current: str, label: str) -> str:
     return f'<nav class="kz-lang" aria-label="{html.escape(label)}">{"".join(links)}</nav>'
 
 
+def view_nav(current: str, lang: str, names: Mapping[str, str], label: str) -> str:
+    """The views as markup: one link per view, in the reader's language, the one shown marked (aria-current).
+
+    Links, not a widget: each is an address a reader can open in a new tab or copy, the browser's back button works
+    as on any site, and the page carries a dozen elements where a segmented control drew 48 (and loaded a script of
+    its own). Built only from our view ids, a known language, and our own (translated) names and label, each
+    escaped."""
+    if current not in VIEWS or lang not in LANGS or set(names) != set(VIEWS):
+        raise ValueError("view_nav takes a known view and language, and a name for every view")
+    links = []
+    for view in VIEWS:
+        href = html.escape("?" + urlencode({"view": view, "lang": lang}))
+        mark = ' aria-current="page" class="kz-current"' if view == current else ""
+        links.append(f'<a href="{href}"{mark}>{html.escape(names[view])}</a>')
+    return f'<nav class="kz-views" aria-label="{html.escape(label)}">{"".join(links)}</nav>'
+
+
 def public_setting() -> str:
     """The one setting that names where the dashboard is hosted: KZTRADE_PUBLIC_URL, an https address."""
     return os.environ.get("KZTRADE_PUBLIC_URL", "")

@@ -31,9 +31,23 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = ROOT / "screenshots"
 # From the chart registry: how many charts each view draws (the overview: those marked for it).
-CHARTS_PER_VIEW = {v: sum(spec.view == v for spec in CHARTS.values()) for v in VIEWS} | {
-    "overview": sum(spec.on_overview for spec in CHARTS.values())
-}
+CHARTS_PER_VIEW = (
+    {v: sum(spec.view == v and spec.on_view for spec in CHARTS.values()) for v in VIEWS}
+    | {"overview": sum(spec.on_overview for spec in CHARTS.values())}
+    | {c: 1 for c, spec in CHARTS.items() if not spec.on_view}  # a chart with a page of its own
+)
+# The pages a reader moves between: every view, and each chart its view links to instead of drawing.
+READER_PAGES = list(VIEWS) + [c for c, spec in CHARTS.items() if not spec.on_view]
+
+
+def charts_on(page: str) -> list[str]:
+    """The charts a page draws: a view's own (the overview's, those marked for it), or a chart's page its one."""
+    if page in CHARTS:
+        return [page]
+    if page == "overview":
+        return [c for c, spec in CHARTS.items() if spec.on_overview]
+    return [c for c, spec in CHARTS.items() if spec.view == page and spec.on_view]
+
 
 WIDTHS = (360, 390, 768, 1400)
 # A chart on the page, not a quote card's small preview (those are the cards' own figures, tested as cards).

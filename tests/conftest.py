@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -30,6 +33,26 @@ def reference() -> Path:
         assert not os.environ.get("CI"), f"CI must have the research copy at {REFERENCE_INTERVIEW}"
         pytest.skip(f"no research copy beside this clone ({REFERENCE_INTERVIEW})")
     return REFERENCE_INTERVIEW
+
+
+NAV_LINK = re.compile(r'<a href="\?([^"]+)"( aria-current="page" class="kz-current")?>([^<>]*)</a>')
+
+
+def nav_links(at) -> list[tuple[str, str, str, bool]]:
+    """The views' navigation as an AppTest page renders it, read from its markup: (view, lang, name, shown) per
+    link, in order."""
+    body = next(h.proto.body for h in at.get("html") if 'class="kz-views"' in h.proto.body)
+    links = []
+    for query, current, name in NAV_LINK.findall(body):
+        q = parse_qs(html.unescape(query))
+        links.append((q["view"][0], q["lang"][0], html.unescape(name), bool(current)))
+    return links
+
+
+def shown_view(at) -> str:
+    """The view the navigation marks as shown (aria-current): exactly one."""
+    (view,) = [v for v, _lang, _name, shown in nav_links(at) if shown]
+    return view
 
 
 def unfolded(at):

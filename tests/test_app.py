@@ -17,7 +17,7 @@ from kztrade.routes import VIEWS
 from kztrade.ui import STYLE
 from kztrade.ui.pages import PHONE_COLUMNS, TABLE_COLUMNS
 
-from .conftest import edit_cell, unfolded
+from .conftest import edit_cell, nav_links, shown_view, unfolded
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -38,7 +38,7 @@ def page_text(at: AppTest) -> str:
         for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code")
         for e in getattr(at, kind)
     ]
-    parts += [" ".join(map(str, r.options)) for r in at.segmented_control]
+    parts += [name for _v, _lang, name, _shown in nav_links(at)]
     parts += [c.proto.spec + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
     parts += [b.proto.popover.label for b in at.get("popover")]
@@ -75,7 +75,7 @@ def plotted(at: AppTest) -> list[str]:
 
 
 # From the chart registry, never a hard-coded count: each view draws its own charts, the overview those marked for it.
-EXPECTED_CHARTS = {v: [c for c, spec in CHARTS.items() if spec.view == v] for v in VIEWS} | {
+EXPECTED_CHARTS = {v: [c for c, spec in CHARTS.items() if spec.view == v and spec.on_view] for v in VIEWS} | {
     "overview": [c for c, spec in CHARTS.items() if spec.on_overview]
 }
 
@@ -83,23 +83,24 @@ EXPECTED_CHARTS = {v: [c for c, spec in CHARTS.items() if spec.view == v] for v 
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_each_view_opens_from_its_link(view):
     at = run_app({"view": view, "lang": "en"})
-    assert at.segmented_control[0].value == view
+    assert shown_view(at) == view
     assert [c for c in plotted(at)] == [f"{c}" for c in EXPECTED_CHARTS[view]]
     assert not at.info  # no notice for a good link
     assert (at.query_params["view"], at.query_params["lang"]) == (view, "en")
 
 
-def test_the_navigation_moves_the_address_and_keeps_the_language():
-    """The views are a segmented control: a click moves the view and the address bar, in the reader's language. It is
-    required: a click on the view already shown would otherwise deselect it and drop the reader on the overview."""
-    at = run_app({"view": "overview", "lang": "ru"})
-    nav = at.segmented_control[0]
-    assert nav.options == [Tr("ru")._(VIEWS[v]) for v in VIEWS]  # every view, in the reader's language
-    assert nav.options[0] != VIEWS["overview"]
-    nav.set_value("containers").run()
-    assert at.segmented_control[0].value == "containers" and at.query_params["view"] == "containers"
-    assert plotted(at) == EXPECTED_CHARTS["containers"] and at.query_params["lang"] == "ru"
-    assert at.segmented_control[0].proto.required  # a click on the view shown keeps it (tests/test_e2e.py clicks it)
+def test_the_navigation_is_a_link_per_view_in_the_readers_language():
+    """The views are links (no widget): one per view, in the reader's language and keeping it, the view shown marked,
+    each an address that opens its view."""
+    at = run_app({"view": "containers", "lang": "ru"})
+    links = nav_links(at)
+    assert [(v, lang) for v, lang, _n, _s in links] == [(v, "ru") for v in VIEWS]
+    assert [name for _v, _l, name, _s in links] == [Tr("ru")._(VIEWS[v]) for v in VIEWS]  # Russian names
+    assert links[0][2] != VIEWS["overview"] and shown_view(at) == "containers"
+    assert not at.segmented_control and not at.radio  # no navigation widget left on the page
+    for view, lang, _name, _shown in links[:3]:  # a link's address opens its view, in its language
+        again = run_app({"view": view, "lang": lang})
+        assert shown_view(again) == view and plotted(again) == EXPECTED_CHARTS[view]
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))
@@ -115,7 +116,7 @@ def test_each_chart_opens_alone_from_its_link(chart_id):
     assert charts[0].proto.alt == c.alt
     # the figure the page sends (read once, for every visit) is the built chart, whole
     assert json.loads(charts[0].proto.spec) == json.loads(c.figure.to_json())
-    assert at.segmented_control[0].value == CHARTS[chart_id].view
+    assert shown_view(at) == CHARTS[chart_id].view  # a chart's page marks the view it belongs to
     assert [b.label for b in at.get("download_button")] == ["PNG", "CSV", "HTML"]
     text = page_text(at)
     assert (
@@ -131,7 +132,8 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     markdown = in_order(at)
     first_heading = next(i for i, m in enumerate(markdown) if m.startswith("## "))
     assert plain(markdown[first_heading]) == "## What we found"
-    findings = [m for m in markdown if "[See the chart]" in m]
+    boxes = [m for m in markdown if "[See the chart]" in m]
+    findings = [f for box in boxes for f in box.split("\n\n")]  # the findings between two charts share one box
     assert [plain(f).split(" :")[0].split("  \n")[0].strip() for f in findings] == [
         "**US$17.2 billion**",
         "**+63%**",
@@ -139,15 +141,13 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
         "**“August 2024”**",
         "**2024**",
     ]
-    # the claims register leads: the count on each verdict, then each headline finding followed by its chart
+    # the claims register leads: the count on each verdict, then the first finding followed by its chart; the
+    # findings no chart of the overview shows follow it in one box, each linked to its chart's own page
     assert "claims in the excerpt](?view=claims&lang=en)" in markdown[first_heading + 1].replace("\u00a0", " ")
-    assert markdown.index(findings[0]) == first_heading + 2 and markdown[first_heading + 3].startswith("### Trade in")
-    assert (
-        markdown.index(findings[2])
-        < next(i for i, m in enumerate(markdown) if m.startswith("### Container transit"))
-        < markdown.index(findings[3])
-    )
-    assert plotted(at) == ["turnover_ytd", "containers_growth"]
+    assert markdown.index(boxes[0]) == first_heading + 2 and markdown[first_heading + 3].startswith("### Trade in")
+    assert len(boxes) == 2 and markdown.index(boxes[1]) > first_heading + 3
+    assert "(?view=containers_growth&lang=en)" in findings[1] and "(?view=containers_growth&lang=en)" in findings[2]
+    assert plotted(at) == ["turnover_ytd"] == EXPECTED_CHARTS["overview"]
     assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
@@ -174,7 +174,14 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
 
 
 def test_turnover_view_shows_both_sides_ranges_and_what_the_charts_leave_out():
-    text = plain(page_text(unfolded(run_app({"view": "turnover"}))))  # the lists behind the expanders, opened
+    view = unfolded(run_app({"view": "turnover"}))  # the lists behind the expanders, opened
+    series = unfolded(run_app({"view": "turnover_series"}))  # the chart of every statement, on its own page
+    text = plain(page_text(view) + "\n" + page_text(series))
+    # the view draws the interview's months and links to the chart of every statement, named and counted
+    assert plotted(view) == ["turnover_ytd"] and plotted(series) == ["turnover_series"]
+    series_title = build_chart(load_dataset(), "turnover_series").title
+    assert plain(f"### {series_title}") in map(plain, in_order(view))
+    assert "[Open the chart of every statement (24)](?view=turnover_series&lang=en)" in plain(page_text(view))
     assert "−2.0% to +4.5% (roughly flat)" in text and "−9.5% to −8.5%" in text
     assert "reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5" in text
     assert "Statements with no period" in text and "Totals given in roubles" in text
@@ -252,7 +259,7 @@ PAYLOAD = "<script>alert('kz')</script>"
 )
 def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
     at = run_app({"view": value})
-    assert at.segmented_control[0].value == "overview"
+    assert shown_view(at) == "overview"
     assert len(at.info) == 2 and "so the overview is shown" in at.info[0].value
     assert at.query_params["view"] == "overview"  # the refused value left the address bar
     text = page_text(at)
@@ -263,7 +270,7 @@ def test_bad_view_links_give_the_overview_and_a_notice_without_echo(value):
 @pytest.mark.parametrize("value", ["xq", "<b>ru</b>", "r" * 5000], ids=["unknown", "markup", "5KB"])
 def test_bad_language_links_give_english_and_a_notice_without_echo(value):
     at = run_app({"view": "brics", "lang": value})
-    assert at.segmented_control[0].value == "brics" and at.query_params["lang"] == "en"
+    assert shown_view(at) == "brics" and at.query_params["lang"] == "en"
     assert [i.value for i in at.info] == [
         "The link asked for a language this dashboard does not have, so it is shown in English."
     ]
@@ -364,7 +371,8 @@ def test_no_view_imports_pandas():
         "    at = AppTest.from_file('app.py', default_timeout=60)\n"
         "    at.query_params['view'] = view\n"
         "    at.run()\n"
-        "    assert not at.exception and at.segmented_control[0].value == view, view\n"
+        "    mark = f'?view={view}&amp;lang=en\" aria-current'\n"
+        "    assert not at.exception and any(mark in h.proto.body for h in at.get('html')), view\n"
         "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))\n"
     )
     out = subprocess.run(
@@ -396,7 +404,7 @@ def test_a_closed_list_of_sources_costs_the_page_its_label_alone():
     its evidence."""
     words = "the volume of trade reached"  # kz_turnover_2021's source's sentence
     assert words in load_dataset().figures["kz_turnover_2021"].quote
-    closed = run_app({"view": "turnover"})
+    closed = run_app({"view": "turnover_series"})
     assert "What other sources say (23)" in page_text(closed) and words not in page_text(closed)
     assert words in page_text(unfolded(closed))
     one = run_app({"view": "claims", "claim": "a3_grow"})

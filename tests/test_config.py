@@ -63,12 +63,16 @@ def test_data_layer_imports_no_streamlit_or_plotly():
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path
 
 
-def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switch():
-    """st.html gets a constant <style> block and the language switch, which is built from allowlisted values only."""
+def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_navigation():
+    """st.html gets a constant <style> block and the navigation (the language switch and the views), which is built
+    from allowlisted values only."""
     calls = []
     for path in ROOT.glob("kztrade/ui/*.py"):
-        calls += re.findall(r"st\.html\((\w+)", path.read_text(encoding="utf-8"))
+        calls += re.findall(r"st\.html\(\s*(\w+)", path.read_text(encoding="utf-8"))
     assert sorted(calls) == ["EMBED_STYLE", "STYLE", "language_nav"]
+    header = (ROOT / "kztrade" / "ui" / "__init__.py").read_text(encoding="utf-8")
+    (nav_call,) = re.findall(r"st\.html\(\s*language_nav\([^\n]*\n\s*\+ view_nav\([^\n]*\n\s*\)", header)
+    assert nav_call.count("(") == nav_call.count(")")  # the two navs and nothing else
     from kztrade.ui import EMBED_STYLE
 
     assert EMBED_STYLE.startswith("<style>") and EMBED_STYLE.endswith("</style>") and "<script" not in EMBED_STYLE
@@ -89,6 +93,20 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_language_switc
 
     with pytest.raises(ValueError):
         language_nav('x"><script>', "en", "Language")
+    from kztrade.routes import VIEWS, view_nav
+
+    names = {v: f"{v} <b>&" for v in VIEWS}
+    link = r'<a href="\?view=[a-z_]+&amp;lang=[a-z]{2}"( aria-current="page" class="kz-current")?>'
+    link += r"[a-z_]+ &lt;b&gt;&amp;</a>"  # each name escaped
+    for view in VIEWS:
+        for lang in LANGS:
+            nav = view_nav(view, lang, names, "Views")
+            assert re.fullmatch(rf'<nav class="kz-views" aria-label="Views">({link}){{{len(VIEWS)}}}</nav>', nav), nav
+            assert nav.count('aria-current="page"') == 1
+            assert f'?view={view}&amp;lang={lang}" aria-current="page"' in nav
+    for bad in (("turnover_ytd", "en", names), ("claims", "xx", names), ("claims", "en", {"claims": "Claims"})):
+        with pytest.raises(ValueError):
+            view_nav(*bad, "Views")  # a chart id is no view; an unknown language; a view without its name
     from kztrade.ui import STYLE
 
     assert STYLE.startswith("<style>") and STYLE.endswith("</style>") and "{" in STYLE and "<script" not in STYLE

@@ -32,11 +32,13 @@ from .browser import (
     CHART,
     CHARTS_PER_VIEW,
     FITTED,
+    READER_PAGES,
     SETTLED,
     SHOTS,
     VISIBLE_CHART,
     WIDTHS,
     card_button,
+    charts_on,
     drawn,
     launched_browser,
     layout_faults,
@@ -80,7 +82,8 @@ def page(browser):
 
 
 def checked_view(page) -> str:
-    return page.locator("[data-testid=stButtonGroup] [role=radio][aria-checked=true]").inner_text().strip()
+    """The name of the view the navigation marks as shown (its one aria-current link)."""
+    return page.locator("nav.kz-views a[aria-current=page]").inner_text().strip()
 
 
 PAGE_BUDGET_SCREENS = 6  # at 390×844, every view but the interview and the data view
@@ -103,7 +106,7 @@ def reading_budget(pg, view: str, width: int, height: int) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", READER_PAGES)
 def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, lang):
     """One page per view and language, opened once and resized to each width (360, 390, 768, 1400):
     - no sideways scroll; every chart without a layout fault (no text past its edge, no two texts overlapping, none
@@ -114,11 +117,12 @@ def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, l
     - in Russian, none of our English on the page (no_english; the interview is the original's English);
     - no console error.
     These were five tests, each opening its own pages: the fit test, the reading budget, axe on every view, the
-    chart read at every width on its own link, and the tooltip of every chart."""
+    chart read at every width on its own link, and the tooltip of every chart. A chart its view links to (a page of
+    its own) is read here as a view is."""
     ctx, pg = new_page(browser, WIDTHS[0], 900)
     try:
         open_page(pg, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
-        assert checked_view(pg) == Tr(lang)._(VIEWS[view])
+        assert checked_view(pg) == Tr(lang)._(VIEWS[CHARTS[view].view if view in CHARTS else view])
         if lang != "en" and view != "interview":
             no_english(pg)
         for width in WIDTHS:
@@ -135,7 +139,7 @@ def test_every_view_fits_its_width_and_is_screenshotted(browser, server, view, l
                 if view in BUDGETED:
                     reading_budget(pg, view, width, height)
                 no_serious_axe_violation(pg, width)
-                for chart_id in (c for c, spec in CHARTS.items() if spec.view == view):
+                for chart_id in charts_on(view):
                     hovered(pg, chart_id, width, lang)
                 screenshot_full(pg, SHOTS / f"{view}-{width}{'' if lang == 'en' else '-' + lang}.png")
         assert pg.console_errors == []
@@ -217,21 +221,25 @@ def test_deep_link_to_one_chart_shows_its_words_beside_it(page, server, chart_id
 
 
 def test_moving_between_views_updates_the_link(page, server):
-    open_page(page, server, "view=overview&lang=en", 2)
-    page.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Container transit").click()
+    open_page(page, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
+    nav = page.get_by_role("navigation", name="Views")
+    nav.get_by_role("link", name="Container transit").click()
     page.wait_for_url(re.compile(r".*view=containers.*"), timeout=15000)
     assert "lang=en" in page.url
-    expect(page.locator(VISIBLE_CHART)).to_have_count(2, timeout=30000)
-    page.reload()
-    page.locator(VISIBLE_CHART).first.locator(".main-svg").first.wait_for(timeout=30000)
+    expect(page.locator(VISIBLE_CHART)).to_have_count(CHARTS_PER_VIEW["containers"], timeout=30000)
     assert checked_view(page) == "Container transit"
-    # the view shown, clicked again, stays: the control is required, so it does not deselect into the overview
-    page.locator("[data-testid=stButtonGroup] [role=radio]", has_text="Container transit").click()
-    page.wait_for_timeout(1500)
+    # the view shown, clicked again, stays; the back button returns to the overview, as on any site
+    nav.get_by_role("link", name="Container transit").click()
+    page.wait_for_url(re.compile(r".*view=containers.*"), timeout=15000)
     settled(page)
     assert checked_view(page) == "Container transit" and "view=containers" in page.url
-    expect(page.locator(VISIBLE_CHART)).to_have_count(2)
+    expect(page.locator(VISIBLE_CHART)).to_have_count(CHARTS_PER_VIEW["containers"])
     expect(page.locator("h2").first).to_have_text("Container transit")
+    page.go_back()
+    page.go_back()
+    page.wait_for_url(re.compile(r".*view=overview.*"), timeout=15000)
+    expect(page.locator("h2").first).to_have_text("What we found", timeout=30000)
+    assert checked_view(page) == "Overview"
 
 
 def test_the_language_switch_travels_with_the_link(page, server):
@@ -340,7 +348,7 @@ def test_an_embedded_chart_stands_alone_links_back_and_keeps_its_language(
         ds = load_dataset()
         c = build_chart(ds, chart_id, Tr(lang, ds.translations.get(lang, {})))
         expect(pg.locator("h2").first).to_have_text(typeset(c.title))
-        assert pg.locator("[data-testid=stButtonGroup]").count() == 0 and pg.locator("h1").count() == 0
+        assert pg.locator("nav.kz-views").count() == 0 and pg.locator("h1").count() == 0
         assert any(typeset(c.source) in t for t in pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
         back = pg.get_by_role("link", name=Tr(lang)._("Open this chart with its sources in kztrade"))
         assert back.get_attribute("href") == f"{server}/?view={full_view}&lang={lang}"
@@ -566,13 +574,13 @@ def test_every_exported_svg_keeps_all_its_text_inside_its_bounds(browser, lang, 
 def test_every_embed_snippet_shows_its_chart_whole_in_a_host_page(browser, server, lang):
     """The snippet the page offers, pasted into a host page 360 px wide and then widened to 1400 px: the embed starts
     at its title and its source line and link back are inside the frame, with no band of empty frame below them at
-    360 px. Each snippet is read from its chart's popover on the chart's view (three views hold all five)."""
+    360 px. Each snippet is read from its chart's popover on the page that draws it (its view, or its own page)."""
     snippets = {}
     ctx, pg = new_page(browser, 1400, 900)
     try:
-        for view in dict.fromkeys(spec.view for spec in CHARTS.values()):
+        for view in dict.fromkeys(spec.view if spec.on_view else c for c, spec in CHARTS.items()):
             open_page(pg, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
-            for chart_id in (c for c, spec in CHARTS.items() if spec.view == view):
+            for chart_id in charts_on(view):
                 pg.locator(f".st-key-chart-{chart_id} [data-testid=stPopover] button").first.click()
                 snippets[chart_id] = pg.locator("[data-testid=stPopoverBody] code").first.inner_text()
                 pg.keyboard.press("Escape")

@@ -24,7 +24,7 @@ from kztrade.i18n import LOCALE_DIR, Tr
 from kztrade.load import load_dataset
 from kztrade.routes import VIEWS
 
-from .conftest import ROOT, edit_cell, edit_translation, unfolded
+from .conftest import ROOT, edit_cell, edit_translation, nav_links, unfolded
 
 POT = LOCALE_DIR / "kztrade.pot"
 PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "kztrade.po"
@@ -223,7 +223,7 @@ def shown_text(at: AppTest) -> str:
         for kind in ("markdown", "caption", "title", "info", "warning", "error", "code")
         for e in getattr(at, kind)
     ]
-    parts += [" ".join(map(str, r.options)) for r in at.segmented_control]
+    parts += [name for _v, _lang, name, _shown in nav_links(at)]
     parts += [c.proto.spec + " " + c.proto.alt for c in at.get("plotly_chart")]
     parts += [b.label for b in at.get("download_button")]
     parts += [
@@ -252,11 +252,14 @@ def test_every_view_in_russian_shows_none_of_our_english(view):
 
 
 def test_quotes_stay_in_their_own_words_on_the_russian_page():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["view"] = "turnover"
-    at.query_params["lang"] = "ru"
-    at.run()
-    text = shown_text(unfolded(at))
+    texts = []
+    for view in ("turnover", "turnover_series"):  # the view, and the chart of every statement it links to
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["view"] = view
+        at.query_params["lang"] = "ru"
+        at.run()
+        texts.append(shown_text(unfolded(at)))
+    text = "\n".join(texts)
     ds = load_dataset()
     assert "> - Trade turnover between Kazakhstan and Russia" not in text  # the "- " marker is not shown
     assert (

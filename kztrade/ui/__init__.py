@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..i18n import DEFAULT_LANG, LANGS, N_, Tr, plain
 from ..load import InvalidData
-from ..routes import PASSTHROUGH, VIEWS, language_nav, route
+from ..routes import PASSTHROUGH, VIEWS, language_nav, route, view_nav
 from ..statements import Words
 from . import pages, state
 from .blocks import Page, base_url, link, md, nav_link
@@ -48,6 +48,12 @@ broken for (a phone's, a PNG's, an embed's) */
 .kz-lang a + a { border-left: 1px solid #C9CDD3; }
 .kz-lang a:hover, .kz-lang a:focus-visible { background: #F3F4F6; text-decoration: underline; }
 .kz-lang a.kz-current { background: #E8F1F8; color: #005A8C; font-weight: 600; }
+/* the views: links set as one row of tabs, wrapping on a phone; the view shown is marked */
+.kz-views { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.75rem 0 0.1rem 0; }
+.kz-views a { padding: 0.32rem 0.8rem; border: 1px solid #C9CDD3; border-radius: 0.5rem; color: #1F2328;
+text-decoration: none; font-size: 0.95rem; line-height: 1.4; white-space: nowrap; }
+.kz-views a:hover, .kz-views a:focus-visible { background: #F3F4F6; text-decoration: underline; }
+.kz-views a.kz-current { background: #E8F1F8; border-color: #7FA9C9; color: #005A8C; font-weight: 600; }
 /* the data view's table: text that wraps, every column on a desktop */
 .st-key-figures-table table { width: 100%; font-size: 0.92rem; }
 .st-key-figures-table td, .st-key-figures-table th { vertical-align: top; overflow-wrap: break-word; }
@@ -94,12 +100,6 @@ def go_to(view: str, lang: str, claim: str | None = None) -> None:
     st.query_params.from_dict(
         {**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})}
     )
-    st.session_state["url_view"] = view
-
-
-def on_nav() -> None:
-    """Navigation changed: the address bar follows, so a copied link reopens this view."""
-    go_to(st.session_state["nav"], st.session_state["lang"])
 
 
 def browser_lang() -> str:
@@ -129,22 +129,17 @@ def main() -> None:
         return
     tr = state.translator(folder, stamp, lang)
     p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim)
-    if where.view != st.session_state.get("url_view") or "nav" not in st.session_state:
-        st.session_state["nav"] = where.view  # a link (or the back button) chose the view
+    view = where.view  # the address is the one place the view is held: the navigation is links
     # a claim the data has stays in the address bar; one it has not leaves it (the view says so, never echoing it)
-    claim = (
-        where.claim
-        if st.session_state["nav"] == "claims" and any(c.claim_id == where.claim for c in ds.claims)
-        else None
-    )
+    claim = where.claim if view == "claims" and any(c.claim_id == where.claim for c in ds.claims) else None
     if (
         where.notices
         or st.query_params.get("lang") != lang
-        or st.query_params.get("view") != (where.chart or st.session_state["nav"])
+        or st.query_params.get("view") != (where.chart or view)
         or st.query_params.get("claim") != claim
     ):
         go_to(
-            where.chart or st.session_state["nav"], lang, claim
+            where.chart or view, lang, claim
         )  # the address bar holds view, language and claim; refused values leave it
     try:
         if st.context.is_embedded and where.chart:
@@ -155,32 +150,32 @@ def main() -> None:
         # then reaches the browser before any text, so plotly's script starts loading as early as in a bare app.
         top = st.container()
         try:
-            view = st.session_state["nav"]
-            if where.chart and view == where.view:
+            if where.chart:
                 pages.chart_view(p, where.chart)
             else:
                 pages.PAGES[view](p)
-            footer(p)
+            footer(p, pages.overview_tail(p) if view == "overview" and not where.chart else "")
         finally:
             with top:
-                header(p, where.chart or st.session_state["nav"])
+                header(p, view, where.chart)
                 for notice in where.notices:
                     st.info(tr._(notice), icon=":material/info:")
     except Exception:  # a bug must not show a traceback; the server log has it
         st.error(
             tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used.")
         )
-        LOG.exception("view %s failed", st.session_state.get("nav"))
+        LOG.exception("view %s failed", where.chart or view)
 
 
-def header(p: Page, view: str) -> None:
-    """Title, what the page is about in one line, the language switch and the navigation."""
+def header(p: Page, view: str, chart: str | None = None) -> None:
+    """Title, what the page is about in one line, the language switch and the navigation (links: see
+    routes.view_nav). A chart's own link marks the view the chart belongs to; its language links keep the chart."""
     _, iv = p.tr._, p.ds.interview
     st.title(_(TITLE), anchor=False)
     names = dict(
         outlet=iv.outlet, interviewee=p.w.interviewee(), interviewee_gen=p.w.interviewee_gen(), when=p.w.published()
     )
-    if view == "overview":  # the landing page says what this is; every other view keeps the attribution, shorter
+    if view == "overview" and not chart:  # the landing page says what this is; every other view, shorter
         about = _(
             "The figures in {outlet}'s interview with {interviewee}, {when}, beside what officials and other sources "
             "said. "
@@ -189,27 +184,29 @@ def header(p: Page, view: str) -> None:
     else:
         about = _("The three headline figures are stated in {outlet}'s question, not by {interviewee}.").format(**names)
     st.markdown(md(about) + " " + link(_("Original interview"), iv.url))
-    st.html(language_nav(view, p.tr.lang, _("Language")))
-    st.segmented_control(
-        _("View"),
-        list(VIEWS),
-        format_func=lambda v: _(VIEWS[v]),
-        key="nav",
-        required=True,  # a click on the view shown keeps it, instead of deselecting it
-        on_change=on_nav,
-        label_visibility="collapsed",
+    lang = p.tr.lang
+    st.html(
+        language_nav(chart or view, lang, _("Language"))
+        + view_nav(view, lang, {v: _(name) for v, name in VIEWS.items()}, _("Views"))
     )
 
 
-def footer(p: Page) -> None:
-    """Provenance on every view, and the key to the series colours (from the series registry)."""
+def footer(p: Page, lead: str = "") -> None:
+    """Provenance on every view, and the key to the series colours (from the series registry), under a view's own
+    last line if it has one (the overview's: where the sources' words are)."""
     _ = p.tr._
-    st.divider()
     about = _(
         "Data: the kztrade data package (data/datapackage.json), CC BY 4.0 for our compilation; the interview text is "
         "{outlet}'s, quoted as an excerpt. Every number names who stated it and where, with the source's own sentence."
     ).format(outlet=p.ds.interview.outlet)
-    st.caption(md(about + " " + p.w.colour_legend()) + " " + nav_link(_("Data and sources"), p.href("data")))
+    # the rule above it is the caption's own (Markdown "---"): one element, where st.divider() is a block of five
+    st.caption(
+        (lead + "\n\n" if lead else "")
+        + "---\n\n"
+        + md(about + " " + p.w.colour_legend())
+        + " "
+        + nav_link(_("Data and sources"), p.href("data"))
+    )
 
 
 def show_problems(problems, tr: Tr) -> None:

@@ -58,14 +58,14 @@ def link(label: str, url: str) -> str:
 HEADINGS = {1: st.title, 2: st.header, 3: st.subheader}
 
 
-def heading(level: int, text: str) -> None:
-    """A heading of our words (already translated), without Streamlit's link icon: five elements of the page each, and
-    every view and chart has a link of its own (the address bar, the chart's share menu). The claims keep their
-    anchors (claims.entry), each a place on the long register to link to."""
+def heading(level: int, text: str, verbatim: bool = False) -> None:
+    """A heading (our words, already translated, or a claim's verbatim), without Streamlit's link icon: five elements
+    of the page each, and every view, chart and claim has a link of its own (the address bar, a chart's or a claim's
+    share menu)."""
     if level in HEADINGS:
-        HEADINGS[level](md(text), anchor=False)
+        HEADINGS[level](md(text, verbatim), anchor=False)
     else:
-        st.markdown(f"{'#' * level} {md(text)}")
+        st.markdown(f"{'#' * level} {md(text, verbatim)}")
 
 
 def nav_link(label: str, href: str) -> str:
@@ -301,8 +301,11 @@ def verbatim(p: Page, turn: Turn) -> None:
     """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they
     are
     the original, with our translation a click away."""
-    st.markdown(f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}")
-    st.markdown("> " + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p))
+    # whose words and the words, one block of text (two drew five more elements for every turn)
+    st.markdown(
+        f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}\n\n> "
+        + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p)
+    )
     if p.tr.lang != "en":
         st.caption(md(p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
         translation(p, turn, folded=True)
@@ -408,13 +411,15 @@ def sources_grid(p: Page, figures: list[Figure], key: str) -> None:
                     source_quote(p, f)
 
 
-def derived_list(p: Page, ids: tuple[str, ...]) -> None:
+def derived_list(p: Page, ids: tuple[str, ...], key: str) -> None:
     """Derived numbers: the range their inputs allow, how they were computed, and when they hold."""
     derived = [p.ds.derived[i] for i in ids if i in p.ds.derived]
     if not derived:
         return
-    with st.expander(p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), icon=":material/calculate:"):
-        for d in derived:
+    with folded(
+        p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), f"derived-{key}", ":material/calculate:"
+    ) as box:
+        for d in derived if box.open else ():
             st.markdown(
                 f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} "
                 f"{md(p.w.derived_method(d))} "
@@ -435,5 +440,5 @@ def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:
         if heads:
             heading(4, p.tr._("In the interview"))
             interview_words(p, heads, shown)
-        derived_list(p, c.shown)
+        derived_list(p, c.shown, chart_id)
         sources_grid(p, context, f"sources-{chart_id}")

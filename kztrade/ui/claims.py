@@ -38,7 +38,8 @@ KINDS = {
 
 
 def anchor(c: Claim) -> str:
-    """The claim's anchor on the claims view (the ClaimReview url ends with it)."""
+    """The claim's name on the page: its entry's key (st-key-entry-claim-…), for the stylesheet and tests. A link to a
+    claim is its address (claim_link: ?view=claims&claim=…), which opens it whole, as the ClaimReview url does."""
     return "claim-" + c.claim_id.replace("_", "-")
 
 
@@ -130,7 +131,7 @@ def entry(p: Page, c: Claim) -> None:
     ClaimReview."""
     _, w = p.tr._, p.w
     with st.container(border=True, key=f"entry-{anchor(c)}"):
-        st.subheader(md(w.quoted(c.span), verbatim=True), anchor=anchor(c))
+        heading(3, w.quoted(c.span), verbatim=True)
         if p.tr.lang != "en":
             st.caption(md(_("Our translation: {text}").format(text=w.claim_field(c, "span"))))
         whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
@@ -156,6 +157,7 @@ def entry(p: Page, c: Claim) -> None:
                 lambda size: state.claim_card_bytes(p.folder, p.stamp, c.claim_id, p.tr.lang, size),
                 CARD_SHAPES,
             )
+            st.markdown(nav_link(_("Link to this claim"), claim_link(p, c)))
             st.caption(md(_("ClaimReview for fact-check sites (JSON-LD):")))
             st.code(
                 dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)),
@@ -237,7 +239,7 @@ def view(p: Page) -> None:
 def unchecked_entry(p: Page, c: Claim) -> None:
     """A claim outside our subject, or an opinion: its words, whose they are and why it is not checked."""
     _ = p.tr._
-    st.subheader(md(p.w.quoted(c.span), verbatim=True), anchor=anchor(c))
+    heading(3, p.w.quoted(c.span), verbatim=True)
     line = f"{verdict_badge(p, c.verdict)} {md(p.w.claimant(c))}: {md(p.w.claim_field(c, 'verdict_note'))}"
     if p.tr.lang != "en":
         line += "  \n" + md(_("Our translation: {text}").format(text=p.w.claim_field(c, "span")))

@@ -45,40 +45,69 @@ PHONE_COLUMNS = ("figure", "value_as_printed", "status")
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
 
-def finding_box(p: Page, f) -> None:
-    """One line of what we found: its lead, its status, the sentence, and a link to the chart that shows it."""
+def finding_box(p: Page, found: list) -> None:
+    """Lines of what we found in one box, each its lead, its status, the sentence, and a link to the chart that shows
+    it: one box and one block of text for the findings that share a place (a box each drew three times the page)."""
     _ = p.tr._
+    see = _("See the chart")
     with st.container(border=True):
-        see = nav_link(_("See the chart"), p.href(f.target))
-        st.markdown(f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {see}")
+        st.markdown(
+            "\n\n".join(
+                f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {nav_link(see, p.href(f.target))}"
+                for f in found
+            )
+        )
 
 
 def findings(p: Page) -> None:
     """What we found, each headline finding followed by the chart that shows it, so a chart is on the first screen;
-    then the claims no source supports and how the year ended."""
+    then the claims no source supports and how the year ended. A chart follows the last finding that points to it;
+    the findings between two charts share one box."""
     _ = p.tr._
-    # The words above the first chart have their place first but are sent after it (see ui.main): the chart is on its
-    # way to the browser before any text of the view.
-    charted: set[str] = set()
+    groups: list[tuple[list, str | None]] = [([], None)]
     found = p.w.findings()
     for i, f in enumerate(found):
+        groups[-1][0].append(f)
         later = [g.target for g in found[i + 1 :]]
-        words = st.container()  # the finding's place, above its chart; filled once the chart is sent
+        charted = [chart for _f, chart in groups]
         if f.target in CHARTS and CHARTS[f.target].on_overview and f.target not in charted and f.target not in later:
-            charted.add(f.target)
-            chart_block(p, f.target)
+            groups[-1] = (groups[-1][0], f.target)
+            groups.append(([], None))
+    # The words above the first chart have their place first but are sent after it (see ui.main): the chart is on its
+    # way to the browser before any text of the view.
+    for i, (group, chart) in enumerate(g for g in groups if g[0]):
+        words = st.container()  # the findings' place, above their chart; filled once the chart is sent
+        if chart:
+            chart_block(p, chart)
         with words:
             if i == 0:
                 heading(2, _("What we found"))
-                claims_ui.overview_lead(
-                    p
-                )  # the claims register first: every claim in the excerpt, the expert's included
-            finding_box(p, f)
+                claims_ui.overview_lead(p)  # the claims register first: every claim in the excerpt, the expert's too
+            finding_box(p, group)
 
 
-def charts_of(view: str) -> list[str]:
-    """The charts a view draws, in the registry's order."""
-    return [c for c, spec in CHARTS.items() if spec.view == view]
+def charts_of(view: str, drawn: bool = True) -> list[str]:
+    """The charts a view draws, in the registry's order; drawn=False: those it links to, each on a page of its own."""
+    return [c for c, spec in CHARTS.items() if spec.view == view and spec.on_view == drawn]
+
+
+def linked_charts(p: Page, view: str) -> None:
+    """A view's charts that have a page of their own: each one's title, what it draws, and its link."""
+    _ = p.tr._
+    for chart_id in charts_of(view, drawn=False):
+        c = state.chart(p.folder, p.stamp, chart_id, p.tr.lang)
+        with st.container(border=True, key=f"linked-{chart_id}"):
+            heading(3, c.title)
+            st.markdown(
+                md(c.subtitle)
+                + "  \n"
+                + nav_link(
+                    _("Open the chart of every statement ({n})").format(
+                        n=p.tr.num(sum(i in p.ds.figures for i in c.shown))
+                    ),
+                    p.href(chart_id),
+                )
+            )
 
 
 def question(p: Page, shown: set[str]) -> None:
@@ -132,7 +161,12 @@ def overview(p: Page) -> None:
     findings(p)
     question(p, shown)
     cards(p)
-    st.caption(
+
+
+def overview_tail(p: Page) -> str:
+    """The overview's last line, set in the footer's caption (see ui.footer): where the sources' words are."""
+    _ = p.tr._
+    return (
         md(_("Every source's own words, and how kztrade derived each number, are on the topic views:"))
         + " "
         + " · ".join(nav_link(_(VIEWS[v]), p.href(v)) for v in ("turnover", "containers", "brics", "data"))
@@ -154,6 +188,7 @@ def turnover(p: Page) -> None:
     )
     for chart_id in charts_of("turnover"):  # the registry says which charts a view draws, in order
         chart_section(p, chart_id, shown)
+    linked_charts(p, "turnover")
     unplotted(p)
 
 

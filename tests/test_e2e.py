@@ -184,7 +184,7 @@ def hovered(pg, chart_id: str, width: int, lang: str) -> None:
 def test_a_phones_first_screen_shows_what_the_page_is_about_and_the_first_figure(browser, server):
     ctx, pg = new_page(browser, 390, 844)
     try:
-        open_page(pg, server, "view=overview&lang=en", 2)
+        open_page(pg, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
         pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
         title = pg.locator("h1").first.bounding_box()
         first = pg.locator("[data-testid=stMarkdownContainer] strong", has_text="US$17.2 billion").first.bounding_box()
@@ -197,7 +197,7 @@ def test_a_phones_first_screen_shows_what_the_page_is_about_and_the_first_figure
 
 
 def test_overview_draws_without_console_errors(page, server):
-    open_page(page, server, "view=overview&lang=en", 2)
+    open_page(page, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
     expect(page.locator("h2").first).to_have_text("What we found")
     assert page.console_errors == []
 
@@ -235,8 +235,7 @@ def test_moving_between_views_updates_the_link(page, server):
     assert checked_view(page) == "Container transit" and "view=containers" in page.url
     expect(page.locator(VISIBLE_CHART)).to_have_count(CHARTS_PER_VIEW["containers"])
     expect(page.locator("h2").first).to_have_text("Container transit")
-    page.go_back()
-    page.go_back()
+    page.go_back()  # the same address clicked again replaced its entry: one step back is the overview
     page.wait_for_url(re.compile(r".*view=overview.*"), timeout=15000)
     expect(page.locator("h2").first).to_have_text("What we found", timeout=30000)
     assert checked_view(page) == "Overview"
@@ -321,7 +320,7 @@ def test_chart_csv_holds_the_rows_that_chart_draws(page, server):
 
 
 def test_quote_cards_download_in_both_shapes(page, server):
-    open_page(page, server, "view=overview&lang=en", 2)
+    open_page(page, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
     with page.expect_download(timeout=90000) as dl:
         card_button(page, "containers_ru_cn_via_kz_growth", "landscape").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.png"
@@ -381,7 +380,7 @@ def test_data_markup_never_becomes_a_link_in_the_browser(browser, tmp_path):
     with streamlit_server(env={"KZTRADE_DATA_DIR": str(data)}) as (url, _proc):
         ctx, pg = new_page(browser)
         try:
-            open_page(pg, url, "view=turnover&lang=en", 2)
+            open_page(pg, url, "view=turnover&lang=en", CHARTS_PER_VIEW["turnover"])
             summaries = pg.locator("[data-testid=stExpander] summary")
             for i in range(summaries.count()):  # the source cards sit behind expanders, each sent once opened
                 summaries.nth(i).click()
@@ -422,7 +421,7 @@ def test_a_russian_browser_gets_russian_and_the_link_says_so(browser, server):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
     try:
         pg = ctx.new_page()
-        open_page(pg, server, "view=containers", 2)
+        open_page(pg, server, "view=containers", CHARTS_PER_VIEW["containers"])
         expect(pg.locator("h1").first).to_have_text(Tr("ru")._(TITLE))
         assert Tr("ru")._(TITLE) != TITLE
         assert checked_view(pg) == Tr("ru")._(VIEWS["containers"])
@@ -432,14 +431,14 @@ def test_a_russian_browser_gets_russian_and_the_link_says_so(browser, server):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
     try:
         pg = ctx.new_page()
-        open_page(pg, server, "view=containers", 2)
+        open_page(pg, server, "view=containers", CHARTS_PER_VIEW["containers"])
         expect(pg.locator("h1").first).to_have_text(TITLE)
     finally:
         ctx.close()
 
 
 def test_russian_png_and_card_downloads_are_russian(page, server, tmp_path):
-    open_page(page, server, "view=overview&lang=ru", 2)
+    open_page(page, server, "view=overview&lang=ru", CHARTS_PER_VIEW["overview"])
     with page.expect_download(timeout=90000) as dl:
         card_button(page, "containers_ru_cn_via_kz_growth", "landscape").click()
     assert dl.value.suggested_filename == "containers_ru_cn_via_kz_growth-card.ru.png"
@@ -638,7 +637,7 @@ def test_each_quote_card_is_previewed_before_its_buttons(browser, server, lang):
     for width in (390, 1400):
         ctx, pg = new_page(browser, width, 900)
         try:
-            open_page(pg, server, f"view=overview&lang={lang}", 2)
+            open_page(pg, server, f"view=overview&lang={lang}", CHARTS_PER_VIEW["overview"])
             buttons = pg.locator(".st-key-cards-row [data-testid=stPopover] button")
             expect(buttons).to_have_count(len(ds.headline()))
             for i, f in enumerate(ds.headline()):

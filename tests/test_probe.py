@@ -441,14 +441,14 @@ def test_a_click_just_after_choosing_a_language_never_gives_a_file_in_the_old_on
     the English card. The switch now loads the page afresh, so the old button is gone."""
     from playwright.sync_api import expect
 
-    from .browser import card_button, open_page
+    from .browser import CHARTS_PER_VIEW, card_button, open_page
 
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     try:
         pg = ctx.new_page()
         got = []
         pg.on("download", lambda d: got.append(d.suggested_filename))
-        open_page(pg, server, "view=overview&lang=en", 2)
+        open_page(pg, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
         card_button(pg, "containers_ru_cn_via_kz_growth", "landscape")  # its popover open, as a reader's would be
         pg.evaluate("""() => { document.querySelector('.kz-lang a[lang=ru]').click();
             document.querySelector('.st-key-card-containers_ru_cn_via_kz_growth-landscape button').click(); }""")

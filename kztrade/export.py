@@ -19,7 +19,6 @@ import time
 from typing import Any
 
 import plotly.graph_objects as go
-import psutil
 
 from .charts import EXPORT_WIDTH
 
@@ -236,6 +235,8 @@ class Exporter:
 
     def _browser_alive(self) -> bool:
         """True while the browser process exists and is not a zombie."""
+        import psutil  # here, not at the top: a page that exports nothing never loads it (8 ms of a first visit)
+
         pid = self.browser_pid
         try:
             return pid is not None and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
@@ -305,6 +306,8 @@ def reusing_kaleido():
 
 def kill_tree(pid: int) -> None:
     """Kill a process and all its descendants, and reap them."""
+    import psutil
+
     try:
         root = psutil.Process(pid)
         procs = root.children(recursive=True) + [root]

@@ -83,6 +83,8 @@ def parse_number(text: str, lang: str = "en") -> float:
     1500.0,
     '1 500' with a no-break space (ru) -> 1500.0. A form the locale does not read is read the plain way ('17' ->
     17.0)."""
+    if text.isascii() and text.isdigit():  # no separator to read (most numbers: years, days): no locale needed
+        return float(text)
     locale = LOCALES.get(lang, "en")
     grouped = re.sub(r"[\u00a0\u202f]", get_group_symbol(locale), text)
     try:

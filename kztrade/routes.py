@@ -146,12 +146,8 @@ def language_nav(view: str, current: str, label: str) -> str:
     from allowlisted values (a known view, our languages and their names) and our own label, each escaped."""
     if view not in known_ids() or current not in LANGS:
         raise ValueError("language_nav takes a known view and language")
-    links = []
-    for lang in LANGS:
-        href = html.escape("?" + urlencode({"view": view, "lang": lang}))
-        mark = ' aria-current="true" class="kz-current"' if lang == current else ""
-        links.append(f'<a href="{href}" hreflang="{lang}" lang="{lang}"{mark}>{html.escape(LANG_NAMES[lang])}</a>')
-    return f'<nav class="kz-lang" aria-label="{html.escape(label)}">{"".join(links)}</nav>'
+    links = [((view, lang), f' hreflang="{lang}" lang="{lang}"', lang == current, LANG_NAMES[lang]) for lang in LANGS]
+    return nav_markup("kz-lang", label, links, "true")
 
 
 def view_nav(current: str, lang: str, names: Mapping[str, str], label: str) -> str:
@@ -163,12 +159,18 @@ def view_nav(current: str, lang: str, names: Mapping[str, str], label: str) -> s
     escaped."""
     if current not in VIEWS or lang not in LANGS or set(names) != set(VIEWS):
         raise ValueError("view_nav takes a known view and language, and a name for every view")
-    links = []
-    for view in VIEWS:
+    return nav_markup("kz-views", label, [((view, lang), "", view == current, names[view]) for view in VIEWS], "page")
+
+
+def nav_markup(cls: str, label: str, links: list[tuple[tuple[str, str], str, bool, str]], current: str) -> str:
+    """A <nav> of links, each (its (view, lang), its own attributes, whether it is the current one, its name): the
+    address built and every text escaped here; the current link marked aria-current="<current>"."""
+    out = []
+    for (view, lang), attrs, is_current, name in links:
         href = html.escape("?" + urlencode({"view": view, "lang": lang}))
-        mark = ' aria-current="page" class="kz-current"' if view == current else ""
-        links.append(f'<a href="{href}"{mark}>{html.escape(names[view])}</a>')
-    return f'<nav class="kz-views" aria-label="{html.escape(label)}">{"".join(links)}</nav>'
+        mark = f' aria-current="{current}" class="kz-current"' if is_current else ""
+        out.append(f'<a href="{href}"{attrs}{mark}>{html.escape(name)}</a>')
+    return f'<nav class="{cls}" aria-label="{html.escape(label)}">{"".join(out)}</nav>'
 
 
 def public_setting() -> str:

@@ -419,12 +419,13 @@ def derived_list(p: Page, ids: tuple[str, ...], key: str) -> None:
     with folded(
         p.tr._("Derived by kztrade ({n})").format(n=p.tr.num(len(derived))), f"derived-{key}", ":material/calculate:"
     ) as box:
-        for d in derived if box.open else ():
-            st.markdown(
-                f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} "
-                f"{md(p.w.derived_method(d))} "
-                f"{md(p.w.derived_field(d, 'note'))}"
-            )
+        if box.open:
+            for d in derived:
+                st.markdown(
+                    f"- **{md(p.w.derived_value(d))}**: {md(sentence(p.w.derived_field(d, 'label')))} "
+                    f"{md(p.w.derived_method(d))} "
+                    f"{md(p.w.derived_field(d, 'note'))}"
+                )
 
 
 def chart_section(p: Page, chart_id: str, shown: set[str]) -> None:

@@ -64,18 +64,21 @@ def findings(p: Page) -> None:
     then the claims no source supports and how the year ended. A chart follows the last finding that points to it;
     the findings between two charts share one box."""
     _ = p.tr._
-    groups: list[tuple[list, str | None]] = [([], None)]
+    groups: list[tuple[list, str | None]] = []  # (findings, the chart after them)
+    current: list = []
     found = p.w.findings()
     for i, f in enumerate(found):
-        groups[-1][0].append(f)
-        later = [g.target for g in found[i + 1 :]]
-        charted = [chart for _f, chart in groups]
-        if f.target in CHARTS and CHARTS[f.target].on_overview and f.target not in charted and f.target not in later:
-            groups[-1] = (groups[-1][0], f.target)
-            groups.append(([], None))
+        current.append(f)
+        later = {g.target for g in found[i + 1 :]}
+        charted = {chart for _g, chart in groups}
+        if f.target in CHARTS and CHARTS[f.target].on_overview and f.target not in charted | later:
+            groups.append((current, f.target))
+            current = []
+    if current:
+        groups.append((current, None))
     # The words above the first chart have their place first but are sent after it (see ui.main): the chart is on its
     # way to the browser before any text of the view.
-    for i, (group, chart) in enumerate(g for g in groups if g[0]):
+    for i, (group, chart) in enumerate(groups):
         words = st.container()  # the findings' place, above their chart; filled once the chart is sent
         if chart:
             chart_block(p, chart)

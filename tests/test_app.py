@@ -304,6 +304,21 @@ def test_data_corrupted_while_serving_shows_the_problems_and_recovers(data_copy,
     assert plotted(at) == EXPECTED_CHARTS["turnover"]
 
 
+def test_the_app_keeps_a_receipt_of_its_check_and_still_reports_an_edit_only_the_rules_catch(data_copy, monkeypatch):
+    from kztrade import REFERENCE_INTERVIEW
+    from kztrade.receipts import has_receipt, receipt_key, receipts_dir
+
+    monkeypatch.setenv("KZTRADE_DATA_DIR", str(data_copy))
+    at = run_app({"view": "turnover"})
+    assert plotted(at) == EXPECTED_CHARTS["turnover"]
+    assert has_receipt(receipts_dir(), receipt_key(data_copy, REFERENCE_INTERVIEW, False))
+    edit_cell(data_copy, "figures", "kz_ru_turnover_2024_jan_aug", "value", "17.3")
+    at = run_app(at=at)
+    assert at.title[0].value == "kztrade: the data needs fixing"
+    assert "1 problem(s)" in at.error[0].value and "kz_ru_turnover_2024_jan_aug" in at.code[0].value
+    assert not has_receipt(receipts_dir(), receipt_key(data_copy, REFERENCE_INTERVIEW, False))
+
+
 def test_without_chromium_charts_stay_and_png_buttons_become_a_message(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = run_app({"view": "turnover"})
@@ -384,6 +399,42 @@ def test_no_view_imports_pandas():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_what_lives_as_long_as_the_server_is_frozen_once_and_no_visit_is():
+    """In a fresh interpreter: after the first visit, what was alive when the app was imported (Streamlit's code, our
+    modules) is out of the collector's reach, so no full collection walks it again; the visit's own objects (the
+    checked dataset) are not, and a second visit freezes nothing more (frozen objects freed by their last reference
+    leave the count, so it can only fall)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "AppTest.from_file('app.py', default_timeout=60).run()\n"
+        "import streamlit.delta_generator, kztrade.ui\n"
+        "from kztrade.ui import state\n"
+        "first = gc.get_freeze_count()\n"
+        "folder = str(state.data_dir())\n"
+        "ds = state.dataset(folder, state.data_stamp(folder))\n"
+        "tracked = {id(o) for o in gc.get_objects()}\n"
+        "at = AppTest.from_file('app.py', default_timeout=60)\n"
+        "at.run()\n"
+        "assert not at.exception\n"
+        "print(first > 10000, id(kztrade.ui.main) in tracked, id(streamlit.delta_generator.DeltaGenerator) in tracked,"
+        " id(ds) in tracked, id(ds.figures) in tracked, gc.get_freeze_count() <= first)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "False", "False", "True", "True", "True"]
 
 
 def test_a_closed_card_is_neither_built_nor_sent():

@@ -20,8 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -118,6 +121,15 @@ async def main_async(pairs: int, k: int, only: tuple[str, ...] = MEASURES) -> di
 
     res: dict = {"pairs": pairs, "k": k, "first_chart": {}, "dom": {}, "cpu": []}
     async with async_playwright() as p:
+        # One start and visit of each app before any pair: the files are in the OS's page cache for both, and our
+        # server has checked this data once and kept its receipt (kztrade/receipts.py), as every server after the
+        # first start on the same data and code has. The first start after an edit checks again (about 25 ms more).
+        for which in ("baseline", "ours"):
+            server = Server(which)
+            try:
+                await new_visitor(p, server.url + "/", 1400)
+            finally:
+                server.stop()
         for path, width in TARGETS if "first_chart" in only else ():
             key = f"{path} @ {width}"
             runs = [await one_pair(p, path, width) for _ in range(pairs)]
@@ -187,6 +199,15 @@ def report(res: dict) -> dict:
 
 
 def main() -> int:
+    receipts = tempfile.mkdtemp(prefix="kztrade-bench-receipts-")  # never the user's own cache
+    os.environ["KZTRADE_CACHE_DIR"] = receipts
+    try:
+        return run()
+    finally:
+        shutil.rmtree(receipts, ignore_errors=True)
+
+
+def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 pairs, K = 10")
     parser.add_argument("--pairs", type=int, default=None, help="pairs per measure (default 5; --quick 3; at least 3)")

@@ -113,10 +113,11 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_navigation():
 
 
 def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
-    """Four private attributes, each pinned by requirements.txt and named here, so an upgrade that drops one fails this
+    """Five private attributes, each pinned by requirements.txt and named here, so an upgrade that drops one fails this
     test every time instead of an export message going missing now and then: Streamlit's AppSession._event_loop and
     _browser_queue (whose ForwardMsgQueue._queue we read, ui/state.py), Kaleido's Kaleido._return_kaleido_tab
-    (overridden to reuse a tab, export.py) and plotly's `_validate` keyword (charts.unvalidated)."""
+    (overridden to reuse a tab, export.py), plotly's `_validate` keyword (charts.unvalidated) and Streamlit's
+    delta_generator._use_warning_has_been_displayed (ui.skip_direct_run_check)."""
     import inspect
 
     import kaleido
@@ -132,8 +133,36 @@ def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
     from plotly.basedatatypes import BaseFigure
 
     assert 'kwargs.pop("_validate", True)' in inspect.getsource(BaseFigure.__init__)
+    # Streamlit's direct-run check, which ui.skip_direct_run_check marks as done under `streamlit run`: the flag it
+    # reads, and that it returns at once when the flag is set
+    from streamlit import delta_generator
+
+    warn = inspect.getsource(delta_generator._maybe_print_use_warning)
+    assert isinstance(delta_generator._use_warning_has_been_displayed, bool)
+    assert "if not _use_warning_has_been_displayed:" in warn and "env_util.is_repl()" in warn
     pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert "streamlit~=" in pins and "kaleido~=" in pins and "plotly~=" in pins  # the versions these were read in
+
+
+def test_the_direct_run_check_is_skipped_only_under_streamlit_run(monkeypatch):
+    """Under `streamlit run` Streamlit's check for a script started with plain `python` (a walk of the whole call
+    stack on the first element, 50-100 ms of a fresh server's first visit) is marked done; without a runtime it is
+    left to run, so `python app.py` still prints its advice. With the flag set, Streamlit never calls is_repl()."""
+    from streamlit import delta_generator, env_util, runtime
+
+    from kztrade.ui import skip_direct_run_check
+
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    monkeypatch.setattr(runtime, "exists", lambda: False)
+    skip_direct_run_check()
+    assert delta_generator._use_warning_has_been_displayed is False
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    skip_direct_run_check()
+    assert delta_generator._use_warning_has_been_displayed is True
+    walked = []
+    monkeypatch.setattr(env_util, "is_repl", lambda: walked.append(1) or False)
+    delta_generator._maybe_print_use_warning()
+    assert walked == []
 
 
 def test_charts_and_cards_lay_text_out_and_word_none_of_it():

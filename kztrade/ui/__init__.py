@@ -224,6 +224,18 @@ def show_problems(problems, tr: Tr) -> None:
     st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def skip_direct_run_check() -> None:
+    """Under `streamlit run` (a Runtime exists), Streamlit's once-per-process check for a script started with plain
+    `python` can only conclude that it was not, and prints nothing. The check (delta_generator._maybe_print_use_warning)
+    walks the call stack and reads the source of every frame (inspect.stack()), which took 50-100 ms of a fresh
+    server's first visit here, before its first element. So it is marked as done; `python app.py` still warns."""
+    from streamlit import delta_generator, runtime
+
+    if runtime.exists():
+        delta_generator._use_warning_has_been_displayed = True
+
+
+skip_direct_run_check()
 # What is alive once this package is imported (Streamlit's server, plotly, Babel, our modules) lives as long as the
 # process. gc.freeze() moves it out of the collector's reach, so a full collection no longer walks it: on a fresh
 # server the first visit's data check triggers one, which took 35 ms of the first chart's time; every later one is

@@ -461,3 +461,42 @@ def test_a_closed_list_of_sources_costs_the_page_its_label_alone():
     one = run_app({"view": "claims", "claim": "a3_grow"})
     text = page_text(one)
     assert "Forbes Kazakhstan" in text and "Taraz" not in text  # a3_grow's evidence alone, no other claim's
+
+
+def sent_elements(params: dict, monkeypatch) -> list[tuple[str, int]]:
+    """The kinds of the elements a run sends, in the order they are sent (Streamlit's queue of messages, each
+    recorded as it is enqueued; the page's order is where they land, which is another thing): 'plotly_chart',
+    'html:style' for the stylesheet, 'html' for the navigation, 'markdown', 'heading', ...; each with the container
+    it lands in (0 the page, 2 Streamlit's event container)."""
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    kinds: list[tuple[str, int]] = []
+    enqueue = ForwardMsgQueue.enqueue
+
+    def recorded(queue, msg) -> None:
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            kind = element.WhichOneof("type")
+            kind = "html:style" if kind == "html" and element.html.body.startswith("<style>") else kind
+            kinds.append((kind, msg.metadata.delta_path[0]))
+        enqueue(queue, msg)
+
+    monkeypatch.setattr(ForwardMsgQueue, "enqueue", recorded)
+    run_app(params)
+    return kinds
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_charted_view_sends_its_first_chart_before_its_stylesheet_and_its_words(lang, monkeypatch):
+    """The browser asks for plotly's script when a chart's element arrives, so on every view that draws a chart and on
+    each chart's own link, the first element sent is that chart; the stylesheet comes right after it, before any of
+    the page's words. A view without a chart sends the stylesheet first. Either way it is sent once, to Streamlit's
+    event container, not onto the page (see test_config for what it holds)."""
+    charted = [v for v in VIEWS if EXPECTED_CHARTS[v]] + list(CHARTS)
+    for view in charted:
+        kinds = [k for k, _where in sent_elements({"view": view, "lang": lang}, monkeypatch)]
+        assert kinds[:2] == ["plotly_chart", "html:style"] and kinds.count("html:style") == 1, (view, kinds[:4])
+    for view in [v for v in VIEWS if not EXPECTED_CHARTS[v]]:
+        sent = sent_elements({"view": view, "lang": lang}, monkeypatch)
+        assert sent[0] == ("html:style", 2) and [k for k, _w in sent].count("html:style") == 1, (view, sent[:4])
+        assert {w for k, w in sent if k != "html:style"} == {0}  # everything else on the page

@@ -68,9 +68,12 @@ def test_the_only_html_the_page_renders_is_the_stylesheet_and_the_navigation():
     from allowlisted values only."""
     calls = []
     for path in ROOT.glob("kztrade/ui/*.py"):
-        calls += re.findall(r"st\.html\(\s*(\w+)", path.read_text(encoding="utf-8"))
-    assert sorted(calls) == ["EMBED_STYLE", "STYLE", "language_nav"]
+        calls += re.findall(r"st\.html\(\s*([\w.]+)", path.read_text(encoding="utf-8"))
+    assert sorted(calls) == ["language_nav", "self.sheet"]  # st.html(...), with the stylesheet or the navigation
     header = (ROOT / "kztrade" / "ui" / "__init__.py").read_text(encoding="utf-8")
+    # the stylesheet's one source: the two constants
+    assert re.findall(r"Stylesheet\(([^\n]*)\)\n", header) == ["STYLE + EMBED_STYLE if embedded else STYLE"]
+    assert header.count("Stylesheet(") == 1 and header.count("self.sheet") == 2
     (nav_call,) = re.findall(r"st\.html\(\s*language_nav\([^\n]*\n\s*\+ view_nav\([^\n]*\n\s*\)", header)
     assert nav_call.count("(") == nav_call.count(")")  # the two navs and nothing else
     from kztrade.ui import EMBED_STYLE

@@ -89,6 +89,24 @@ EMBED_STYLE = """<style>
 TITLE = N_("Kazakhstan–Russia trade: one interview's numbers, checked")
 
 
+class Stylesheet:
+    """The page's constant stylesheet, sent once: right after the view's first chart (blocks.chart_block calls send),
+    or at once on a view that draws none. Streamlit puts an st.html of style tags alone in its event container, never
+    on the page, so when it is sent changes nothing of where anything lands; it changes what the browser fetches first.
+    The stylesheet's element loads a script of its own (Streamlit's HTML element and DOMPurify): sent first, it made
+    plotly's script wait (about 90 ms of a warm visit here). A plot is drawn only once plotly's script has loaded, long
+    after the stylesheet is in, and a charted view sends its words after its first chart too (the header, a view's
+    heading), so nothing is drawn unstyled first."""
+
+    def __init__(self, sheet: str):
+        self.sheet, self.sent = sheet, False
+
+    def send(self) -> None:
+        if not self.sent:
+            self.sent = True
+            st.html(self.sheet)
+
+
 def query_values() -> dict[str, list[str]]:
     """The query string as key -> every value."""
     return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
@@ -115,8 +133,11 @@ def main() -> None:
     # browser fetch Google's icon font (no network here; a third-party request for every reader). The tab keeps
     # Streamlit's own icon.
     st.set_page_config(page_title="kztrade", layout="wide")
-    st.html(STYLE)
     where = route(query_values())
+    embedded = bool(st.context.is_embedded and where.chart)
+    style = Stylesheet(STYLE + EMBED_STYLE if embedded else STYLE)
+    if not (where.chart or pages.draws_a_chart(where.view)):
+        style.send()
     if "lang" not in st.session_state or (where.lang and where.lang != st.session_state.get("url_lang")):
         st.session_state["lang"] = where.lang or browser_lang()
         st.session_state["url_lang"] = where.lang
@@ -126,10 +147,11 @@ def main() -> None:
     try:
         ds = state.dataset(folder, stamp)
     except InvalidData as e:
+        style.send()
         show_problems(e.problems, plain(lang))
         return
     tr = state.translator(folder, stamp, lang)
-    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim)
+    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim, chart_sent=style.send)
     view = where.view  # the address is the one place the view is held: the navigation is links
     # a claim the data has stays in the address bar; one it has not leaves it (the view says so, never echoing it)
     claim = where.claim if view == "claims" and any(c.claim_id == where.claim for c in ds.claims) else None
@@ -143,8 +165,7 @@ def main() -> None:
             where.chart or view, lang, claim
         )  # the address bar holds view, language and claim; refused values leave it
     try:
-        if st.context.is_embedded and where.chart:
-            st.html(EMBED_STYLE)
+        if embedded:
             pages.embed_view(p, where.chart)
             return
         # The header's place comes first on the page, but its words are sent after the view: a view's first chart
@@ -166,6 +187,8 @@ def main() -> None:
             tr._("This view could not be drawn. Reload the page; if it happens again, please report the link you used.")
         )
         LOG.exception("view %s failed", where.chart or view)
+    finally:
+        style.send()  # a view that drew no chart after all (or failed before it) still gets its stylesheet
 
 
 def header(p: Page, view: str, chart: str | None = None) -> None:

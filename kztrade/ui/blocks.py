@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -90,6 +91,8 @@ class Page:
     stamp: str
     base_url: str
     claim: str | None = None  # the one claim a link to the claims view names (a well-formed id, maybe not ours)
+    # Sends the page's stylesheet, once (ui.Stylesheet); chart_block calls it after the view's first chart
+    chart_sent: Callable[[], None] = lambda: None
 
     def href(self, view: str) -> str:
         """A link to a view or chart, in the reader's language."""
@@ -121,6 +124,7 @@ def chart_block(p: Page, chart_id: str, actions: bool = True, level: int = 3) ->
             alt=c.alt,
             config=CHART_CONFIG,
         )
+        p.chart_sent()
         with head:
             heading(level, c.title)
             st.caption(md(c.subtitle))

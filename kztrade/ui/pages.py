@@ -89,6 +89,11 @@ def findings(p: Page) -> None:
             finding_box(p, group)
 
 
+def draws_a_chart(view: str) -> bool:
+    """Whether a view draws a chart of its own (the overview: the registry's on_overview charts)."""
+    return any(spec.on_overview for spec in CHARTS.values()) if view == "overview" else bool(charts_of(view))
+
+
 def charts_of(view: str, drawn: bool = True) -> list[str]:
     """The charts a view draws, in the registry's order; drawn=False: those it links to, each on a page of its own."""
     return [c for c, spec in CHARTS.items() if spec.view == view and spec.on_view == drawn]
@@ -180,17 +185,19 @@ def turnover(p: Page) -> None:
     """Turnover: the same months each year, then every statement by period and side, then what is not on a chart."""
     _ = p.tr._
     shown: set[str] = set()
-    heading(2, _(VIEWS["turnover"]))
-    st.caption(
-        md(
-            _(
-                "Kazakh and Russian officials give different totals for the same trade; each chart shows both, as "
-                "printed."
-            )
-        )
-    )
+    lead = st.container()  # the view's heading: placed first, sent after its first chart (see ui.Stylesheet)
     for chart_id in charts_of("turnover"):  # the registry says which charts a view draws, in order
         chart_section(p, chart_id, shown)
+    with lead:
+        heading(2, _(VIEWS["turnover"]))
+        st.caption(
+            md(
+                _(
+                    "Kazakh and Russian officials give different totals for the same trade; each chart shows both, as "
+                    "printed."
+                )
+            )
+        )
     linked_charts(p, "turnover")
     unplotted(p)
 
@@ -245,19 +252,23 @@ def roubles_list(p: Page, roubles: list) -> None:
 def containers(p: Page) -> None:
     """Containers: growth rates and the index view."""
     shown: set[str] = set()
-    heading(2, p.tr._(VIEWS["containers"]))
+    lead = st.container()  # the view's heading: placed first, sent after its first chart (see ui.Stylesheet)
     for chart_id in charts_of("containers"):
         chart_section(p, chart_id, shown)
+    with lead:
+        heading(2, p.tr._(VIEWS["containers"]))
 
 
 def brics(p: Page) -> None:
     """The BRICS statements timeline, then each statement with its source's words."""
     _ = p.tr._
-    heading(2, _(VIEWS["brics"]))
+    lead = st.container()  # the view's heading: placed first, sent after its first chart (see ui.Stylesheet)
     left, right = st.columns([3, 2], gap="large")
     with left:
         for chart_id in charts_of("brics"):
             chart_block(p, chart_id)
+    with lead:
+        heading(2, _(VIEWS["brics"]))
     with right:
         heading(4, _("The statements"))
         for e in p.ds.events:
@@ -449,9 +460,11 @@ def chart_view(p: Page, chart_id: str) -> None:
     """One chart on its own, as a shared link opens it."""
     _ = p.tr._
     view = CHARTS[chart_id].view
-    heading(2, _(VIEWS[view]))
-    st.markdown(md(_("Showing one chart of this view.")) + " " + nav_link(_("See the whole view"), p.href(view)))
+    lead = st.container()  # placed first, sent after the chart (see ui.Stylesheet)
     chart_section(p, chart_id, set())
+    with lead:
+        heading(2, _(VIEWS[view]))
+        st.markdown(md(_("Showing one chart of this view.")) + " " + nav_link(_("See the whole view"), p.href(view)))
 
 
 def embed_view(p: Page, chart_id: str) -> None:

@@ -4,7 +4,11 @@ Not a test. The machine is noisy, so every measure is taken in interleaved pairs
 own started the same way; the baseline first in even pairs, ours in odd ones), and what is printed is the paired
 ratio, ours / baseline: its minimum, median and maximum over the pairs. Writes bench/results/visit.json.
 
-    python bench/visit_bench.py [--quick] [--pairs N] [--load-pairs N] [--only first_chart|dom|load ...]
+    python bench/visit_bench.py [--quick] [--pairs N] [--load-pairs N] [--only first_chart|dom|load ...] [--aa]
+                                [--report FILE]
+
+--aa serves the bare app on both sides of every pair: what it prints is the bench's own noise, against which a ratio of
+ours is read. --report FILE prints the report of a saved run again.
 
 Measures (7 pairs for each first chart and 5 for the load by default, since a first chart varies most; --quick takes
 3 of each):
@@ -55,6 +59,8 @@ GOALS = {
 }
 COUNT = "() => document.querySelectorAll('*').length"
 MEASURES = ("first_chart", "dom", "load")
+# Which app each side serves. --aa serves the bare app on both sides: the pairs' spread is then the bench's own noise.
+APPS = {"baseline": "baseline", "ours": "ours"}
 
 
 # The page's own clock: milliseconds from the start of navigation to the first plot drawn (a plot's SVG laid out).
@@ -130,9 +136,9 @@ async def one_pair(playwright, path: str, width: int, i: int) -> dict:
     (warm), each a new visitor with a browser of its own."""
     out = {}
     for which in order(i):
-        server = Server(which)
+        server = Server(APPS[which])
         try:
-            url = server.url + (path if which == "ours" else "/")
+            url = server.url + (path if APPS[which] == "ours" else "/")
             cold = await new_visitor(playwright, url, width)
             warm = await new_visitor(playwright, url, width)
             out[which] = dict(start=server.cold_start, cold=cold, warm=warm)
@@ -180,7 +186,7 @@ async def main_async(pairs: int, load_pairs: int, k: int, only: tuple[str, ...] 
         # server has checked this data once and kept its receipt (kztrade/receipts.py), as every server after the
         # first start on the same data and code has. The first start after an edit checks again (about 25 ms more).
         for which in ("baseline", "ours"):
-            server = Server(which)
+            server = Server(APPS[which])
             try:
                 await new_visitor(p, server.url + "/", 1400)
             finally:
@@ -191,7 +197,7 @@ async def main_async(pairs: int, load_pairs: int, k: int, only: tuple[str, ...] 
             return res
         # the page's weight and the server's load are the server's: one browser serves every visit of those
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        servers = {w: Server(w) for w in ("baseline", "ours")}
+        servers = {w: Server(APPS[w]) for w in ("baseline", "ours")}
         try:
             for s in servers.values():  # warm, as a running deployment is
                 await visit(browser, s.url + "/", 1400)
@@ -234,6 +240,18 @@ def report(res: dict) -> dict:
         for phase, word in (("cold", "fresh server"), ("warm", "warm server")):
             ratios = [run["ours"][phase] / run["baseline"][phase] for run in target]
             line(summary, f"first chart, {word}, {key}", ratios, GOALS["first_chart"])
+    # Both widths of a page pooled: twice the pairs, so a steadier median (a 7-pair median of the bare app against
+    # itself, --aa, falls anywhere in about 0.9-1.06x)
+    for page, word in (("/", "`/`"), (DEEP, "deep link")):
+        for phase, state in (("cold", "fresh"), ("warm", "warm")):
+            ratios = [
+                run["ours"][phase] / run["baseline"][phase]
+                for key, target in res["first_chart"].items()
+                if key.split(" @ ")[0] == page
+                for run in target
+            ]
+            if ratios:
+                line(summary, f"first chart, {state} server, {word}, both widths", ratios, GOALS["first_chart"])
     if res["load"]:
         k = res["k"]
         for key, name in (
@@ -293,7 +311,16 @@ def run() -> int:
     parser.add_argument("--pairs", type=int, default=None, help="pairs per first chart (default 7; --quick 3; >= 3)")
     parser.add_argument("--load-pairs", type=int, default=None, help="pairs of K at once (default 5; --quick 3; >= 3)")
     parser.add_argument("--only", choices=MEASURES, action="append", help="this measure alone (may repeat)")
+    parser.add_argument("--aa", action="store_true", help="the bare app on both sides: the bench's own noise")
+    parser.add_argument("--report", type=Path, help="print the report of a saved run (its visit.json) and stop")
     args = parser.parse_args()
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        report(saved)
+        print(f"\nstarted {saved.get('started')}, took {saved.get('minutes')} min")
+        return 0
+    if args.aa:
+        APPS["ours"] = "baseline"
     pairs = max(3, args.pairs or (3 if args.quick else 7))
     load_pairs = max(3, args.load_pairs or (3 if args.quick else 5))
     started = time.strftime("%Y-%m-%d %H:%M")
@@ -303,7 +330,7 @@ def run() -> int:
     res["started"], res["minutes"] = started, round((time.perf_counter() - t0) / 60, 1)
     print(f"\nstarted {started}, took {res['minutes']} min")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "visit.json").write_text(json.dumps(res, indent=2))
+    (RESULTS / ("visit-aa.json" if args.aa else "visit.json")).write_text(json.dumps(res, indent=2))
     return 0
 
 

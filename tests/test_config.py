@@ -120,7 +120,8 @@ def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
     test every time instead of an export message going missing now and then: Streamlit's AppSession._event_loop and
     _browser_queue (whose ForwardMsgQueue._queue we read, ui/state.py), Kaleido's Kaleido._return_kaleido_tab
     (overridden to reuse a tab, export.py), plotly's `_validate` keyword (charts.unvalidated) and Streamlit's
-    delta_generator._use_warning_has_been_displayed (ui.skip_direct_run_check)."""
+    delta_generator._use_warning_has_been_displayed (ui.skip_direct_run_check) and MediaFileManager's sweep
+    (ui.keep_made_downloads)."""
     import inspect
 
     import kaleido
@@ -143,6 +144,11 @@ def test_the_private_internals_we_use_are_still_there_in_the_pinned_versions():
     warn = inspect.getsource(delta_generator._maybe_print_use_warning)
     assert isinstance(delta_generator._use_warning_has_been_displayed, bool)
     assert "if not _use_warning_has_been_displayed:" in warn and "env_util.is_repl()" in warn
+    # Streamlit's sweep of unreferenced files, which ui.keep_made_downloads slows for downloads: it reads the mark
+    from streamlit.runtime import media_file_manager as mfm
+
+    sweep = inspect.getsource(mfm.MediaFileManager.remove_orphaned_files)
+    assert "file.is_marked_for_delete" in sweep and "file.mark_for_delete()" in sweep
     pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert "streamlit~=" in pins and "kaleido~=" in pins and "plotly~=" in pins  # the versions these were read in
 
@@ -166,6 +172,40 @@ def test_the_direct_run_check_is_skipped_only_under_streamlit_run(monkeypatch):
     monkeypatch.setattr(env_util, "is_repl", lambda: walked.append(1) or False)
     delta_generator._maybe_print_use_warning()
     assert walked == []
+
+
+def test_a_png_made_on_a_click_outlives_the_sweeps_of_other_visits(monkeypatch):
+    """Streamlit deletes a file no session references at its second sweep, and every visit's script run ends with a
+    sweep: a PNG made on a click was deleted before the browser fetched it when two runs ended in between (a cancelled
+    download, measured with 8 visitors at once). With ui.keep_made_downloads it survives any number of sweeps for the
+    grace period, and is deleted at the first sweep after it; a file made again is kept afresh."""
+    from streamlit.runtime import media_file_manager as mfm
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from kztrade import ui
+
+    now = [1000.0]
+    monkeypatch.setattr(mfm.MediaFileMetadata, "mark_for_delete", mfm.MediaFileMetadata.mark_for_delete)
+    monkeypatch.setattr(mfm.MediaFileMetadata, "is_marked_for_delete", mfm.MediaFileMetadata.is_marked_for_delete)
+    ui.keep_made_downloads(grace_s=60, clock=lambda: now[0])
+    monkeypatch.setattr(mfm, "_get_session_id", lambda: "visitor-1")
+    manager = mfm.MediaFileManager(MemoryMediaFileStorage("/media"))
+    made = manager.add_deferred(lambda: b"\x89PNG one chart", "image/png", "1.2.3", file_name="chart.png")
+
+    def fetch(url: str):
+        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0])
+
+    url = manager.execute_deferred(made)
+    manager.clear_session_refs("visitor-1")  # the visitor's run ends, as other visitors' runs do
+    for _sweep in range(5):
+        manager.remove_orphaned_files()
+    assert fetch(url).content == b"\x89PNG one chart"
+    now[0] += 59
+    manager.remove_orphaned_files()
+    assert fetch(url) is not None
+    now[0] += 1
+    manager.remove_orphaned_files()
+    assert fetch(url) is None  # gone once the grace period is over: no PNG is kept for ever
 
 
 def test_charts_and_cards_lay_text_out_and_word_none_of_it():

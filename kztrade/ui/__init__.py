@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 
 import streamlit as st
 
@@ -258,7 +259,34 @@ def skip_direct_run_check() -> None:
         delta_generator._use_warning_has_been_displayed = True
 
 
+# How long a PNG made on a click stays at its address, at least, for the browser to fetch it (see keep_made_downloads)
+DOWNLOAD_GRACE_S = 60.0
+
+
+def keep_made_downloads(grace_s: float = DOWNLOAD_GRACE_S, clock=time.monotonic) -> None:
+    """A file made on a click (a download button's deferred callable: our PNGs) is referenced by no session, so
+    Streamlit deletes it at the second sweep for unreferenced files, and a sweep runs whenever any session's script
+    run ends. With several visitors at once, two runs could end between the file being made and the browser fetching
+    its address: the fetch got a 404 and the browser cancelled the download, with no word to the reader (4 of 96
+    downloads, 8 visitors clicking PNG at once as their pages loaded). So a marked file is deleted only at a sweep at
+    least grace_s after it was first marked; a file made again is marked afresh. Memory: a few PNGs of ~100 KB for a
+    minute. Patches Streamlit's MediaFileMetadata (pinned in tests/test_config.py)."""
+    from streamlit.runtime import media_file_manager as mfm
+
+    def mark_for_delete(self) -> None:
+        if getattr(self, "_kz_marked_at", None) is None:
+            self._kz_marked_at = clock()
+
+    def marked_long_enough(self) -> bool:
+        marked = getattr(self, "_kz_marked_at", None)
+        return marked is not None and clock() - marked >= grace_s
+
+    mfm.MediaFileMetadata.mark_for_delete = mark_for_delete
+    mfm.MediaFileMetadata.is_marked_for_delete = property(marked_long_enough)
+
+
 skip_direct_run_check()
+keep_made_downloads()
 # What is alive once this package is imported (Streamlit's server, plotly, Babel, our modules) lives as long as the
 # process. gc.freeze() moves it out of the collector's reach, so a full collection no longer walks it: on a fresh
 # server the first visit's data check triggers one, which took 35 ms of the first chart's time; every later one is

@@ -99,7 +99,7 @@ def in_browser(folder: Path) -> dict:
     """First chart of the turnover view on a fresh server, and the DOM size of two views."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, settled, streamlit_server
 
     out = {}
     with streamlit_server(env={"KZTRADE_DATA_DIR": str(folder)}) as (url, _proc), sync_playwright() as p:
@@ -109,15 +109,13 @@ def in_browser(folder: Path) -> dict:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 t0 = time.perf_counter()
                 page.goto(f"{url}/?view={view}&lang=en")
-                first = ".js-plotly-plot .main-svg >> visible=true" if view == "turnover" else "[data-testid=stTable]"
+                first = (
+                    ".js-plotly-plot .main-svg >> visible=true" if view == "turnover" else ".st-key-figures-table table"
+                )
                 page.wait_for_selector(first, timeout=600_000)
                 if view == "turnover":
                     out["first_chart_s"] = time.perf_counter() - t0
-                last = (
-                    ".js-plotly-plot >> nth=1" if view == "turnover" else f"[data-testid=stCode] >> nth={len(CHARTS)}"
-                )
-                page.wait_for_selector(last, timeout=600_000)  # the view's last block: the page is all there
-                page.wait_for_timeout(1000)
+                settled(page, timeout=600_000)  # the script has finished and the page holds still: it is all there
                 out[f"dom_{view}"] = page.evaluate("() => document.getElementsByTagName('*').length")
                 page.close()
         finally:

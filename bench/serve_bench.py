@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import compileall
 import json
+import logging
 import os
 import shutil
 import signal
@@ -44,6 +45,14 @@ ARGS = [
 ]
 RESULTS = ROOT / "bench" / "results"
 SESSION_TTL = 2  # seconds a disconnected session is kept; the same for both apps, so "after expiry" is quick to reach
+
+
+# Outside `streamlit run` (AppTest's runs, the data layer called directly), Streamlit warns of a missing
+# ScriptRunContext on every cached call: expected in a benchmark, nothing to act on, and a hundred lines of it hid the
+# results in `make bench`'s output. A filter, since AppTest sets the logger's level again; other messages still print.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    lambda record: "missing ScriptRunContext" not in record.getMessage()
+)
 
 
 def free_port() -> int:

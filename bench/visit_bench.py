@@ -17,6 +17,9 @@ Measures (7 pairs for each first chart and 5 for the load by default, since a fi
                         for `/` and the deep link ?view=turnover_ytd, each at 390 and 1400 px (the baseline is its
                         `/`); each visitor has a browser of its own, as a new visitor has
   first chart, warm     the same, a second visitor on that server
+  where it goes         for each first chart, by the page's clock: when plotly's script was asked for, how long it
+                        took to arrive, how long the page's main thread was busy before evaluating it, the
+                        evaluation, and the drawing (medians in ms, ours against the bare app)
   DOM, WebSocket        elements in the page once drawn, for every view of ours against the baseline's page; the
                         bytes and messages the server sends a visit of the overview
   K visitors at once    on warm servers (K = 20; --quick K = 10), one browser: server CPU seconds per visit, the p95
@@ -75,18 +78,37 @@ new MutationObserver((_, observer) => {
     observer.disconnect();
   }
 }).observe(document, {subtree: true, childList: true, attributes: true});
+window.__kzTasks = [];
+new PerformanceObserver((list) => list.getEntries().forEach((t) => window.__kzTasks.push([t.startTime, t.duration])))
+  .observe({type: 'longtask', buffered: true});
 """
+# Where a first chart's time went, by the same clock: when the page asked for plotly's script (Streamlit's PlotlyChart
+# chunk, the page's largest), how long it took to arrive, how long the page's main thread was busy with something else
+# before evaluating it (rendering the page's other elements), the evaluation (the longest task after the script
+# arrived), and the drawing after it. Milliseconds; null where the chunk or its task is not found (another Streamlit).
+PARTS = """() => {
+  const r = performance.getEntriesByType('resource').find((e) => /\\/PlotlyChart[.][^/]*[.]js$/.test(e.name));
+  const drawn = window.__kzFirstChart;
+  if (!r) return null;
+  const ev = window.__kzTasks.filter((t) => t[0] >= r.responseEnd - 1 && t[0] < drawn).sort((a, b) => b[1] - a[1])[0];
+  if (!ev) return null;
+  return {asked: r.startTime, download: r.responseEnd - r.startTime, wait: ev[0] - r.responseEnd, evaluate: ev[1],
+          draw: drawn - ev[0] - ev[1]};
+}"""
+PART_NAMES = ("asked", "download", "wait", "evaluate", "draw")
 
 
-async def visit(browser, url: str, width: int) -> float:
+async def visit(browser, url: str, width: int, parts: list | None = None) -> float:
     """Seconds from the start of navigation to the first chart drawn, by the page's clock, in a fresh context (a new
-    visitor)."""
+    visitor). With a list, appends where that time went (PARTS) to it."""
     ctx = await browser.new_context(viewport={"width": width, "height": 900})
     await ctx.add_init_script(FIRST_CHART)
     page = await ctx.new_page()
     try:
         await page.goto(url, timeout=300_000)  # 20 visitors at once on 2 cores take longer than Playwright's 30 s
         await page.wait_for_function("window.__kzFirstChart !== undefined", timeout=300_000, polling=50)
+        if parts is not None:
+            parts.append(await page.evaluate(PARTS))
         return await page.evaluate("window.__kzFirstChart") / 1000
     finally:
         await ctx.close()
@@ -115,12 +137,12 @@ async def weight(browser, url: str, width: int) -> dict:
         await ctx.close()
 
 
-async def new_visitor(playwright, url: str, width: int) -> float:
+async def new_visitor(playwright, url: str, width: int, parts: list | None = None) -> float:
     """One visitor's first chart, in a browser of its own, as a new visitor has: nothing an earlier visit loaded or
     compiled is reused."""
     browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     try:
-        return await visit(browser, url, width)
+        return await visit(browser, url, width, parts)
     finally:
         await browser.close()
 
@@ -139,9 +161,10 @@ async def one_pair(playwright, path: str, width: int, i: int) -> dict:
         server = Server(APPS[which])
         try:
             url = server.url + (path if APPS[which] == "ours" else "/")
-            cold = await new_visitor(playwright, url, width)
-            warm = await new_visitor(playwright, url, width)
-            out[which] = dict(start=server.cold_start, cold=cold, warm=warm)
+            parts: list = []
+            cold = await new_visitor(playwright, url, width, parts)
+            warm = await new_visitor(playwright, url, width, parts)
+            out[which] = dict(start=server.cold_start, cold=cold, warm=warm, cold_parts=parts[0], warm_parts=parts[1])
         finally:
             server.stop()
     return out
@@ -228,6 +251,41 @@ def line(summary: dict, name: str, ratios: list[float], goal: float | None) -> N
     print(f"{name:52} {r['n']:3d} {r['min']:5.2f}x {r['median']:6.2f}x {r['max']:5.2f}x {goal_text} {verdict}")
 
 
+def time_parts(summary: dict, res: dict) -> None:
+    """Where the first charts' time went (PARTS), medians in ms for each side and page, both widths pooled: what a
+    ratio above 1 is made of. Runs saved before the parts were recorded have none, and print none."""
+    rows = []
+    for page, word in (("/", "`/`"), (DEEP, "deep link")):
+        for phase, state in (("cold", "fresh"), ("warm", "warm")):
+            sides = {}
+            for which in ("ours", "baseline"):
+                found = [
+                    run[which].get(f"{phase}_parts")
+                    for key, target in res["first_chart"].items()
+                    if key.split(" @ ")[0] == page
+                    for run in target
+                ]
+                found = [f for f in found if f]
+                if found:
+                    sides[which] = {n: statistics.median(f[n] for f in found) for n in PART_NAMES} | {"n": len(found)}
+            if len(sides) == 2:
+                rows.append((f"{word}, {state} server", sides))
+                summary[f"first chart parts, {state} server, {word}"] = sides
+    if not rows:
+        return
+    print(
+        "\nWhere a first chart's time goes (ms, medians, both widths): plotly's script asked for at / arrives in / "
+        "the page's main thread busy before evaluating it / evaluated in / drawn in"
+    )
+    for name, sides in rows:
+        ours, bare = sides["ours"], sides["baseline"]
+        print(
+            f"  {name:24} ours {'/'.join(f'{ours[n]:.0f}' for n in PART_NAMES):24} bare "
+            f"{'/'.join(f'{bare[n]:.0f}' for n in PART_NAMES):24} difference "
+            f"{'/'.join(f'{ours[n] - bare[n]:+.0f}' for n in PART_NAMES)} (n = {ours['n']})"
+        )
+
+
 def report(res: dict) -> dict:
     """Print every measure as paired ratios; return them, with whether each goal is met."""
     summary: dict = {}
@@ -252,6 +310,7 @@ def report(res: dict) -> dict:
             ]
             if ratios:
                 line(summary, f"first chart, {state} server, {word}, both widths", ratios, GOALS["first_chart"])
+    time_parts(summary, res)
     if res["load"]:
         k = res["k"]
         for key, name in (

@@ -251,6 +251,11 @@ def line(summary: dict, name: str, ratios: list[float], goal: float | None) -> N
     print(f"{name:52} {r['n']:3d} {r['min']:5.2f}x {r['median']:6.2f}x {r['max']:5.2f}x {goal_text} {verdict}")
 
 
+def page_runs(res: dict, page: str) -> list[dict]:
+    """Every first-chart pair of one page (`/` or the deep link), at both widths."""
+    return [run for key, target in res["first_chart"].items() if key.split(" @ ")[0] == page for run in target]
+
+
 def time_parts(summary: dict, res: dict) -> None:
     """Where the first charts' time went (PARTS), medians in ms for each side and page, both widths pooled: what a
     ratio above 1 is made of. Runs saved before the parts were recorded have none, and print none."""
@@ -260,12 +265,8 @@ def time_parts(summary: dict, res: dict) -> None:
             sides = {}
             for which in ("ours", "baseline"):
                 found = [
-                    run[which].get(f"{phase}_parts")
-                    for key, target in res["first_chart"].items()
-                    if key.split(" @ ")[0] == page
-                    for run in target
+                    run[which][f"{phase}_parts"] for run in page_runs(res, page) if run[which].get(f"{phase}_parts")
                 ]
-                found = [f for f in found if f]
                 if found:
                     sides[which] = {n: statistics.median(f[n] for f in found) for n in PART_NAMES} | {"n": len(found)}
             if len(sides) == 2:
@@ -302,12 +303,7 @@ def report(res: dict) -> dict:
     # itself, --aa, falls anywhere in about 0.9-1.06x)
     for page, word in (("/", "`/`"), (DEEP, "deep link")):
         for phase, state in (("cold", "fresh"), ("warm", "warm")):
-            ratios = [
-                run["ours"][phase] / run["baseline"][phase]
-                for key, target in res["first_chart"].items()
-                if key.split(" @ ")[0] == page
-                for run in target
-            ]
+            ratios = [run["ours"][phase] / run["baseline"][phase] for run in page_runs(res, page)]
             if ratios:
                 line(summary, f"first chart, {state} server, {word}, both widths", ratios, GOALS["first_chart"])
     time_parts(summary, res)

@@ -63,10 +63,12 @@ def free_port() -> int:
 
 def app_dir(which: str) -> Path:
     """Where each app runs from: ours is the repository, byte-compiled as `make run` leaves it; the baseline is a
-    folder with the same settings (its one file is compiled by Streamlit on every run either way)."""
-    if which == "ours":
-        compileall.compile_dir(ROOT / "kztrade", quiet=1)
-        return ROOT
+    folder with the same settings (its one file is compiled by Streamlit on every run either way). Any other value is
+    the folder of another checkout of ours (visit_bench.py --against), byte-compiled the same way."""
+    if which != "baseline":
+        folder = ROOT if which == "ours" else Path(which)
+        compileall.compile_dir(folder / "kztrade", quiet=1)
+        return folder
     folder = Path(tempfile.mkdtemp(prefix="kztrade-baseline-"))
     shutil.copy(ROOT / "bench" / "baseline_app.py", folder / "app.py")
     shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")
@@ -139,7 +141,7 @@ class Server:
             self.proc.wait(20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        if self.which != "ours":
+        if self.which == "baseline":  # its temporary folder; never a checkout of ours
             shutil.rmtree(self.cwd, ignore_errors=True)
 
 

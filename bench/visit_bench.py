@@ -5,10 +5,12 @@ own started the same way; the baseline first in even pairs, ours in odd ones), a
 ratio, ours / baseline: its minimum, median and maximum over the pairs. Writes bench/results/visit.json.
 
     python bench/visit_bench.py [--quick] [--pairs N] [--load-pairs N] [--only first_chart|dom|load ...] [--aa]
-                                [--report FILE]
+                                [--against DIR] [--page /|deep ...] [--report FILE]
 
 --aa serves the bare app on both sides of every pair: what it prints is the bench's own noise, against which a ratio of
-ours is read. --report FILE prints the report of a saved run again.
+ours is read. --against DIR serves, on the baseline's side, another checkout of ours (a git worktree of an earlier
+commit) on the same pages: a change's before -> after, by the same bench. --page limits the first charts to `/` or the
+deep link. --report FILE prints the report of a saved run again.
 
 Measures (7 pairs for each first chart and 5 for the load by default, since a first chart varies most; --quick takes
 3 of each):
@@ -160,7 +162,7 @@ async def one_pair(playwright, path: str, width: int, i: int) -> dict:
     for which in order(i):
         server = Server(APPS[which])
         try:
-            url = server.url + (path if APPS[which] == "ours" else "/")
+            url = server.url + (path if APPS[which] != "baseline" else "/")
             parts: list = []
             cold = await new_visitor(playwright, url, width, parts)
             warm = await new_visitor(playwright, url, width, parts)
@@ -200,7 +202,9 @@ async def load_pair(browser, servers: dict, k: int, i: int) -> dict:
     return out
 
 
-async def main_async(pairs: int, load_pairs: int, k: int, only: tuple[str, ...] = MEASURES) -> dict:
+async def main_async(
+    pairs: int, load_pairs: int, k: int, only: tuple[str, ...] = MEASURES, pages: tuple[str, ...] = ("/", DEEP)
+) -> dict:
     from playwright.async_api import async_playwright
 
     res: dict = {"pairs": pairs, "load_pairs": load_pairs, "k": k, "first_chart": {}, "dom": {}, "load": []}
@@ -214,7 +218,7 @@ async def main_async(pairs: int, load_pairs: int, k: int, only: tuple[str, ...] 
                 await new_visitor(p, server.url + "/", 1400)
             finally:
                 server.stop()
-        for path, width in TARGETS if "first_chart" in only else ():
+        for path, width in [t for t in TARGETS if t[0] in pages] if "first_chart" in only else ():
             res["first_chart"][f"{path} @ {width}"] = [await one_pair(p, path, width, i) for i in range(pairs)]
         if "dom" not in only and "load" not in only:
             return res
@@ -281,7 +285,7 @@ def time_parts(summary: dict, res: dict) -> None:
     for name, sides in rows:
         ours, bare = sides["ours"], sides["baseline"]
         print(
-            f"  {name:24} ours {'/'.join(f'{ours[n]:.0f}' for n in PART_NAMES):24} bare "
+            f"  {name:24} ours {'/'.join(f'{ours[n]:.0f}' for n in PART_NAMES):24} baseline "
             f"{'/'.join(f'{bare[n]:.0f}' for n in PART_NAMES):24} difference "
             f"{'/'.join(f'{ours[n] - bare[n]:+.0f}' for n in PART_NAMES)} (n = {ours['n']})"
         )
@@ -290,7 +294,10 @@ def time_parts(summary: dict, res: dict) -> None:
 def report(res: dict) -> dict:
     """Print every measure as paired ratios; return them, with whether each goal is met."""
     summary: dict = {}
-    print("\nPaired ratios, ours / bare app: min / median / max over n interleaved pairs; each goal is on the median")
+    print(
+        f"\nPaired ratios, ours / {res.get('baseline', 'bare app')}: min / median / max over n interleaved pairs; "
+        "each goal is on the median"
+    )
     print(f"{'measure':52} {'n':>3} {'min':>6} {'median':>7} {'max':>6} {'goal':>6}")
     runs = [run for target in res["first_chart"].values() for run in target]
     if runs:
@@ -367,6 +374,13 @@ def run() -> int:
     parser.add_argument("--load-pairs", type=int, default=None, help="pairs of K at once (default 5; --quick 3; >= 3)")
     parser.add_argument("--only", choices=MEASURES, action="append", help="this measure alone (may repeat)")
     parser.add_argument("--aa", action="store_true", help="the bare app on both sides: the bench's own noise")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="the baseline side serves this other checkout of ours (e.g. a git worktree of an earlier commit), on the "
+        "same pages: before -> after",
+    )
+    parser.add_argument("--page", choices=("/", "deep"), action="append", help="first charts of this page alone")
     parser.add_argument("--report", type=Path, help="print the report of a saved run (its visit.json) and stop")
     args = parser.parse_args()
     if args.report:
@@ -376,16 +390,24 @@ def run() -> int:
         return 0
     if args.aa:
         APPS["ours"] = "baseline"
+    if args.against:
+        if not (args.against / "app.py").is_file():
+            parser.error(f"--against {args.against}: no app.py there; give the folder of a checkout of kztrade")
+        APPS["baseline"] = str(args.against.resolve())
+    pages = tuple(DEEP if p == "deep" else p for p in args.page or ("/", "deep"))
     pairs = max(3, args.pairs or (3 if args.quick else 7))
     load_pairs = max(3, args.load_pairs or (3 if args.quick else 5))
     started = time.strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
-    res = asyncio.run(main_async(pairs, load_pairs, 10 if args.quick else 20, tuple(args.only or MEASURES)))
+    res = asyncio.run(main_async(pairs, load_pairs, 10 if args.quick else 20, tuple(args.only or MEASURES), pages))
+    if args.against:
+        res["baseline"] = f"ours in {args.against.resolve()} (--against)"
     res["summary"] = report(res)
     res["started"], res["minutes"] = started, round((time.perf_counter() - t0) / 60, 1)
     print(f"\nstarted {started}, took {res['minutes']} min")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("visit-aa.json" if args.aa else "visit.json")).write_text(json.dumps(res, indent=2))
+    name = "visit-aa.json" if args.aa else "visit-against.json" if args.against else "visit.json"
+    (RESULTS / name).write_text(json.dumps(res, indent=2))
     return 0
 
 

@@ -21,10 +21,9 @@ def warm() -> list[tuple[str, str]]:
     t0 = time.perf_counter()
     built: list[tuple[str, str]] = []
     try:
-        from .charts import CHARTS
         from .i18n import LANGS
         from .load import InvalidData
-        from .ui import state  # the page's package: Streamlit's elements, plotly, Babel, our modules
+        from .ui import pages, state  # the page's package: Streamlit's elements, plotly, Babel, our modules
 
         folder = str(state.data_dir())
         stamp = state.data_stamp(folder)
@@ -35,10 +34,9 @@ def warm() -> list[tuple[str, str]]:
             return built
         for lang in LANGS:
             state.translator(folder, stamp, lang)
-            for chart_id, spec in CHARTS.items():
-                if spec.on_overview:
-                    state.sent_chart(folder, stamp, chart_id, lang)
-                    built.append((chart_id, lang))
+            for chart_id in pages.overview_charts():
+                state.sent_chart(folder, stamp, chart_id, lang)
+                built.append((chart_id, lang))
     except Exception:
         LOG.exception("Warming the caches at the server's start failed; each visit builds what it needs")
         return built

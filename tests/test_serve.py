@@ -27,7 +27,7 @@ def test_streamlit_run_finds_the_app_in_app_py():
     assert (found.is_asgi_app, found.import_string) == (True, "app:app")
 
 
-def test_warm_builds_what_the_overview_draws_in_every_language(monkeypatch):
+def test_warm_builds_what_the_overview_draws_in_every_language():
     clear_caches()
     built = serve.warm()
     drawn = {(chart_id, lang) for lang in LANGS for chart_id in plotted(run_app({"lang": lang}))}

@@ -91,7 +91,12 @@ def findings(p: Page) -> None:
 
 def draws_a_chart(view: str) -> bool:
     """Whether a view draws a chart of its own (the overview: the registry's on_overview charts)."""
-    return any(spec.on_overview for spec in CHARTS.values()) if view == "overview" else bool(charts_of(view))
+    return bool(overview_charts() if view == "overview" else charts_of(view))
+
+
+def overview_charts() -> list[str]:
+    """The charts the overview may draw (the registry's on_overview ones), in the registry's order."""
+    return [c for c, spec in CHARTS.items() if spec.on_overview]
 
 
 def charts_of(view: str, drawn: bool = True) -> list[str]:

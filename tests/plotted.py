@@ -1,6 +1,7 @@
 """What a bar chart draws, read from its figure: every bar, and every text whether plotly draws it as an annotation
 or as a trace's text (bar charts draw a panel's bars as one trace, their values as its text and their labels as a
-text trace; headings and notes are annotations)."""
+text trace, and a panel's headings and notes as a text trace for each kind, named "section", "group" and "note").
+Other figures (the timeline, the cards, a PNG's title and source) draw their words as annotations, read by name."""
 
 from __future__ import annotations
 

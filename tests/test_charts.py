@@ -37,11 +37,9 @@ def bars(fig) -> list[tuple[str, float]]:
 
 
 def notes(fig, name: str) -> list[str]:
-    return [
-        spaced(html.unescape(re.sub(r"<[^>]+>", "", a.text.replace("<br>", " "))))
-        for a in fig.layout.annotations
-        if a.name == name
-    ]
+    """The plain words of every text drawn under a name (a bar chart's headings and notes, a timeline's annotations),
+    top to bottom."""
+    return [spaced(html.unescape(re.sub(r"<[^>]+>", "", t.replace("<br>", " ")))) for _p, _y, t in texts(fig, name)]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -275,11 +275,12 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> list[dict]:
     """The bars, open ends, value labels, bar labels and headings of one panel.
 
     A panel's bars are one trace, their values its text and their labels one text trace: an annotation is five
-    elements of the page and a trace per bar four more, which made the turnover view 5× the bare app's page. Headings
-    and notes are text traces too (panel_notes)."""
+    elements of the page and a trace per bar four more, which made the turnover view 5× the bare app's page. The
+    headings and notes are in the labels' trace (words_trace)."""
     bars = [(r, y) for r, y in zip(rows, lay.y) if r.kind == "bar"]
     if not bars:
-        return panel_notes(rows, lay, xa, ya)
+        words = headings(rows, lay)
+        return [words_trace(words, xa, ya)] if words else []
     weight = ["<b>{}</b>" if r.highlight else "{}" for r, _y in bars]
     values = [w.format(esc(r.value_text)) for (r, _y), w in zip(bars, weight)]
     ends = [i for i, (r, _y) in enumerate(bars) if r.bound == "lower_bound"]  # open ends: the bar may run further
@@ -351,71 +352,55 @@ def panel_marks(rows: list[Row], lay: Layout, xa: str, ya: str) -> list[dict]:
                 ),
             )
         )
-    traces.append(
-        dict(
-            type="scatter",
-            name="label",
-            x=[0] * len(bars),
-            y=[y - ROW["bar"] / 2 - 2 for _r, y in bars],
-            xaxis=xa,
-            yaxis=ya,
-            # A 1.6 px marker, transparent, so that plotly sets the text 2 px in from the axis and up from the bar
-            # (its radius / 0.8 + 1), as the headings' annotations sit; with no marker it would touch the axis line.
-            mode="markers+text",
-            marker=dict(size=1.6, color="rgba(0,0,0,0)"),
-            text=["<br>".join(w.format(esc(t)) for t in lines_of(r)) for (r, _y), w in zip(bars, weight)],
-            textposition="top right",
-            textfont=dict(
-                size=SIZES["label"],
-                color=[MUTED if r.muted else TEXT_COLOURS.get(r.series, INK) for r, _y in bars],
-            ),
-            showlegend=False,
-            hoverinfo="skip",
-            cliponaxis=False,
+    labels = [
+        ("label", y - ROW["bar"] / 2 - 2, "<br>".join(w.format(esc(t)) for t in lines_of(r)), SIZES["label"], colour)
+        for (r, y), w, colour in zip(
+            bars, weight, [MUTED if r.muted else TEXT_COLOURS.get(r.series, INK) for r, _y in bars]
         )
-    )
-    return traces + panel_notes(rows, lay, xa, ya)
+    ]
+    return traces + [words_trace(labels + headings(rows, lay), xa, ya)]
 
 
-def panel_notes(rows: list[Row], lay: Layout, xa: str, ya: str) -> list[dict]:
-    """A panel's section and group headings and its notes: a text trace for each kind of them, named by the kind.
-
-    They were annotations: each one is a group of the page's elements that plotly measures in the browser before it
-    places it, which made the overview's chart (8 of them) take 160 ms to draw on a visitor's first page, against 124
-    ms as text traces (Chromium, medians of 24 fresh pages). A text beside a transparent 1.6 px marker at x = 0 sits
-    where the annotation's did: 2 px in from the axis and up from its line (the marker's radius / 0.8 + 1), its last
-    line at the row's y."""
+def headings(rows: list[Row], lay: Layout) -> list[tuple[str, float, str, float, str]]:
+    """A panel's section and group headings and its notes, each as (kind, y, text, size, colour); the line a row's
+    text ends on sits at its y."""
     style = {"section": (SIZES["section"], MUTED), "group": (SIZES["group"], INK), "note": (SIZES["note"], None)}
-    traces: list[dict] = []
-    for kind, (size, colour) in style.items():
-        placed = [(r, y) for r, y in zip(rows, lay.y) if r.kind == kind]
-        if not placed:
-            continue
-        traces.append(
-            dict(
-                type="scatter",
-                name=kind,
-                x=[0] * len(placed),
-                y=[y for _r, y in placed],
-                xaxis=xa,
-                yaxis=ya,
-                mode="markers+text",
-                marker=dict(size=1.6, color="rgba(0,0,0,0)"),
-                text=[
-                    esc(r.text) if kind == "note" else "<br>".join(f"<b>{esc(t)}</b>" for t in lines_of(r))
-                    for r, _y in placed
-                ],
-                textposition="top right",
-                textfont=dict(
-                    size=size,
-                    color=colour or [r.colour or STATUS_COLOURS["derived"] for r, _y in placed],
-                ),
-                showlegend=False,
-                hoverinfo="skip",
-                cliponaxis=False,
-            )
-        )
-    return traces
+    out = []
+    for r, y in zip(rows, lay.y):
+        if r.kind in style:
+            size, colour = style[r.kind]
+            text = esc(r.text) if r.kind == "note" else "<br>".join(f"<b>{esc(t)}</b>" for t in lines_of(r))
+            out.append((r.kind, y, text, size, colour or r.colour or STATUS_COLOURS["derived"]))
+    return out
+
+
+def words_trace(words: list[tuple[str, float, str, float, str]], xa: str, ya: str) -> dict:
+    """Every word a panel draws at its left edge, one text trace: the bars' labels, the headings and the notes, each
+    point's kind ("label", "section", "group", "note") in its customdata.
+
+    The headings and notes were annotations: each one a group of the page's elements that plotly measures in the
+    browser before placing it, which made the overview's chart (8 of them) take 160 ms to draw on a visitor's first
+    page, against 124 ms as text (Chromium, medians of 24 fresh pages); and one trace for all of them, not one for
+    each kind, keeps a view of two charts under 3x the bare app's page. A transparent 1.6 px marker at x = 0 sets each
+    text where the annotations sat: 2 px in from the axis and up from its y (the marker's radius / 0.8 + 1), with
+    its last line at y; with no marker it would touch the axis line."""
+    return dict(
+        type="scatter",
+        name="text",
+        x=[0] * len(words),
+        y=[y for _k, y, _t, _s, _c in words],
+        xaxis=xa,
+        yaxis=ya,
+        mode="markers+text",
+        marker=dict(size=1.6, color="rgba(0,0,0,0)"),
+        text=[t for _k, _y, t, _s, _c in words],
+        customdata=[k for k, _y, _t, _s, _c in words],
+        textposition="top right",
+        textfont=dict(size=[s for _k, _y, _t, s, _c in words], color=[c for _k, _y, _t, _s, c in words]),
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
 
 
 def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:

@@ -63,8 +63,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(cwd: Path = ROOT, env: dict | None = None):
-    """`streamlit run app.py` on a free loopback port; yields (url, process); stopped by its PID at the end."""
+def streamlit_server(cwd: Path = ROOT, env: dict | None = None, script: str = "app.py"):
+    """`streamlit run app.py` (or another script in cwd) on a free loopback port; yields (url, process); stopped by its
+    PID at the end."""
     assert Path(CHROMIUM).exists(), "Chromium is missing: run `make test`, which installs it with apt"
     port = free_port()
     proc = subprocess.Popen(
@@ -73,7 +74,7 @@ def streamlit_server(cwd: Path = ROOT, env: dict | None = None):
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.headless",
             "true",
             "--server.address",

@@ -1,7 +1,8 @@
 """What a bar chart draws, read from its figure: every bar, and every text whether plotly draws it as an annotation
 or as a trace's text (bar charts draw a panel's bars as one trace, their values as its text and their labels as a
-text trace, and a panel's headings and notes as a text trace for each kind, named "section", "group" and "note").
-Other figures (the timeline, the cards, a PNG's title and source) draw their words as annotations, read by name."""
+text trace, "text", which also draws the panel's headings and notes: each point's kind, "label", "section", "group" or
+"note", is its customdata). Other figures (the timeline, the cards, a PNG's title and source) draw their words as
+annotations, read by name."""
 
 from __future__ import annotations
 
@@ -49,19 +50,25 @@ def bar_points(fig) -> list[dict]:
 
 def texts(fig, name: str | None = None) -> list[tuple[int, float, str]]:
     """(panel, y, text) of every text drawn under a name, top to bottom: annotations by their name, a scatter trace's
-    texts by the trace's name ("label" for bar labels, "open ends" for the values past an arrowhead), a bar trace's
-    texts as "value". Without a name, every text."""
+    texts by each point's kind in its customdata if it has one ("label", "section", "group", "note"), else by the
+    trace's name ("open ends" for the values past an arrowhead), a bar trace's texts as "value". Without a name, every
+    text."""
     out = [
         (panel(a.yref) if a.yref != "paper" else 0, a.y or 0, a.text)
         for a in fig.layout.annotations
         if a.text and (name is None or a.name == name)
     ]
     for t in fig.data:
-        kind = "value" if t.type == "bar" else t.name
-        if t.text is None or (name is not None and kind != name):
+        if t.text is None:
             continue
-        for y, text in zip(t.y, each(t.text, len(t.y))):
-            if text:
+        kinds = each(
+            t.customdata
+            if t.type == "scatter" and t.customdata is not None
+            else ("value" if t.type == "bar" else t.name),
+            len(t.y),
+        )
+        for y, text, kind in zip(t.y, each(t.text, len(t.y)), kinds):
+            if text and (name is None or kind == name):
                 out.append((panel(t.yaxis), y, text))
     return sorted(out, key=lambda p: (p[0], p[1]))
 

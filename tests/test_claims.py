@@ -318,6 +318,9 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
     for key in VERDICTS:  # the scale, every step with what it means, in the reader's language
         step = f"{tr._(VERDICTS[key].name)}]: {w.verdict_definition(key)}"
         assert " ".join(step.split()) in " ".join(text.split()), key  # the page sets no-break spaces
+    for c in checked_claims(ds):  # in Russian, under each claim's English words: our translation, labelled as ours
+        ours = tr._("Our translation: {text}").format(text=w.claim_field(c, "span"))
+        assert (" ".join(ours.split()) in " ".join(text.split())) == (lang != "en"), c.claim_id
     # each checked claim's review, as the page shows it to copy, is the export's
     shown = [json.loads(code.value) for code in at.code if code.language == "json"]
     assert [s["claimReviewed"] for s in shown] == [

@@ -52,7 +52,7 @@ from .browser import (
     settled,
     streamlit_server,
 )
-from .conftest import DATA_DIR, edit_cell
+from .conftest import DATA_DIR, ROOT, edit_cell
 from .test_i18n import english_fragments
 
 
@@ -200,6 +200,27 @@ def test_overview_draws_without_console_errors(page, server):
     open_page(page, server, "view=overview&lang=en", CHARTS_PER_VIEW["overview"])
     expect(page.locator("h2").first).to_have_text("What we found")
     assert page.console_errors == []
+
+
+ELEMENTS = "() => document.querySelectorAll('*').length"  # as bench/visit_bench.py counts a page's weight
+
+
+def test_no_page_outweighs_the_bare_app_beyond_its_limits(page, server):
+    """A page's weight (issue 19): its elements once drawn, against a bare Streamlit app with one plotly chart
+    (bench/baseline_app.py) drawn in the same browser: the overview at most 2x, every other page at most 3x, in both
+    languages. The bench prints the same counts; here a change that adds to a page fails before a bench is run (one
+    text trace per kind of a chart's headings, not one for all, put the container view at 3.03x)."""
+    with streamlit_server(ROOT / "bench", script="baseline_app.py") as (bare_url, _proc):
+        open_page(page, bare_url, "", 1)
+        bare = page.evaluate(ELEMENTS)
+    assert bare > 200  # the bare app drawn: Streamlit's frame and a plot
+    weights = {}
+    for lang in LANGS:
+        for view in READER_PAGES:
+            open_page(page, server, f"view={view}&lang={lang}", CHARTS_PER_VIEW[view])
+            weights[view, lang] = page.evaluate(ELEMENTS) / bare
+    assert all(weights["overview", lang] <= 2 for lang in LANGS), weights
+    assert max(weights.values()) <= 3, sorted(weights.items(), key=lambda kv: -kv[1])[:4]
 
 
 @pytest.mark.parametrize("chart_id", list(CHARTS))

@@ -297,33 +297,39 @@ def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
         else:
             shown.add(turn_id)
             verbatim(p, turn)
-    for f in figures:
-        st.markdown(f"{badge(p.w, f.status)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}")
+    # each figure's status, one block of text (a block each drew five more elements for every figure)
+    st.markdown(
+        "\n\n".join(f"{badge(p.w, f.status)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}" for f in figures)
+    )
 
 
 def verbatim(p: Page, turn: Turn) -> None:
     """A turn as News.Az printed it: whose words, the words with their figures highlighted, and (in Russian) that they
     are
     the original, with our translation a click away."""
-    # whose words and the words, one block of text (two drew five more elements for every turn)
+    # whose words, the words and (in Russian) that they are the original: one block of text (a block each drew five
+    # more elements for every turn)
+    original = p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)
     st.markdown(
         f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}\n\n> "
         + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p)
+        + (f"\n\n:small[{md(original)}]" if p.tr.lang != "en" else "")
     )
     if p.tr.lang != "en":
-        st.caption(md(p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)))
-        translation(p, turn, folded=True)
+        translation(p, turn, fold=True)
 
 
-def translation(p: Page, turn: Turn, folded: bool) -> None:
-    """Our translation of a turn, labelled as ours, under the verbatim original: in an expander, or shown."""
+def translation(p: Page, turn: Turn, fold: bool) -> None:
+    """Our translation of a turn, labelled as ours, under the verbatim original: in an expander (sent once opened, see
+    folded), or shown."""
     text = p.w.turn_translation(turn)
     if not text:
         return
     label = p.tr._("Our translation")
-    if folded:
-        with st.expander(label, icon=":material/translate:"):
-            st.markdown(md(text))
+    if fold:
+        with folded(label, f"translation-{turn.turn_id}", ":material/translate:") as box:
+            if box.open:
+                st.markdown(md(text))
     else:
         st.caption(md(p.tr._("Our translation: {text}").format(text=text)))
 

@@ -314,7 +314,7 @@ def interview(p: Page) -> None:
         for t in p.ds.turns:
             if t.kind == "title":
                 st.markdown(f"## {md(t.text, verbatim=True)}")
-                translation(p, t, folded=False)
+                translation(p, t, fold=False)
                 claims_ui.marks(p, t.turn_id)
                 continue
             with st.container(border=t.kind != "lead"):
@@ -324,7 +324,7 @@ def interview(p: Page) -> None:
                 if byline:
                     st.caption(md(byline, verbatim=True))
                 st.markdown(highlight(words, turn_spans(p.ds, t.turn_id), p))
-                translation(p, t, folded=False)
+                translation(p, t, fold=False)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
                     st.markdown(
                         f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: "

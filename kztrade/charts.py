@@ -384,19 +384,20 @@ def words_trace(words: list[tuple[str, float, str, float, str]], xa: str, ya: st
     each kind, keeps a view of two charts under 3x the bare app's page. A transparent 1.6 px marker at x = 0 sets each
     text where the annotations sat: 2 px in from the axis and up from its y (the marker's radius / 0.8 + 1), with
     its last line at y; with no marker it would touch the axis line."""
+    kinds, ys, texts, sizes, colours = (list(column) for column in zip(*words))
     return dict(
         type="scatter",
         name="text",
         x=[0] * len(words),
-        y=[y for _k, y, _t, _s, _c in words],
+        y=ys,
         xaxis=xa,
         yaxis=ya,
         mode="markers+text",
         marker=dict(size=1.6, color="rgba(0,0,0,0)"),
-        text=[t for _k, _y, t, _s, _c in words],
-        customdata=[k for k, _y, _t, _s, _c in words],
+        text=texts,
+        customdata=kinds,
         textposition="top right",
-        textfont=dict(size=[s for _k, _y, _t, s, _c in words], color=[c for _k, _y, _t, _s, c in words]),
+        textfont=dict(size=sizes, color=colours),
         showlegend=False,
         hoverinfo="skip",
         cliponaxis=False,

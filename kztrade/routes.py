@@ -60,6 +60,11 @@ def known_ids() -> list[str]:
     return list(VIEWS) + list(CHARTS)
 
 
+def reader_pages() -> list[str]:
+    """The pages a reader moves between: every view, and each chart its view links to instead of drawing."""
+    return list(VIEWS) + [c for c, spec in CHARTS.items() if not spec.on_view]
+
+
 def one_value(
     values: Sequence[str], allowed: Sequence[str], repeated: str, long: str, unknown: str
 ) -> tuple[str | None, str | None]:

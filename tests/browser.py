@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 
 from kztrade.charts import CHARTS
-from kztrade.routes import VIEWS
+from kztrade.routes import VIEWS, reader_pages
 
 from .conftest import ROOT
 
@@ -37,7 +37,7 @@ CHARTS_PER_VIEW = (
     | {c: 1 for c, spec in CHARTS.items() if not spec.on_view}  # a chart with a page of its own
 )
 # The pages a reader moves between: every view, and each chart its view links to instead of drawing.
-READER_PAGES = list(VIEWS) + [c for c, spec in CHARTS.items() if not spec.on_view]
+READER_PAGES = reader_pages()
 
 
 def charts_on(page: str) -> list[str]:

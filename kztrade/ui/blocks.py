@@ -309,13 +309,16 @@ def verbatim(p: Page, turn: Turn) -> None:
     the original, with our translation a click away."""
     # whose words, the words and (in Russian) that they are the original: one block of text (a block each drew five
     # more elements for every turn)
-    original = p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)
+    original = ""
+    if p.tr.lang != "en":
+        said = p.tr._("Verbatim, in English, as {outlet} printed it.").format(outlet=p.ds.interview.outlet)
+        original = f"\n\n:small[{md(said)}]"
     st.markdown(
         f"**{md(p.w.turn_label(turn))}** · {md(p.w.not_spanov())}\n\n> "
         + highlight(turn.words, turn_spans(p.ds, turn.turn_id), p)
-        + (f"\n\n:small[{md(original)}]" if p.tr.lang != "en" else "")
+        + original
     )
-    if p.tr.lang != "en":
+    if original:
         translation(p, turn, fold=True)
 
 

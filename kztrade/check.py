@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .guard import Package, Problem, printable, read_package
 from .i18n import DEFAULT_LANG, LANGS, LANGUAGES
-from .quotes import bound_in, find_value, says_own_data
+from .quotes import bound_in, find_value, lost_in_translation, says_own_data
 from .verdicts import VERDICTS
 
-TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims")
+TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims", "claim-history")
 URL_FIELDS = {"url", "url_alt"}
 BOUND_NAMES = {"exact": "exact", "lower_bound": "a lower bound", "approximate": "approximate"}
 DATE_SHAPE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
@@ -192,6 +192,8 @@ class Rules:
             self.evidence_row(n, row)
         for n, row in enumerate(self.pkg.tables.get("claims", []), start=2):
             self.claim(n, row)
+            self.forecast(n, row)
+        self.histories()
         self.translations()
         self.date_tokens()
         return self.problems
@@ -267,6 +269,8 @@ class Rules:
                         f"the English of {r['table']}.{r['field']} has changed since this was translated: translate "
                         "it again and copy the new English here",
                     )
+                elif lost := lost_in_translation(r["english"], DEFAULT_LANG, r["text"], lang):
+                    add("text", f"does not keep every number and unit of its English: it {lost}")
             for (table, rid, f), (n, text, row) in english.items():
                 quoted_as_is = f == "quote_en" and row.get("quote_lang") in (DEFAULT_LANG, lang)
                 if text and (table, rid, f) not in rows and not quoted_as_is:
@@ -481,6 +485,10 @@ class Rules:
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
         """Quote, language, translation and status agree with each other and with the source."""
         quote, lang, status = row["quote"], row["quote_lang"], row.get("status", "")
+        if quote and lang and lang != DEFAULT_LANG and row["quote_en"]:
+            lost = lost_in_translation(quote, lang, row["quote_en"], DEFAULT_LANG)
+            if lost:
+                add("quote_en", f"does not keep every number and unit of the quote: it {lost}")
         verified = {"figures": "reported", "events": "documented", "evidence": ""}[table]
         if table == "evidence" and not quote:
             add("quote", "an evidence row needs the source's sentence, read in a stored copy of its page")
@@ -627,6 +635,51 @@ class Rules:
             for ref, ok in found.items():
                 if ok is False and ref in self.figures and self.figures[ref]["kind"] == "context":
                     add("evidence", f"{ref} has no quote read in its source; a verdict cannot rest on it")
+
+    def forecast(self, n: int, row: dict[str, str]) -> None:
+        """A prediction states its horizon and what is known so far; only a prediction may be judged 'open'."""
+        add = lambda field, msg: self.add("claims", n, row["claim_id"], field, msg)  # noqa: E731
+        prediction = row["kind"] == "prediction"
+        for field in ("horizon", "known_so_far"):
+            if prediction and not row.get(field, "").strip():
+                add(field, f"a prediction needs its {field}: a forecast is judged against it")
+            elif not prediction and row.get(field, "").strip():
+                add(field, f"only a prediction has a {field}; leave it empty, or set kind to 'prediction'")
+        verdict = VERDICTS.get(row["verdict"])
+        if verdict is not None and verdict.forecast_only and not prediction:
+            add("verdict", f"{row['verdict']!r} judges a forecast; this claim's kind is {row['kind']!r}")
+
+    def histories(self) -> None:
+        """Each history entry is dated no later than its claim's check, and a claim's latest entry is its verdict."""
+        claims = {r["claim_id"]: (n, r) for n, r in enumerate(self.pkg.tables.get("claims", []), start=2)}
+        latest: dict[str, tuple[str, int, dict[str, str]]] = {}
+        for n, row in enumerate(self.pkg.tables.get("claim-history", []), start=2):
+            add = lambda field, msg, n=n, row=row: self.add(  # noqa: E731
+                "claim-history", n, row["history_id"], field, msg
+            )
+            claim = claims.get(row["claim_id"])
+            if row["verdict"] not in VERDICTS:
+                add("verdict", f"{printable(row['verdict'], 30)!r} is not on the scale; use one of {', '.join(VERDICTS)}")
+            if not row["reason"].strip():
+                add("reason", "a verdict in the history needs its reason, in one sentence")
+            if claim is None or not row["changed_on"]:
+                continue
+            if row["changed_on"] > claim[1]["checked_on"]:
+                add("changed_on", f"{row['changed_on']} is after the claim's checked_on {claim[1]['checked_on']}")
+            if row["claim_id"] in latest and latest[row["claim_id"]][0] == row["changed_on"]:
+                add("changed_on", f"{row['claim_id']} already has a verdict dated {row['changed_on']}")
+            if row["claim_id"] not in latest or row["changed_on"] > latest[row["claim_id"]][0]:
+                latest[row["claim_id"]] = (row["changed_on"], n, row)
+        for cid, (_, n, row) in latest.items():
+            if cid in claims and row["verdict"] != claims[cid][1]["verdict"]:
+                self.add(
+                    "claim-history",
+                    n,
+                    row["history_id"],
+                    "verdict",
+                    f"is {row['verdict']!r}, but {cid}'s verdict is {claims[cid][1]['verdict']!r}: a change of "
+                    "verdict is added to the history, with its date and reason",
+                )
 
     def derivation(self, n: int, row: dict[str, str]) -> None:
         """Each method's inputs exist, are exact, have the units it needs, and a base is never zero."""

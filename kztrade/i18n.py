@@ -102,6 +102,31 @@ TYPOGRAPHY: dict[str, tuple[tuple[str, str], ...]] = {
         ),  # «окт. 2024»: a month keeps its year
     ),
 }
+# Unit and currency words, by language: `check` refuses a translation that names a unit its original does not, or
+# drops one it names (with its numbers and percent signs, see quotes.stated). A language without a row here is checked
+# for numbers and percent signs only.
+UNIT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "dollar": r"\$|\bdollars?\b|\bUSD\b",
+        "rouble": r"\brou?bles?\b|\bRUB\b",
+        "tenge": r"\btenges?\b",
+        "thousand": r"\bthousands?\b",
+        "million": r"\bmillions?\b|\bmn\b",
+        "billion": r"\bbillions?\b|\bbn\b",
+        "trillion": r"\btrillions?\b|\btrn\b",
+        "teu": r"\bTEU\b",
+    },
+    "ru": {
+        "dollar": r"\$|доллар|долл\.|\bUSD\b",
+        "rouble": r"рубл|руб\.",
+        "tenge": r"тенге",
+        "thousand": r"тысяч|тыс\.",
+        "million": r"миллион|млн",
+        "billion": r"миллиард|млрд",
+        "trillion": r"триллион|трлн",
+        "teu": r"\bTEU\b|ДФЭ",
+    },
+}
 _TYPO_RULES = [(re.compile(pattern), repl) for rules in TYPOGRAPHY.values() for pattern, repl in rules]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import DATA_DIR, REFERENCE_INTERVIEW
 from .check import Problem, check_package
 from .guard import read_package
-from .model import Claim, Dataset, Derived, Event, Evidence, Figure, Interview, Source, Turn
+from .model import Claim, ClaimChange, Dataset, Derived, Event, Evidence, Figure, Interview, Source, Turn
 from .receipts import has_receipt, keep_receipt, receipt_key
 
 # How many roubles of a figure's unit make one billion roubles.
@@ -57,10 +57,19 @@ def load_dataset(
         events=tuple(record(Event, r, schema("events")) for r in t["events"]),
         evidence={r["evidence_id"]: record(Evidence, r, schema("evidence")) for r in t.get("evidence", [])},
         claims=tuple(record(Claim, r, schema("claims")) for r in t.get("claims", [])),
+        history=claim_histories(record(ClaimChange, r, schema("claim-history")) for r in t.get("claim-history", [])),
     )
     ds.derived.update({r["derived_id"]: derive(r, figures) for r in t["derivations"]})
     ds.translations.update(translations(pkg))
     return ds
+
+
+def claim_histories(changes) -> dict[str, tuple[ClaimChange, ...]]:
+    """claim id -> its verdicts, oldest first."""
+    out: dict[str, list[ClaimChange]] = {}
+    for change in sorted(changes, key=lambda c: c.changed_on):
+        out.setdefault(change.claim_id, []).append(change)
+    return {cid: tuple(changes) for cid, changes in out.items()}
 
 
 def translations(pkg) -> dict[str, dict[tuple[str, str, str], str]]:

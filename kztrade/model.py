@@ -184,10 +184,23 @@ class Claim:
     verdict_note: str
     evidence: str
     checked_on: date
+    horizon: str = ""  # a prediction's: by when it can be judged
+    known_so_far: str = ""  # a prediction's: what the figures show on checked_on
 
     @property
     def evidence_ids(self) -> tuple[str, ...]:
         return tuple(self.evidence.split())
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """One verdict a claim was given, dated, and why: a claim's history, oldest first, ends at its verdict."""
+
+    history_id: str
+    claim_id: str
+    changed_on: date
+    verdict: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -200,6 +213,8 @@ class Dataset:
     derived: dict[str, Derived] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
     claims: tuple[Claim, ...] = ()
+    # claim id -> every verdict it has had, oldest first
+    history: dict[str, tuple[ClaimChange, ...]] = field(default_factory=dict)
     # Data text in other languages: lang -> (table, record id, field) -> text, from the <field>_<lang> columns.
     translations: dict[str, dict[tuple[str, str, str], str]] = field(default_factory=dict)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
+from .i18n import UNIT_WORDS
+
 # A number as printed, found by this pattern and read by Babel in the quote's own locale: digits in groups of
 # three after a comma, a point or a no-break space ("1,500", "1.500", "1 500"), or digits with an optional
 # decimal part after "." or ",". Which of "1,500" and "1.500" is a thousand and a half, the locale says.
@@ -100,6 +102,67 @@ def parse_number(text: str, lang: str = "en") -> float:
 def numbers_in(text: str, lang: str = "en") -> list[Found]:
     """Every number printed in a text, in order, read in the text's language."""
     return [Found(parse_number(m.group(1), lang), m.start(1), m.end(1), m.group(1)) for m in NUMBER.finditer(text)]
+
+
+DATE_TOKEN = re.compile(r"\{(?:date|period|range):[^{}]*\}")  # our date tokens: read the same in every language
+# A Roman numeral of two letters or more ("XVII Форум", "the 17th forum"): Russian numbers congresses and summits so.
+ROMAN = re.compile(r"(?<![\w])(?=[MDCLXVI]{2,}(?![\w]))M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?![\w])")
+ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def roman_value(numeral: str) -> int:
+    """XVII -> 17."""
+    values = [ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a text states that a translation must keep: its numbers, its percent signs and its units."""
+
+    numbers: tuple[float, ...]
+    percents: int
+    units: frozenset[str]
+
+
+def stated(text: str, lang: str = "en", units_of: str = "") -> Stated:
+    """The numbers (in order of size), percent signs and unit words of a text, read in its language; date tokens are
+    left out, as they print the same in every language. units_of names the language whose unit words are read."""
+    text = DATE_TOKEN.sub(" ", text)
+    words = UNIT_WORDS.get(units_of or lang, {})
+    romans = [float(roman_value(m.group(0))) for m in ROMAN.finditer(text)]
+    return Stated(
+        tuple(sorted([n.value for n in numbers_in(text, lang)] + romans)),
+        text.count("%") + len(re.findall(r"\bper ?cent\b|процент", text)),
+        frozenset(unit for unit, pattern in words.items() if re.search(pattern, text, re.IGNORECASE)),
+    )
+
+
+def lost_in_translation(original: str, original_lang: str, translation: str, lang: str) -> str:
+    """What a translation drops or adds of its original's numbers, percent signs and units, said in a few words; ''
+    when it keeps them all. Units are compared only where both languages have unit words."""
+    a, b = stated(original, original_lang), stated(translation, lang)
+    problems = []
+    if a.numbers != b.numbers:
+        missing = [n for n in a.numbers if n not in b.numbers]
+        extra = [n for n in b.numbers if n not in a.numbers]
+        said = "; ".join(
+            part
+            for part in (
+                f"drops {', '.join(f'{n:g}' for n in missing)}" if missing else "",
+                f"adds {', '.join(f'{n:g}' for n in extra)}" if extra else "",
+            )
+            if part
+        )
+        problems.append(said or f"prints its numbers {len(b.numbers)} times, the original {len(a.numbers)}")
+    if a.percents != b.percents:
+        problems.append(f"has {b.percents} percent sign(s), the original {a.percents}")
+    if original_lang in UNIT_WORDS and lang in UNIT_WORDS and a.units != b.units:
+        dropped, added = sorted(a.units - b.units), sorted(b.units - a.units)
+        problems.append(
+            "; ".join(p for p in (f"drops {', '.join(dropped)}" if dropped else "", f"adds {', '.join(added)}" if added else "") if p)
+        )
+    return "; ".join(problems)
 
 
 def find_value(text: str, value: float, lang: str = "en") -> Found | None:

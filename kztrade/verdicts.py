@@ -14,7 +14,10 @@ class Verdict:
 
     rating is the ClaimReview ratingValue on a 1–5 scale (5 = supported), or None for a step that rates nothing:
     a claim we found no source for, one outside our subject, or an opinion. needs_evidence: `check` refuses the
-    verdict on a claim that cites no evidence. badge is a Streamlit badge colour; none is green ("verified")."""
+    verdict on a claim that cites no evidence. forecast_only: `check` refuses it on a claim that is no prediction.
+    badge is a Streamlit badge colour (the theme in .streamlit/config.toml turns "green" into teal, so none reads as
+    "verified"); text_colour is the step's own colour on cards: no two judging steps share a badge, no two steps a
+    text colour."""
 
     key: str
     name: str
@@ -23,6 +26,7 @@ class Verdict:
     needs_evidence: bool
     badge: str
     text_colour: str  # on white, at least 4.5:1, for cards
+    forecast_only: bool = False
 
 
 BEST, WORST = 5, 1
@@ -48,13 +52,26 @@ VERDICTS: dict[str, Verdict] = {
             "#8A4B00",
         ),
         Verdict(
+            "mixed_so_far",
+            N_("Mixed so far"),
+            N_(
+                "A forecast whose horizon has not passed, or whose like-for-like figures so far point both ways: what "
+                "is known is stated, and the outcome is open."
+            ),
+            3,
+            True,
+            "yellow",
+            "#7A6400",
+            forecast_only=True,
+        ),
+        Verdict(
             "not_borne_out",
             N_("Not borne out by the figures"),
             N_("The like-for-like figures we have do not show it; they do not show the opposite either."),
             2,
             True,
-            "red",
-            "#A51C30",
+            "violet",
+            "#6A3D9A",
         ),
         Verdict(
             "contradicted",
@@ -71,8 +88,8 @@ VERDICTS: dict[str, Verdict] = {
             N_("No page we read states it or its opposite; the nearest statement we found is named."),
             None,
             False,
-            "violet",
-            "#882255",
+            "green",
+            "#00695C",
         ),
         Verdict(
             "outside_subject",
@@ -90,7 +107,7 @@ VERDICTS: dict[str, Verdict] = {
             None,
             False,
             "gray",
-            "#4A4F55",
+            "#5B4B3A",
         ),
     )
 }

@@ -69,7 +69,7 @@ bench-quick: system-deps $(VENV)/.dev
 # kztrade/locale/ru/LC_MESSAGES/kztrade.po, then run this again; the compiled .mo is committed (Streamlit Cloud has no build step).
 i18n: $(VENV)/.dev
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 --no-location --sort-output --omit-header -o kztrade/locale/kztrade.pot .
-	$(VENV)/bin/pybabel update -i kztrade/locale/kztrade.pot -d kztrade/locale -D kztrade --ignore-obsolete --width 120
+	$(VENV)/bin/pybabel update -i kztrade/locale/kztrade.pot -d kztrade/locale -D kztrade --ignore-obsolete --no-fuzzy-matching --width 120
 	$(VENV)/bin/pybabel compile -d kztrade/locale -D kztrade --statistics
 
 clean:

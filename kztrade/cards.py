@@ -427,6 +427,7 @@ CLAIM_MAX_LINES = {True: 4, False: 7}
 # of the height a short claim leaves unused, the share set between the claim and the rest  # the claim's words at most;
 # their type steps down to MIN_FONT before this is passed
 CLAIM_SPREAD = 0.3
+CLAIM_SOURCE_LINES = 3  # a longer source line is counted on the card, and each page named on the claim's entry
 
 
 def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "landscape") -> Chart:
@@ -446,7 +447,10 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     verdict = VERDICTS[c.verdict]
     words = w.quoted(c.span)
     small = round(24 * k)
-    foot = wrap_px(w.claim_sources(c), small, inner) + wrap_px(w.credit("claims"), small, inner)
+    sources = wrap_px(w.claim_sources(c), small, inner)
+    if len(sources) > CLAIM_SOURCE_LINES:  # a claim that rests on many pages: counted here, named on its entry
+        sources = wrap_px(w.claim_sources_counted(c), small, inner)
+    foot = sources + wrap_px(w.credit("claims"), small, inner)
     foot_h = len(foot) * round(small * CLAIM_LEADING)
 
     def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
@@ -458,10 +462,10 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
         ]
         if "translation" in said:
             texts.append(("translation", said["translation"], small, MUTED, False))
-        texts += [
-            ("attribution", said["attribution"], small, MUTED, False),
-            ("note", said["note"], note_px, INK, False),
-        ]
+        texts.append(("attribution", said["attribution"], small, MUTED, False))
+        texts.append(("note", said["note"], note_px, INK, False))
+        if "changed" in said:
+            texts.append(("changed", said["changed"], small, verdict.text_colour, False))
         blocks = [(name, wrap_px(text, px_, inner, bold), px_, colour, bold) for name, text, px_, colour, bold in texts]
         used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + CLAIM_GAP for _n, lines, px_, _c, _b in blocks)
         return blocks, H - pad - foot_h - used

@@ -11,7 +11,7 @@ from pathlib import Path
 from .guard import Package, Problem, printable, read_package
 from .i18n import DEFAULT_LANG, LANGS, LANGUAGES
 from .quotes import bound_in, find_value, lost_in_translation, says_own_data
-from .verdicts import VERDICTS
+from .verdicts import CHECKED, VERDICTS
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims", "claim-history")
 URL_FIELDS = {"url", "url_alt"}
@@ -260,15 +260,13 @@ class Rules:
                         add("id", f"{r['table']} has no record {printable(r['id'], 40)!r}: remove this row")
                 elif not english[where][1]:
                     add("text", f"translates {r['table']}.{r['field']}, which is empty: remove this row")
-                elif (
-                    r["english"] != english[where][1]
-                    and (self.pkg.paths[r["table"]], english[where][0], r["field"]) not in self.refused
-                ):
-                    add(
-                        "english",
-                        f"the English of {r['table']}.{r['field']} has changed since this was translated: translate "
-                        "it again and copy the new English here",
-                    )
+                elif r["english"] != english[where][1]:
+                    if (self.pkg.paths[r["table"]], english[where][0], r["field"]) not in self.refused:
+                        add(
+                            "english",
+                            f"the English of {r['table']}.{r['field']} has changed since this was translated: "
+                            "translate it again and copy the new English here",
+                        )
                 elif lost := lost_in_translation(r["english"], DEFAULT_LANG, r["text"], lang):
                     add("text", f"does not keep every number and unit of its English: it {lost}")
             for (table, rid, f), (n, text, row) in english.items():
@@ -485,10 +483,6 @@ class Rules:
     def quote_rules(self, table: str, row: dict[str, str], add) -> None:
         """Quote, language, translation and status agree with each other and with the source."""
         quote, lang, status = row["quote"], row["quote_lang"], row.get("status", "")
-        if quote and lang and lang != DEFAULT_LANG and row["quote_en"]:
-            lost = lost_in_translation(quote, lang, row["quote_en"], DEFAULT_LANG)
-            if lost:
-                add("quote_en", f"does not keep every number and unit of the quote: it {lost}")
         verified = {"figures": "reported", "events": "documented", "evidence": ""}[table]
         if table == "evidence" and not quote:
             add("quote", "an evidence row needs the source's sentence, read in a stored copy of its page")
@@ -509,6 +503,9 @@ class Rules:
         source = self.sources.get(row["source_id"])
         if source is not None and quote and lang and lang != source["language"]:
             add("quote_lang", f"is {lang!r}, but its source {row['source_id']} is in {source['language']!r}")
+        elif quote and lang and lang != DEFAULT_LANG and row["quote_en"]:
+            if lost := lost_in_translation(quote, lang, row["quote_en"], DEFAULT_LANG):
+                add("quote_en", f"does not keep every number and unit of the quote: it {lost}")
 
     def event(self, n: int, row: dict[str, str]) -> None:
         """Documented events need a quoted source published no earlier than the event; claims need their words in their
@@ -659,9 +656,10 @@ class Rules:
             )
             claim = claims.get(row["claim_id"])
             if row["verdict"] not in VERDICTS:
-                add("verdict", f"{printable(row['verdict'], 30)!r} is not on the scale; use one of {', '.join(VERDICTS)}")
-            if not row["reason"].strip():
-                add("reason", "a verdict in the history needs its reason, in one sentence")
+                add(
+                    "verdict",
+                    f"{printable(row['verdict'], 30)!r} is not on the scale; use one of {', '.join(VERDICTS)}",
+                )
             if claim is None or not row["changed_on"]:
                 continue
             if row["changed_on"] > claim[1]["checked_on"]:
@@ -670,8 +668,19 @@ class Rules:
                 add("changed_on", f"{row['claim_id']} already has a verdict dated {row['changed_on']}")
             if row["claim_id"] not in latest or row["changed_on"] > latest[row["claim_id"]][0]:
                 latest[row["claim_id"]] = (row["changed_on"], n, row)
+        for cid, (n, claim) in claims.items():
+            verdict = VERDICTS.get(claim["verdict"])
+            if verdict is not None and verdict.key in CHECKED and cid not in latest:
+                self.add(
+                    "claims",
+                    n,
+                    cid,
+                    "verdict",
+                    f"has no history: add a row to {self.pkg.paths.get('claim-history', 'claim_history.csv')} with the "
+                    "date and reason of this verdict",
+                )
         for cid, (_, n, row) in latest.items():
-            if cid in claims and row["verdict"] != claims[cid][1]["verdict"]:
+            if cid in claims and claims[cid][1]["verdict"] in VERDICTS and row["verdict"] != claims[cid][1]["verdict"]:
                 self.add(
                     "claim-history",
                     n,

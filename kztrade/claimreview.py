@@ -57,7 +57,8 @@ def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = Non
         "url": claim_url(base, c, tr.lang),
         "claimReviewed": c.span,
         "reviewBody": w.claim_field(c, "verdict_note"),
-        "datePublished": c.checked_on.isoformat(),
+        "datePublished": first_verdict_on(ds, c),
+        "dateModified": c.checked_on.isoformat(),
         "author": {"@type": "Organization", "name": publisher, "url": base},
         "reviewRating": rating,
         "itemReviewed": {
@@ -76,6 +77,12 @@ def review(ds: Dataset, c: Claim, base: str, publisher: str, tr: Tr | None = Non
         },
         "inLanguage": tr.lang,
     }
+
+
+def first_verdict_on(ds: Dataset, c: Claim) -> str:
+    """When the claim's first verdict was published: its history's first date, or the day it was checked."""
+    history = ds.history.get(c.claim_id, ())
+    return (history[0].changed_on if history else c.checked_on).isoformat()
 
 
 def reviews(ds: Dataset, base: str, publisher: str, tr: Tr | None = None) -> dict[str, dict]:

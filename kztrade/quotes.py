@@ -160,7 +160,11 @@ def lost_in_translation(original: str, original_lang: str, translation: str, lan
     if original_lang in UNIT_WORDS and lang in UNIT_WORDS and a.units != b.units:
         dropped, added = sorted(a.units - b.units), sorted(b.units - a.units)
         problems.append(
-            "; ".join(p for p in (f"drops {', '.join(dropped)}" if dropped else "", f"adds {', '.join(added)}" if added else "") if p)
+            "; ".join(
+                p
+                for p in (f"drops {', '.join(dropped)}" if dropped else "", f"adds {', '.join(added)}" if added else "")
+                if p
+            )
         )
     return "; ".join(problems)
 

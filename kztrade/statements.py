@@ -491,6 +491,16 @@ class Words:
         outlet = self.outlet(e.source_id)
         return f"{outlet}, {when}" if when else outlet
 
+    def claim_sources_counted(self, c: Claim) -> str:
+        """A card's short source line for a claim that rests on many pages: the turn, and how many pages, named where
+        the claim is."""
+        n = self.claim_sources(c).count("; ")
+        return self.tr.n_(
+            "Sources: {turn} and {n} page, each named in the claim's entry on kztrade and in its CSV.",
+            "Sources: {turn} and {n} pages, each named in the claim's entry on kztrade and in its CSV.",
+            n,
+        ).format(turn=self.cite_turn(c.turn_id), n=self.tr.num(n))
+
     def claim_sources(self, c: Claim) -> str:
         """A claim's source line: the interview turn, then every page its evidence comes from, once."""
         ds = self.ds
@@ -725,6 +735,35 @@ class Words:
             status=status,
         )
 
+    def forecast_lines(self, c: Claim) -> list[str]:
+        """A prediction's horizon and what is known so far, each one sentence; nothing for a claim of another kind."""
+        if c.kind != "prediction":
+            return []
+        return [
+            self._("Its horizon: {horizon}").format(horizon=self.claim_field(c, "horizon")),
+            self._("Known so far: {known}").format(known=self.claim_field(c, "known_so_far")),
+        ]
+
+    def history_lines(self, c: Claim) -> list[str]:
+        """Each verdict a claim has had, oldest first: 'On 1 Dec 2026: Not borne out by the figures. The reason.'"""
+        return [
+            self._("On {date}: {verdict}. {reason}").format(
+                date=self.tr.date(h.changed_on.isoformat()),
+                verdict=self.verdict(h.verdict),
+                reason=self.dated(self.tr.d("claim-history", h.history_id, "reason", h.reason)),
+            )
+            for h in self.ds.history.get(c.claim_id, ())
+        ]
+
+    def verdict_changed(self, c: Claim) -> str:
+        """A card's line for a claim whose verdict changed: 'Verdict changed on 7 Dec 2026; it was: …', or ''."""
+        history = self.ds.history.get(c.claim_id, ())
+        if len(history) < 2:
+            return ""
+        return self._("Verdict changed on {date}; it was: {verdict}.").format(
+            date=self.tr.date(history[-1].changed_on.isoformat()), verdict=self.verdict(history[-2].verdict)
+        )
+
     def claim_card_lines(self, c: Claim) -> dict[str, str]:
         """A claim card's sentences by block: our verdict, our translation (not in English), whose words, the note."""
         out = {"verdict": self._("Our verdict: {verdict}").format(verdict=self.verdict(c.verdict))}
@@ -734,6 +773,8 @@ class Words:
             who=self.claimant(c), outlet=self.ds.interview.outlet, when=self.published()
         )
         out["note"] = self.claim_field(c, "verdict_note")
+        if changed := self.verdict_changed(c):
+            out["changed"] = changed
         return out
 
     def claim_card_alt(self, c: Claim) -> str:

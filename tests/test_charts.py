@@ -127,6 +127,7 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
     assert [i for i in c.shown if i not in ds.figures] == [
         "turnover_change_jan_nov_kz",
         "turnover_change_jan_nov_kz_2023",
+        "turnover_change_full_year_tokayev",
     ]
     assert len(bar_points(fig)) == len(plotted)
     rows = bars(fig)
@@ -144,7 +145,8 @@ def test_turnover_series_keeps_each_statement_and_each_side_apart(ds):
     assert sorted(t for _p, _y, t in texts(fig, "open ends")) == ["over 17", "over 20", "over 27"]
     assert not [b for b in bar_points(fig) if b["x"] in ends and b["text"].startswith("over")]
     hatched = [b["x"] for b in bar_points(fig) if b["pattern"] == "/"]
-    assert hatched == [28.5, 28.0]  # Trend's "nearly 28.5" for 2023, 1lurer.am's "about 28" for 2024
+    # Trend's "nearly 28.5" and Putin's "almost 28.5" for 2023, 1lurer.am's "about 28" for 2024
+    assert hatched == [28.5, 28.5, 28.0]
 
 
 def test_containers_keep_the_railways_earlier_period_apart(ds):
@@ -202,7 +204,9 @@ def test_brics_timeline_is_drawn_to_scale_in_time_and_labels_the_gap_in_months(d
 def test_data_text_is_never_markup_in_a_chart(data_copy):
     hostile = '<a href="https://evil.example">Trend</a> & <b>bold</b>'
     edit_cell(data_copy, "sources", "trend_3823078", "outlet", hostile)
-    edit_cell(data_copy, "figures", "kz_turnover_2023_jan_aug", "stated_by", "<img src=x onerror=alert(1)>")
+    edit_cell(
+        data_copy, "figures", "kz_turnover_2023_jan_aug", "stated_by", "<img src=x onerror=alert(document.domain)>"
+    )
     ds = load_dataset(data_copy, None)
     for chart_id in CHARTS:
         c = build_chart(ds, chart_id)

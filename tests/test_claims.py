@@ -65,7 +65,7 @@ def test_the_headline_figures_and_the_august_claim_are_rows_with_their_statuses_
 def test_the_four_claims_of_the_trade_answer_have_verdicts_resting_on_quotes_read_in_their_sources(ds):
     by_id = {c.claim_id: c for c in ds.claims}
     assert [by_id[i].verdict for i in TRADE_ANSWER] == [
-        "not_borne_out",
+        "mixed_so_far",  # a forecast, judged as one: its full-year pairs point both ways and 2025 is open
         "partly_supported",
         "partly_supported",
         "partly_supported",
@@ -111,7 +111,7 @@ def test_the_verdict_scale_is_the_same_in_code_in_the_datapackage_and_in_the_rea
     assert [(s["key"], s["definition"], s["ratingValue"]) for s in field["kztrade:scale"]] == [
         (v.key, v.definition, v.rating) for v in VERDICTS.values()
     ]
-    assert 5 <= len(VERDICTS) <= 7
+    assert 5 <= len(VERDICTS) <= 8
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for v in VERDICTS.values():
         assert f"| {v.name} | {v.definition} |" in readme, v.key
@@ -212,7 +212,8 @@ def test_each_review_has_the_properties_fact_check_aggregators_read(ds):
         c = next(x for x in ds.claims if x.claim_id == claim_id)
         assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
         assert REQUIRED | RECOMMENDED <= set(r), claim_id
-        assert r["claimReviewed"] == c.span and r["datePublished"] == c.checked_on.isoformat()
+        assert r["claimReviewed"] == c.span and r["dateModified"] == c.checked_on.isoformat()
+        assert r["datePublished"] == ds.history[c.claim_id][0].changed_on.isoformat() <= r["dateModified"]
         assert r["url"] == f"https://kztrade.example.org/?view=claims&claim={claim_id}"
         assert (
             RATING_REQUIRED <= set(r["reviewRating"]) and r["reviewRating"]["alternateName"] == VERDICTS[c.verdict].name
@@ -437,8 +438,10 @@ def test_the_claims_csv_has_every_claim_with_its_verdict_evidence_and_sources_ne
     assert [r["claim_id"] for r in rows] == [c.claim_id for c in ds.claims] and list(rows[0]) == CLAIM_COLUMNS
     grow = next(r for r in rows if r["claim_id"] == "a3_grow")
     assert (
-        grow["verdict"] == tr._("Not borne out by the figures")
-        and grow["evidence"].split()[0] == "turnover_change_jan_nov_kz"
+        grow["verdict"] == tr._("Mixed so far")
+        and grow["evidence"].split()[0] == "turnover_change_full_year_tokayev"
+        and grow["horizon"]
+        and grow["known_so_far"]
     )
     assert "Forbes Kazakhstan" in grow["sources"] and grow["span"] == next(
         c.span for c in ds.claims if c.claim_id == "a3_grow"
@@ -453,3 +456,129 @@ def test_the_claims_csv_has_every_claim_with_its_verdict_evidence_and_sources_ne
         csv.DictReader(io.StringIO(safe_csv(claims_table(bad, Words(bad, bad_tr)), CLAIM_COLUMNS).decode("utf-8-sig")))
     )
     assert next(r for r in rows if r["claim_id"] == "a3_grow")["verdict_note"].startswith("'=")
+
+
+# --- a forecast judged as a forecast (issue 35) ------------------------------------------------------------------
+
+
+def test_no_two_judging_steps_share_a_badge_and_no_two_steps_a_colour_and_none_is_green():
+    judging = [v for v in VERDICTS.values() if v.rating is not None or v.key == "no_source_found"]
+    assert len({v.badge for v in judging}) == len(judging)
+    assert len({v.text_colour for v in VERDICTS.values()}) == len(VERDICTS)
+    assert VERDICTS["not_borne_out"].text_colour != VERDICTS["contradicted"].text_colour
+    # "green" is the badge of one step only because the theme turns it into a teal: no verdict reads as "verified"
+    theme = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    teal = re.search(r'^greenColor = "#([0-9A-F]{6})"', theme, re.M).group(1)
+    r, g, b = (int(teal[i : i + 2], 16) for i in (0, 2, 4))
+    assert b > 0.6 * g and r < 0.3 * g  # as much blue as green: a teal, never a traffic-light green
+
+
+def test_an_open_forecast_has_its_own_step_rated_between_partly_and_not_borne_out():
+    mixed = VERDICTS["mixed_so_far"]
+    assert mixed.forecast_only and mixed.needs_evidence and mixed.definition
+    assert VERDICTS["not_borne_out"].rating < mixed.rating < VERDICTS["partly_supported"].rating
+
+
+def test_the_growth_forecast_is_judged_on_full_year_pairs_by_the_same_speaker_and_2025_so_far(ds):
+    by_id = {c.claim_id: c for c in ds.claims}
+    for cid in ("a3_grow", "a3_increase"):
+        c = by_id[cid]
+        assert c.kind == "prediction" and c.verdict == "mixed_so_far" and c.horizon and c.known_so_far
+        assert "2024" in c.horizon and "{date:2024-10}" in c.horizon  # when he spoke, and from when it is judged
+        pair = ds.derived["turnover_change_full_year_tokayev"]
+        a, b = ds.figures[pair.figure_id], ds.figures[pair.base_id]
+        assert a.stated_by == b.stated_by and a.is_full_year and b.is_full_year  # the same speaker, whole years
+        assert (pair.low, pair.high) == pytest.approx((0.0, (28.5 / 26.5 - 1) * 100))  # 27 -> 28 as printed
+        putin = [ds.figures[i] for i in ("ru_turnover_2023_talks", "ru_turnover_2024")]
+        assert {f.stated_by for f in putin} == {"Vladimir Putin, President of Russia"}
+        assert [f.bound for f in putin] == ["approximate", "lower_bound"]  # "almost 28.5", then "over 27"
+        assert {"turnover_change_full_year_tokayev", "ru_turnover_2025_so_far"} <= set(c.evidence_ids)
+        # the change is shown, not overwritten: first "not borne out", then judged again as a forecast
+        history = ds.history[cid]
+        assert [h.verdict for h in history] == ["not_borne_out", "mixed_so_far"]
+        assert history[-1].changed_on == c.checked_on and "premise" in history[-1].reason
+
+
+def test_a_changed_verdict_shows_on_its_card_in_its_review_and_in_the_csv(ds):
+    for lang in LANGS:
+        tr = Tr(lang, ds.translations.get(lang, {}))
+        fig = claim_card(ds, "a3_grow", tr).figure
+        changed = next(a for a in fig.layout.annotations if a.name == "changed")
+        assert (
+            tr.date("2026-12-07") in changed.text.replace("\u00a0", " ")
+            and tr._(VERDICTS["not_borne_out"].name) in changed.text
+        )
+        assert changed.font.color == VERDICTS["mixed_so_far"].text_colour
+        unchanged = claim_card(ds, "q1_kazan", tr).figure
+        assert "changed" not in {a.name for a in unchanged.layout.annotations}
+    r = reviews(ds, "https://kztrade.example.org/", "kztrade")["a3_grow"]
+    assert (r["datePublished"], r["dateModified"]) == ("2026-12-01", "2026-12-07")
+    assert r["reviewRating"]["ratingValue"] == 3
+
+
+BAD_FORECASTS = {
+    "a forecast without a horizon": (
+        [("claims", "a3_grow", "horizon", "")],
+        "claims.csv, row 29 (a3_grow), field horizon: a prediction needs its horizon",
+    ),
+    "an open-forecast verdict on a description": (
+        [("claims", "q1_kazan", "verdict", "mixed_so_far")],
+        "claims.csv, row 4 (q1_kazan), field verdict: 'mixed_so_far' judges a forecast",
+    ),
+    "a horizon on a claim that predicts nothing": (
+        [("claims", "q1_kazan", "horizon", "2025")],
+        "claims.csv, row 4 (q1_kazan), field horizon: only a prediction has a horizon",
+    ),
+    "a verdict changed without a history entry": (
+        [("claims", "q1_kazan", "verdict", "partly_supported")],
+        "(q1_kazan_2026_12_01), field verdict: is 'supported', but q1_kazan's verdict is 'partly_supported'",
+    ),
+    "a history entry without its reason": (
+        [("claim_history", "a3_grow_2026_12_07", "reason", "")],
+        "claim_history.csv, row 12 (a3_grow_2026_12_07), field reason: is required but empty",
+    ),
+    "a history entry dated after its claim's check": (
+        [("claim_history", "a3_grow_2026_12_07", "changed_on", "2026-12-09")],
+        "claim_history.csv, row 12 (a3_grow_2026_12_07), field changed_on: 2026-12-09 is after the claim's checked_on",
+    ),
+    "a translation that drops a percent sign": (
+        [
+            (
+                "translations-ru",
+                "q3_ru_cn",
+                "span",
+                "Объём контейнерных перевозок из России в Китай через Казахстан вырос",
+            )
+        ],
+        "field text: does not keep every number and unit of its English: it drops 63; has 0 percent sign(s)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FORECASTS)
+def test_check_refuses_a_bad_forecast_history_or_translation_naming_file_row_and_field(data_copy, case):
+    from .conftest import write_cell
+
+    edits, expected = BAD_FORECASTS[case]
+    for table, key, field, value in edits:
+        if table == "translations-ru":
+            edit_translation(data_copy, "ru", "claims", key, field, value)
+        elif table == "claim_history":
+            write_cell(data_copy, table, key, field, value)
+        else:
+            edit_cell(data_copy, table, key, field, value)
+    problems = [str(p) for p in check_data(data_copy, None, full=False)]
+    assert any(expected in p for p in problems), problems
+    # nothing else is blamed
+    assert all(p.startswith(("claims.csv", "claim_history.csv", "translations-ru.csv")) for p in problems), problems
+
+
+def test_a_translation_or_a_quotes_english_keeps_every_number_percent_and_unit():
+    from kztrade.quotes import lost_in_translation
+
+    assert lost_in_translation("by 65% compared to 2023", "en", "на 65 % к 2023 г.", "ru") == ""
+    assert "drops 2023" in lost_in_translation("by 65% compared to 2023", "en", "на 65 %", "ru")
+    assert "percent" in lost_in_translation("by 63%", "en", "на 63", "ru")
+    assert "drops billion" in lost_in_translation("$27 billion", "en", "27 долларов", "ru")
+    assert lost_in_translation("почти 28,5 млрд долларов", "ru", "almost 28.5 billion dollars", "en") == ""
+    assert lost_in_translation("на XVII Форуме", "ru", "at the 17th forum", "en") == ""

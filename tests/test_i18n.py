@@ -208,6 +208,7 @@ def english_data_text(ds, quoted: str) -> set[str]:
         "turns": {t.turn_id: t for t in ds.turns},
         "evidence": ds.evidence,
         "claims": {c.claim_id: c for c in ds.claims},
+        "claim-history": {h.history_id: h for changes in ds.history.values() for h in changes},
     }
     out = set()
     for (table, key, field), russian in ds.translations["ru"].items():

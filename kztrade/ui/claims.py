@@ -144,6 +144,18 @@ def entry(p: Page, c: Claim) -> None:
         # five elements more for each of 14 claims, which put the Russian claims view over 3x the bare app's page.
         translated = _("Our translation: {text}").format(text=w.claim_field(c, "span")) if p.tr.lang != "en" else ""
         st.markdown(f":small[{md(translated)}]\n\n{verdict}" if translated else verdict)
+        if forecast := w.forecast_lines(c):
+            st.markdown("  \n".join(f":small[{md(line)}]" for line in forecast))
+        history = w.history_lines(c)
+        if len(history) > 1:  # a verdict that changed: every verdict it had, dated, with why
+            with folded(
+                _("Verdict history ({n})").format(n=p.tr.num(len(history))),
+                f"history-{c.claim_id}",
+                ":material/history:",
+                expanded=p.claim == c.claim_id,
+            ) as box:
+                if box.open or p.claim == c.claim_id:
+                    st.markdown("\n".join(f"- {md(line)}" for line in history))
         if c.evidence_ids:
             with folded(
                 _("The evidence ({n})").format(n=p.tr.num(len(c.evidence_ids))),

@@ -10,7 +10,6 @@ from . import DATA_DIR, REFERENCE_INTERVIEW
 from .check import Problem, check_package
 from .guard import read_package
 from .model import Claim, ClaimChange, Dataset, Derived, Event, Evidence, Figure, Interview, Source, Turn
-from .receipts import has_receipt, keep_receipt, receipt_key
 
 # How many roubles of a figure's unit make one billion roubles.
 ROUBLE_BN = {"rub_trn": 1000.0, "rub_bn": 1.0}
@@ -28,21 +27,16 @@ def load_dataset(
     data_dir: Path = DATA_DIR,
     reference: Path | None = REFERENCE_INTERVIEW,
     full: bool = False,
-    receipts: Path | None = None,
 ) -> Dataset:
     """The checked dataset; raises InvalidData listing every problem otherwise.
 
     full=False runs the cheap guard and the project's rules (what the app needs on a cold start);
     full=True adds frictionless's validation of every Table Schema, as `python -m kztrade check` does.
-    With a receipts folder, a check that passed leaves a receipt there, and the same data checked by the same code
-    is not checked again (see receipts.py); the guard reads every file either way."""
+    The rules check exactly the bytes the guard read, every time: no receipt or cache can stand for a check (it costs
+    a fresh server about 45 ms; docs/operating.md)."""
     data_dir = Path(data_dir)
     pkg, problems = read_package(data_dir)
-    key = receipt_key(data_dir, reference, full) if receipts is not None and not problems else ""
-    if not has_receipt(receipts, key):
-        problems = check_package(data_dir, pkg, problems, reference, full)
-        if not problems and pkg is not None:
-            keep_receipt(receipts, key)
+    problems = check_package(data_dir, pkg, problems, reference, full)
     if problems or pkg is None:
         raise InvalidData(problems)
     t, schema = pkg.tables, pkg.schema

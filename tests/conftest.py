@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import csv
 import html
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -17,11 +15,6 @@ import pytest
 from kztrade import DATA_DIR, PROJECT_DIR, REFERENCE_INTERVIEW
 
 ROOT = PROJECT_DIR
-# The app keeps receipts of passed data checks (kztrade/receipts.py); the tests' apps and servers keep theirs in a
-# folder of this run's own, never in the user's cache.
-RECEIPTS = tempfile.mkdtemp(prefix="kztrade-test-receipts-")
-os.environ["KZTRADE_CACHE_DIR"] = RECEIPTS
-atexit.register(shutil.rmtree, RECEIPTS, ignore_errors=True)
 
 
 @pytest.fixture

@@ -642,62 +642,36 @@ def test_a_date_token_that_names_no_real_date_is_named_by_file_row_and_field(dat
     ), found
 
 
-def test_a_passed_check_leaves_a_receipt_and_the_same_data_is_not_checked_again(data_copy, tmp_path, monkeypatch):
+def test_an_edit_that_lands_during_a_load_is_checked_on_the_next_and_never_passes(data_copy, monkeypatch):
+    """The race a receipt once lost: refused data written between the read and the check. The check reads only the
+    bytes the guard read, so the load serves what it checked, and the next load refuses the edit."""
     import kztrade.load
 
-    receipts = tmp_path / "receipts"
-    first = load_dataset(data_copy, None, receipts=receipts)
-    assert [p.suffix for p in receipts.iterdir()] == [".passed"]
+    real = kztrade.load.read_package
 
-    def checked_again(*args, **kwargs):
-        raise AssertionError("checked again")
+    def read_then_edit(folder):
+        read = real(folder)
+        edit_cell(data_copy, "figures", "kz_ru_turnover_2024_jan_aug", "value", "17.3")  # only the rules see it
+        return read
 
-    monkeypatch.setattr(kztrade.load, "check_package", checked_again)
-    again = load_dataset(data_copy, None, receipts=receipts)
-    assert again.figures == first.figures and again.claims == first.claims
-    with pytest.raises(AssertionError, match="checked again"):  # without a receipts folder it always checks
-        load_dataset(data_copy, None)
+    monkeypatch.setattr(kztrade.load, "read_package", read_then_edit)
+    served = load_dataset(data_copy, None)
+    assert served.figures["kz_ru_turnover_2024_jan_aug"].value == 17.2  # what was read and checked
+    monkeypatch.setattr(kztrade.load, "read_package", real)
+    for _ in range(2):  # and again: a refusal is never remembered as a pass
+        with pytest.raises(InvalidData) as e:
+            load_dataset(data_copy, None)
+        assert "kz_ru_turnover_2024_jan_aug" in str(e.value.problems[0]) and "17.3" in str(e.value.problems[0])
 
 
-def test_an_edit_after_a_receipt_is_checked_and_reported_and_leaves_no_receipt(data_copy, tmp_path):
-    receipts = tmp_path / "receipts"
-    load_dataset(data_copy, None, receipts=receipts)
-    # a number the guard reads as well-formed, but the quote does not print: only the rules see it
+def test_a_planted_receipt_cannot_stand_for_a_check(data_copy, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    (cache / "kztrade").mkdir(parents=True)
+    for name in ("passed", "0" * 40 + ".passed"):
+        (cache / "kztrade" / name).write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("KZTRADE_CACHE_DIR", str(cache / "kztrade"))
     edit_cell(data_copy, "figures", "kz_ru_turnover_2024_jan_aug", "value", "17.3")
-    with pytest.raises(InvalidData) as e:
-        load_dataset(data_copy, None, receipts=receipts)
-    assert [p.file for p in e.value.problems] == ["figures.csv"]
-    assert "17.3" in str(e.value.problems[0]) and "kz_ru_turnover_2024_jan_aug" in str(e.value.problems[0])
-    with pytest.raises(InvalidData):  # and again: a failed check is never remembered
-        load_dataset(data_copy, None, receipts=receipts)
-    assert len(list(receipts.iterdir())) == 1
-
-
-def test_a_receipt_is_only_for_the_same_reference_depth_and_code(data_copy, tmp_path, monkeypatch):
-    import shutil
-
-    from kztrade import receipts as r
-
-    reference = tmp_path / "interview.txt"
-    shutil.copy(DATA_DIR / "interview.txt", reference)
-    key = r.receipt_key(data_copy, reference, False)
-    assert key == r.receipt_key(data_copy, reference, False) and len(key) == 40
-    assert r.receipt_key(data_copy, reference, True) != key
-    assert r.receipt_key(data_copy, None, False) != key
-    reference.write_text(reference.read_text(encoding="utf-8") + " ", encoding="utf-8")
-    assert r.receipt_key(data_copy, reference, False) != key
-    code = tmp_path / "code"
-    shutil.copytree(r.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "locale"))
-    monkeypatch.setattr(r, "PACKAGE", code)
-    reference.write_text(reference.read_text(encoding="utf-8")[:-1], encoding="utf-8")
-    assert r.receipt_key(data_copy, reference, False) == key
-    (code / "quotes.py").write_text((code / "quotes.py").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert r.receipt_key(data_copy, reference, False) != key
-    assert r.receipt_key(tmp_path / "missing", reference, False) == ""  # nothing to stamp, nothing kept
-
-
-def test_a_receipts_folder_that_cannot_be_written_keeps_nothing_and_the_data_loads(data_copy, tmp_path):
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder")
-    ds = load_dataset(data_copy, None, receipts=blocked / "receipts")
-    assert ds.headline() and blocked.read_text() == "not a folder"
+    with pytest.raises(InvalidData):
+        load_dataset(data_copy, None)
+    assert not (ROOT / "kztrade" / "receipts.py").exists()  # no receipt code left to trust one

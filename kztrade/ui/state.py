@@ -22,7 +22,6 @@ from ..guard import content_stamp
 from ..i18n import Tr
 from ..load import load_dataset
 from ..model import Dataset
-from ..receipts import receipts_dir
 from ..statements import Words
 from ..table import figures_table
 
@@ -42,7 +41,7 @@ def data_stamp(folder: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def dataset(folder: str, stamp: str) -> Dataset:
     """The checked dataset for this stamp of the folder; InvalidData is raised, never cached."""
-    return load_dataset(Path(folder), REFERENCE_INTERVIEW, receipts=receipts_dir())
+    return load_dataset(Path(folder), REFERENCE_INTERVIEW)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -8,6 +8,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+import regex
+
+from .addresses import url_problem
 from .guard import Package, Problem, printable, read_package
 from .i18n import DEFAULT_LANG, LANGS, LANGUAGES
 from .quotes import bound_in, find_value, lost_in_translation, says_own_data
@@ -15,6 +18,16 @@ from .verdicts import CHECKED, VERDICTS
 
 TABLES = ("interview", "turns", "sources", "figures", "events", "derivations", "evidence", "claims", "claim-history")
 URL_FIELDS = {"url", "url_alt"}
+# Cells that name a person or an outlet: each word is in one script, so a Cyrillic «а» cannot pass for a Latin "a".
+NAME_FIELDS = {
+    "interview": ("outlet", "interviewer", "interviewee"),
+    "turns": ("speaker",),
+    "sources": ("outlet",),
+    "figures": ("stated_by",),
+    "evidence": ("stated_by",),
+    "events": ("actor",),
+}
+SCRIPTS = ("Latin", "Cyrillic", "Greek")
 BOUND_NAMES = {"exact": "exact", "lower_bound": "a lower bound", "approximate": "approximate"}
 DATE_SHAPE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
 HEADLINE_STATUSES = {"no_independent_source", "matches_report"}
@@ -107,6 +120,16 @@ def friendly_note(error, field: str, table: str) -> tuple[str, str]:
     return field, note if cell is None else f"{shown!r}: {note}"
 
 
+def scripts_of(word: str) -> list[str]:
+    """The scripts, of Latin, Cyrillic and Greek, whose letters a word holds."""
+    return [s for s in SCRIPTS if regex.search(rf"\p{{Script={s}}}", word)]
+
+
+def mixed_script_word(text: str) -> str:
+    """The first word of a text that mixes Latin, Cyrillic or Greek letters, or ''."""
+    return next((w for w in regex.findall(r"\w+", text) if len(scripts_of(w)) > 1), "")
+
+
 def num(row: dict[str, str], field: str) -> float | None:
     """A cell as a finite number, or None (the guard reports cells that are not)."""
     try:
@@ -181,6 +204,7 @@ class Rules:
 
     def run(self) -> list[Problem]:
         self.dates()
+        self.names_and_addresses()
         self.interview()
         for n, row in enumerate(self.pkg.tables["figures"], start=2):
             self.figure(n, row)
@@ -197,6 +221,26 @@ class Rules:
         self.translations()
         self.date_tokens()
         return self.problems
+
+    def names_and_addresses(self) -> None:
+        """No name mixes scripts within a word; every address is a plain https one (addresses.url_problem)."""
+        for table, fields in NAME_FIELDS.items():
+            for n, row in enumerate(self.pkg.tables.get(table, []), start=2):
+                for field in fields:
+                    if word := mixed_script_word(row.get(field, "")):
+                        self.add(
+                            table,
+                            n,
+                            next(iter(row.values())),
+                            field,
+                            f"the word {word!r} mixes {' and '.join(scripts_of(word))} letters; type it again in one "
+                            "script",
+                        )
+        for table in ("interview", "sources"):
+            for n, row in enumerate(self.pkg.tables.get(table, []), start=2):
+                for field in sorted(URL_FIELDS & row.keys()):
+                    if row[field] and row[field].startswith("https://") and (problem := url_problem(row[field])):
+                        self.add(table, n, next(iter(row.values())), field, f"{printable(row[field], 50)!r} {problem}")
 
     def date_tokens(self) -> None:
         """Every {…} in our data text is a date token that names a real date or period (quotes are verbatim: not
@@ -311,8 +355,19 @@ class Rules:
                 self.add(
                     "turns", n, row["turn_id"], "role", f"a {kind} must have role {expected_role[kind]!r}, not {role!r}"
                 )
+            outlet = rows[0]["outlet"] if rows else ""
+            expected_speaker = {"outlet": outlet, "interviewer": outlet, "interviewee": interviewee}.get(role)
             if role != "interviewee" and interviewee and row["speaker"] == interviewee:
                 self.add("turns", n, row["turn_id"], "speaker", f"{interviewee} only speaks in answers")
+            elif expected_speaker and row["speaker"] != expected_speaker:
+                self.add(
+                    "turns",
+                    n,
+                    row["turn_id"],
+                    "speaker",
+                    f"{printable(row['speaker'], 40)!r} is not the {role}: a {role}'s turn is spoken by "
+                    f"{expected_speaker!r}, as the interview row names it",
+                )
         if not any(r["kind"] == "title" for r in self.pkg.tables["turns"]):
             self.add("turns", None, "", "kind", "no turn of kind 'title'")
         text_name = "interview-text"
@@ -589,6 +644,12 @@ class Rules:
         if turn is not None:
             if row["span"] and row["span"] not in turn["text"]:
                 add("span", f"{printable(row['span'], 40)!r} does not occur verbatim in turn {row['turn_id']}")
+            elif row["span"] and turn["text"].count(row["span"]) > 1:
+                add(
+                    "span",
+                    f"{printable(row['span'], 40)!r} occurs {turn['text'].count(row['span'])} times in turn "
+                    f"{row['turn_id']}: give enough words to mark one place",
+                )
             for lang in LANGS[1:]:
                 words = self.translated(lang)
                 span, text = words.get(("claims", cid, "span"), ""), words.get(("turns", row["turn_id"], "text"), "")

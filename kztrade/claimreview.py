@@ -3,13 +3,13 @@ the verdict scale; the page shows the same JSON-LD the export writes. No Streaml
 
 from __future__ import annotations
 
-import json
 import os
 from urllib.parse import urlencode
 
 from .i18n import Tr
 from .model import Claim, Dataset
 from .routes import public_base
+from .safejson import script_safe_json
 from .statements import Words
 from .verdicts import BEST, CHECKED, VERDICTS, WORST
 
@@ -96,5 +96,6 @@ def https_base(url: str) -> str:
 
 
 def dumps(obj: dict | list) -> str:
-    """JSON-LD as written to a file and shown on the page: UTF-8, indented, keys in the order built."""
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    """JSON-LD as written to a file and shown on the page: UTF-8, indented, keys in the order built, safe to paste
+    inside a script element."""
+    return script_safe_json(obj) + "\n"

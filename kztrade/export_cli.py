@@ -138,15 +138,17 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def run_claimreview(args: argparse.Namespace, ds, tr: Tr) -> int:
     """Write one ClaimReview file per checked claim and one holding them all; exit 1 with one line on a bad address."""
+    from .addresses import base_url_problem
     from .claimreview import checked_claims, dumps, https_base, publisher_setting, reviews
 
     given = args.base_url if args.base_url is not None else public_setting()
-    base = https_base(given)
+    problem = base_url_problem(given) if given else "is not set"
+    base = "" if problem else https_base(given)
     if not base:
         what = "--base-url" if args.base_url is not None else "KZTRADE_PUBLIC_URL"
         print(
-            f"kztrade export: {what} must be a plain https:// address of the hosted dashboard "
-            f"(for example https://kztrade.example.org/); give one with --base-url.",
+            f"kztrade export: {what} {problem or 'is not a plain https:// address'}; give the plain https:// address "
+            f"of the hosted dashboard (for example https://kztrade.example.org/) with --base-url.",
             file=sys.stderr,
         )
         return 1

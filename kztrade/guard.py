@@ -94,6 +94,17 @@ class Package:
         return out
 
 
+def shown_folder(data_dir: Path) -> str:
+    """A data folder as a message may show it to anyone: relative to the project, or its name alone; never the
+    server's absolute path."""
+    from . import PROJECT_DIR
+
+    try:
+        return str(Path(data_dir).resolve().relative_to(PROJECT_DIR)) + "/"
+    except ValueError:
+        return Path(data_dir).name + "/"
+
+
 def read_package(data_dir: Path) -> tuple[Package | None, list[Problem]]:
     """The package in data_dir, and every problem found reading it; None if the descriptor is unusable."""
     data_dir = Path(data_dir)
@@ -101,7 +112,9 @@ def read_package(data_dir: Path) -> tuple[Package | None, list[Problem]]:
     raw, problem = read_file(data_dir, "datapackage.json")
     if problem:
         message = (
-            f"not found in {data_dir}; point --data at the folder that holds it" if problem == "missing" else problem
+            f"not found in {shown_folder(data_dir)}; point --data at the folder that holds it"
+            if problem == "missing"
+            else problem
         )
         return None, [Problem("datapackage.json", None, "", "", message)]
     try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 from urllib.parse import urlencode, urlsplit
 
+from .addresses import base_url_problem
 from .charts import CHARTS
 from .i18n import LANG_NAMES, LANGS, N_
 
@@ -136,7 +137,7 @@ def public_base(setting: str, request_url: str, base_path: str) -> str:
     https one, else the origin the browser used plus the app's own configured path; '' when neither is usable.
 
     The request's path is never used: Streamlit serves the app at any path, so a path is text a stranger wrote."""
-    configured = safe_origin(setting, ("https",))
+    configured = safe_origin(setting, ("https",)) if setting and not base_url_problem(setting) else ""
     if configured:
         return configured + own_path(urlsplit(setting).path)
     origin = safe_origin(request_url)

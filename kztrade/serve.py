@@ -50,5 +50,9 @@ def warm() -> list[tuple[str, str]]:
 async def lifespan(app):
     """st.App's lifespan: starts warm() and lets the server answer at once (a visit that needs a cache being filled
     waits for it; Streamlit computes each cached value once)."""
+    from .addresses import refused_settings  # the standard library only, like this module
+
+    for line in refused_settings():  # once, at start: a refused setting is never silent
+        LOG.warning("%s", line)
     threading.Thread(target=warm, name="kztrade-warm", daemon=True).start()
     yield None

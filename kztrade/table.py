@@ -15,7 +15,8 @@ from .statements import Words
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), and it starts a new
 # cell's text after every line break inside a cell, so each line is neutralised, not only the first.
-LINE_START = re.compile(r"(^|\r\n|\r|\n)([=+\-@\t|%])")
+# A line that starts (after any spaces) with a sign a spreadsheet reads as a formula, ASCII or fullwidth (＝＋－＠).
+LINE_START = re.compile(r"(^|\r\n|\r|\n)([ \u00a0\u3000]*[=+\-@\t|%\uff1d\uff0b\uff0d\uff20])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CLAIM_COLUMNS = [
     "claim_id",

@@ -1,0 +1,204 @@
+"""What we publish is safe to paste (issue 36): script-safe JSON-LD, addresses and names that cannot be spoofed, spans
+that mark one place, CSV cells a spreadsheet cannot run. Each case failed on the code before its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kztrade.addresses import base_url_problem, refused_settings, url_problem
+from kztrade.check import check_data
+from kztrade.claimreview import dumps, reviews
+from kztrade.load import load_dataset
+from kztrade.safejson import script_safe_json
+from kztrade.table import neutralise
+
+from .conftest import ROOT, edit_cell, edit_translation
+
+HOSTILE = "</script><script>alert(document.domain)</script><!-- &"  # the guard refuses U+2028 in data cells
+
+
+def test_script_safe_json_has_no_markup_and_parses_to_the_same_values():
+    obj = {"a": HOSTILE + "\u2028", "b": ["<", ">", "&", "\u2029"], "c": 1}
+    text = script_safe_json(obj)
+    assert not any(ch in text for ch in "<>&\u2028\u2029")
+    assert json.loads(text) == obj
+    assert "\\u003c/script\\u003e" in text
+
+
+TEXT_CELLS = [
+    ("claims", "a3_grow", "verdict_note"),
+    ("claims", "a3_grow", "span"),  # the claim's words: refused by check, so tested on the review alone below
+    ("interview", "newsaz_spanov_2024", "interviewee_affiliation"),
+    ("interview", "newsaz_spanov_2024", "date_reason"),
+    ("sources", "vestnik_171966", "outlet"),
+    ("evidence", "ev_border_tokayev_2022", "note"),
+]
+
+
+@pytest.mark.parametrize("table, key, field", [c for c in TEXT_CELLS if c[2] != "span"])
+def test_markup_in_any_text_field_stays_inert_in_every_review(data_copy, monkeypatch, table, key, field):
+    edit_cell(data_copy, table, key, field, f"Before {HOSTILE} after")
+    edit_translation(data_copy, "ru", table, key, field, f"До {HOSTILE} после")
+    monkeypatch.setenv("KZTRADE_PUBLISHER", f"Fact{HOSTILE}")
+    ds = load_dataset(data_copy, None)
+    text = dumps(reviews(ds, "https://kztrade.example.org/", f"Fact{HOSTILE}"))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert HOSTILE in json.dumps(json.loads(text), ensure_ascii=False) or table == "evidence"  # the same values
+
+
+def test_the_exported_jsonld_files_are_script_safe(data_copy, tmp_path, monkeypatch):
+    edit_cell(data_copy, "claims", "a3_grow", "verdict_note", f"Note {HOSTILE}")
+    edit_translation(data_copy, "ru", "claims", "a3_grow", "verdict_note", f"Заметка {HOSTILE}")
+    out = tmp_path / "out"
+    env = {"KZTRADE_PUBLISHER": f"Fact{HOSTILE}", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kztrade",
+            "export",
+            "--data",
+            str(data_copy),
+            "--out",
+            str(out),
+            "--claimreview",
+            "--base-url",
+            "https://kztrade.example.org/",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, **env},
+    )
+    assert proc.returncode == 0, proc.stderr
+    files = list(out.rglob("*.jsonld"))
+    assert files
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert "<" not in text and "&" not in text, f
+        json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("https://news.az@evil.example/x", "user"),
+        ('https://news.az/"><script>', "holds"),
+        ("https://news.az/a b", "holds"),
+        ("http://news.az/", "https"),
+        ("https://news.az:99999/", "port"),
+        ("https://news.az:0/", "port 0"),
+        ("https:///nohost", "host"),
+    ],
+)
+def test_one_validator_refuses_every_spoofed_or_broken_address(url, problem):
+    assert problem in url_problem(url)
+    assert url_problem("https://news.az/news/-why-is-kazakhstan-rethinking-its-plans-to-join-brics") == ""
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [("https://h.example/a/../b/", ".."), ("https://h.example/?x=1", "query"), ("https://h.example/#x", "fragment")],
+)
+def test_a_base_address_with_a_query_fragment_or_dots_is_refused_not_rewritten(url, problem, tmp_path):
+    assert problem in base_url_problem(url)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kztrade", "export", "--out", str(tmp_path / "o"), "--claimreview", "--base-url", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and problem in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_refused_public_url_is_named_in_one_line_and_not_used(monkeypatch):
+    from kztrade.routes import public_base
+
+    monkeypatch.setenv("KZTRADE_PUBLIC_URL", "https://kztrade.example.org@evil.example/")
+    lines = refused_settings()
+    assert len(lines) == 1 and lines[0].startswith("KZTRADE_PUBLIC_URL") and "user" in lines[0]
+    assert (
+        public_base("https://kztrade.example.org@evil.example/", "https://reader.example/", "")
+        == "https://reader.example/"
+    )
+    monkeypatch.setenv("KZTRADE_PUBLIC_URL", "https://kztrade.example.org/")
+    assert refused_settings() == []
+
+
+@pytest.mark.parametrize(
+    "table, key, field, value, expected",
+    [
+        ("sources", "vestnik_171966", "url", "https://news.az@evil.example/x", "names a user before its host"),
+        ("interview", "newsaz_spanov_2024", "url", 'https://news.az/"><script>x', "holds '\"'"),
+        ("turns", "a1", "speaker", "M\u0430gbat Spanov", "mixes Latin and Cyrillic"),
+        ("interview", "newsaz_spanov_2024", "interviewee", "M\u0430gbat Sp\u0430nov", "mixes Latin and Cyrillic"),
+        ("figures", "kz_turnover_2021", "stated_by", "Kassym-Jomart Tok\u0430yev", "mixes Latin and Cyrillic"),
+        ("turns", "q1", "speaker", "Tural Heybatov", "is not the interviewer"),
+    ],
+)
+def test_check_refuses_spoofed_names_addresses_and_speakers(data_copy, table, key, field, value, expected):
+    edit_cell(data_copy, table, key, field, value)
+    problems = [str(p) for p in check_data(data_copy, None, full=False)]
+    assert any(expected in p and field in p for p in problems), problems
+
+
+def test_a_claim_span_that_occurs_twice_in_its_turn_is_refused(data_copy):
+    ds = load_dataset(data_copy, None)
+    text = ds.turn("a3").text
+    assert text.count("Russia") > 1
+    edit_cell(data_copy, "claims", "a3_grow", "span", "Russia")
+    problems = [str(p) for p in check_data(data_copy, None, full=False)]
+    assert any("a3_grow" in p and "occurs" in p and "times in turn a3" in p for p in problems), problems
+
+
+def test_a_missing_data_folder_is_named_without_the_servers_path(tmp_path):
+    problems = [str(p) for p in check_data(tmp_path / "nowhere", None, full=False)]
+    assert problems and str(tmp_path) not in problems[0] and "nowhere/" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "cell", [' =HYPERLINK("https://evil.example")', "\uff1dHYPERLINK(1)", "  +1+1", "\u3000@SUM(1)"]
+)
+def test_a_formula_behind_spaces_or_in_fullwidth_is_neutralised(cell):
+    out = io.StringIO()
+    csv.writer(out).writerow([neutralise(cell)])
+    assert next(csv.reader(io.StringIO(out.getvalue())))[0].startswith("'")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from .browser import launched_browser
+
+    yield from launched_browser()
+
+
+def test_every_review_pasted_into_a_host_page_runs_no_script_and_parses(browser, data_copy, monkeypatch):
+    """As schema.org asks: each review inside <script type="application/ld+json"> on a publisher's page, with markup
+    in its note, its interview address and its publisher. No dialog opens, and every block parses to the review."""
+    edit_cell(data_copy, "claims", "a3_grow", "verdict_note", f"Note {HOSTILE}")
+    edit_translation(data_copy, "ru", "claims", "a3_grow", "verdict_note", f"Заметка {HOSTILE}")
+    ds = load_dataset(data_copy, None)
+    written = reviews(ds, "https://kztrade.example.org/", f"Fact{HOSTILE}")
+    blocks = "\n".join(f'<script type="application/ld+json">{dumps(r)}</script>' for r in written.values())
+    host = f"<!doctype html><html><head><title>Host</title>{blocks}</head><body><p>Article</p></body></html>"
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content(host)
+    parsed = page.evaluate(
+        "() => [...document.querySelectorAll('script[type=\"application/ld+json\"]')]"
+        ".map(s => JSON.parse(s.textContent))"
+    )
+    ctx.close()
+    assert dialogs == []
+    assert parsed == list(written.values())
+    assert any(HOSTILE in r["reviewBody"] for r in parsed) and parsed[0]["author"]["name"] == f"Fact{HOSTILE}"

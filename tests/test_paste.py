@@ -31,17 +31,31 @@ def test_script_safe_json_has_no_markup_and_parses_to_the_same_values():
     assert "\\u003c/script\\u003e" in text
 
 
+# Every text field of claims, evidence, the interview and sources that a review or its page can carry, but the words
+# quoted verbatim (a span, a quote), whose every edit check refuses.
 TEXT_CELLS = [
     ("claims", "a3_grow", "verdict_note"),
-    ("claims", "a3_grow", "span"),  # the claim's words: refused by check, so tested on the review alone below
+    ("claims", "a3_grow", "horizon"),
+    ("claims", "a3_grow", "known_so_far"),
     ("interview", "newsaz_spanov_2024", "interviewee_affiliation"),
     ("interview", "newsaz_spanov_2024", "date_reason"),
+    ("interview", "newsaz_spanov_2024", "published_label"),
+    ("interview", "newsaz_spanov_2024", "completeness_note"),
     ("sources", "vestnik_171966", "outlet"),
+    ("sources", "vestnik_171966", "about"),
     ("evidence", "ev_border_tokayev_2022", "note"),
+    ("evidence", "ev_border_tokayev_2022", "stated_by"),
 ]
 
 
-@pytest.mark.parametrize("table, key, field", [c for c in TEXT_CELLS if c[2] != "span"])
+def test_the_page_never_builds_a_review_on_an_http_origin():
+    from kztrade.ui.claims import review_base
+
+    assert review_base("http://127.0.0.1:8501/") == "https://kztrade.example.org/"
+    assert review_base("https://kztrade.example.org/app/") == "https://kztrade.example.org/app/"
+
+
+@pytest.mark.parametrize("table, key, field", TEXT_CELLS)
 def test_markup_in_any_text_field_stays_inert_in_every_review(data_copy, monkeypatch, table, key, field):
     edit_cell(data_copy, table, key, field, f"Before {HOSTILE} after")
     edit_translation(data_copy, "ru", table, key, field, f"До {HOSTILE} после")

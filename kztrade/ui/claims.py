@@ -9,7 +9,7 @@ import streamlit as st
 
 from ..cards import claim_card_id
 from ..charts import chart_showing
-from ..claimreview import dumps, publisher_setting, review
+from ..claimreview import dumps, https_base, publisher_setting, review
 from ..i18n import N_
 from ..model import Claim
 from ..table import CLAIM_COLUMNS, claims_table, safe_csv
@@ -132,6 +132,12 @@ def evidence_item(p: Page, ref: str) -> None:
         st.markdown(nav_link(_("See the chart"), p.href("brics_timeline")))
 
 
+def review_base(base_url: str) -> str:
+    """The address a review on the page is built from: the page's own when it is plain https, as the CLI demands;
+    else a placeholder to replace, never an http:// origin."""
+    return https_base(base_url) or "https://kztrade.example.org/"
+
+
 def entry(p: Page, c: Claim) -> None:
     """One checked claim: its words as a heading, who made it, the verdict and why, the evidence, and its
     ClaimReview."""
@@ -180,7 +186,7 @@ def entry(p: Page, c: Claim) -> None:
             st.markdown(nav_link(_("Link to this claim"), claim_link(p, c)))
             st.caption(md(_("ClaimReview for fact-check sites (JSON-LD):")))
             st.code(
-                dumps(review(p.ds, c, p.base_url or "https://kztrade.example.org/", publisher_setting(), p.tr)),
+                dumps(review(p.ds, c, review_base(p.base_url), publisher_setting(), p.tr)),
                 language="json",
                 wrap_lines=True,
             )

@@ -48,8 +48,9 @@ from .conftest import ROOT
 LANG = "en-XA"
 ROW = 'Language("en-XA", "[Ëñğļîšĥ]", "Pseudo-English", "en_GB"),'
 ACCENTS = str.maketrans("acdeghijklnorstuwyzACDEGHIJKLNORSTUWYZ", "àçďéğĥîĵķļñöŕšţûŵýžÀÇĎÉĞĤÎĴĶĻÑÖŔŠŢÛŴÝŽ")
-# What a message keeps as it is: placeholders, markup, addresses and Streamlit's icon names.
-KEEP = re.compile(r"(\{[^{}]*\}|<[^>]*>|https?://\S+|:material/\w+:)")
+# What a message keeps as it is: placeholders, markup, addresses, Streamlit's icon names and Roman numerals (a number
+# that check holds every translation to).
+KEEP = re.compile(r"(\{[^{}]*\}|<[^>]*>|https?://\S+|:material/\w+:|\b[MDCLXVI]{2,}\b)")
 
 
 def stretch(text: str) -> str:

@@ -149,9 +149,10 @@ def entry(p: Page, c: Claim) -> None:
         # Our translation of the words, in small type under them, in the verdict's block: a caption of its own was
         # five elements more for each of 14 claims, which put the Russian claims view over 3x the bare app's page.
         translated = _("Our translation: {text}").format(text=w.claim_field(c, "span")) if p.tr.lang != "en" else ""
-        st.markdown(f":small[{md(translated)}]\n\n{verdict}" if translated else verdict)
-        if forecast := w.forecast_lines(c):
-            st.markdown("  \n".join(f":small[{md(line)}]" for line in forecast))
+        # a prediction's horizon and what is known so far, in the same block: an element of its own put the Russian
+        # claims view over 3x the bare app's page
+        forecast = "".join(f"  \n:small[{md(line)}]" for line in w.forecast_lines(c))
+        st.markdown((f":small[{md(translated)}]\n\n{verdict}" if translated else verdict) + forecast)
         history = w.history_lines(c)
         if len(history) > 1:  # a verdict that changed: every verdict it had, dated, with why
             with folded(

@@ -278,16 +278,16 @@ def test_the_cli_writes_one_review_per_checked_claim_and_one_with_them_all(tmp_p
 def test_the_cli_refuses_a_base_url_that_is_not_https_with_one_line(tmp_path, capsys, url):
     assert main(["export", "--claimreview", "--base-url", url, "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [
-        "kztrade export: --base-url must be a plain https:// address of the hosted dashboard (for example "
-        "https://kztrade.example.org/); give one with --base-url."
-    ]
+    assert len(err) == 1 and err[0].startswith("kztrade export: --base-url ") and "with --base-url." in err[0]
+    assert url == "https://" or url not in err[0].replace("https://kztrade.example.org/", "")  # never echoed
     assert not (tmp_path / "claimreview").exists()  # the message is fixed text: the refused address is never echoed
 
 
 def test_https_base_keeps_only_a_plain_address():
     assert https_base("https://kztrade.example.org/app/") == "https://kztrade.example.org/app/"
-    assert https_base("https://kztrade.example.org/a/../b") == "https://kztrade.example.org/"
+    from kztrade.addresses import base_url_problem
+
+    assert "'..'" in base_url_problem("https://kztrade.example.org/a/../b")  # refused by the CLI, never rewritten
     assert https_base("http://kztrade.example.org/") == ""
 
 

@@ -11,7 +11,7 @@ PORT ?= 8501
 PYTEST_JOBS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_JOBS) --dist worksteal
 
-.PHONY: run test test-fast lint check export bench bench-quick i18n system-deps clean
+.PHONY: test-system-deps run test test-fast lint check export bench bench-quick i18n system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ system-deps:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; else \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$(grep -v '^#' packages.txt); fi
 
+# The tests also open our CSVs in a real spreadsheet (LibreOffice Calc, headless) to prove no cell is evaluated.
+TEST_APT := libreoffice-calc-nogui
+test-system-deps:
+	@if command -v soffice >/dev/null; then echo "soffice: $$(soffice --version | head -1)"; else \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_APT); fi
+
 # The package is byte-compiled first, as pip compiles what it installs: where PYTHONDONTWRITEBYTECODE is set (this
 # machine sets it) or the tree is read-only, every fresh server would otherwise compile it again (0.05 s of the first
 # visit). Python checks each .pyc against its source, so a stale one is never used.
@@ -35,7 +41,7 @@ run: $(VENV)/.runtime
 	$(PY) -m compileall -q kztrade app.py
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.fileWatcherType auto
 
-test: system-deps $(VENV)/.dev lint
+test: system-deps test-system-deps $(VENV)/.dev lint
 	$(PYTEST)
 
 # The formatter and linter (ruff.toml: line length 120): part of `make test`.

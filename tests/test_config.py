@@ -24,7 +24,7 @@ def test_streamlit_security_settings():
 def test_requirements_are_runtime_only_and_pinned():
     lines = [ln for ln in (ROOT / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")]
     names = {re.split(r"[~=<>]", ln)[0] for ln in lines}
-    assert names == {"streamlit", "plotly", "kaleido", "frictionless", "psutil", "babel"}
+    assert names == {"streamlit", "plotly", "kaleido", "frictionless", "psutil", "babel", "regex"}
     assert all("~=" in line for line in lines)
     dev = (ROOT / "requirements-dev.txt").read_text()
     assert "-r requirements.txt" in dev and "playwright" in dev and "pytest" in dev

@@ -16,7 +16,7 @@ from kztrade.check import check_data
 from kztrade.claimreview import dumps, reviews
 from kztrade.load import load_dataset
 from kztrade.safejson import script_safe_json
-from kztrade.table import neutralise
+from kztrade.table import neutralise, safe_csv
 
 from .conftest import ROOT, edit_cell, edit_translation
 
@@ -185,6 +185,46 @@ def test_a_formula_behind_spaces_or_in_fullwidth_is_neutralised(cell):
     out = io.StringIO()
     csv.writer(out).writerow([neutralise(cell)])
     assert next(csv.reader(io.StringIO(out.getvalue())))[0].startswith("'")
+
+
+FORMULAS = [
+    "=1+1",
+    " =1+1",
+    "\uff1d1+1",
+    "\u00a0=1+1",
+    "\t=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(1;1)",
+    "a\n=1+1",
+    '=HYPERLINK("https://evil.example";"x")',
+]
+
+
+def spreadsheet_cells(csv_bytes: bytes, tmp_path) -> list[str]:
+    """Each cell as Debian's LibreOffice Calc reads and evaluates it (headless), written back out as plain text."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    src = tmp_path / "in.csv"
+    src.write_bytes(csv_bytes)
+    profile = (tmp_path / "profile").as_uri()  # its own profile: parallel workers never share one
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--infilter=CSV:44,34,76,1",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path / "out"), str(src)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "in.csv").read_text(encoding="utf-8-sig"), newline="")))
+    return [row[0] for row in rows[1:]]
+
+
+@pytest.mark.slow
+def test_no_neutralised_cell_is_evaluated_by_a_real_spreadsheet(tmp_path):
+    """LibreOffice 7.4 evaluates only a bare leading '=' or sign among these; we neutralise the spaced and fullwidth
+    forms too, for spreadsheets that trim a cell before reading it. The control row proves the spreadsheet evaluates."""
+    raw = spreadsheet_cells(("v\r\n" + "\r\n".join(['"=1+1"', '"=2*3"'])).encode("utf-8"), tmp_path / "raw")
+    assert raw == ["2", "6"]  # the control: a bare formula is run
+    cells = spreadsheet_cells(safe_csv([{"v": f} for f in FORMULAS], ["v"]), tmp_path / "safe")
+    assert cells == [neutralise(f) for f in FORMULAS]
+    assert all(c.startswith("'") or "\n'" in c for c in cells)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,14 @@ from kztrade.statements import Words
 from kztrade.table import COLUMNS, figures_table, neutralise, safe_csv
 
 
-@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "|calc", "%0A"])
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "|calc", "%0A", " =x", "\uff1dx"]
+)
 def test_neutralise_every_formula_start(cell):
     assert neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["plain", "17.2", "", "−9.0 %", " =x", "a=b"])
+@pytest.mark.parametrize("cell", ["plain", "17.2", "", "−9.0 %", "a=b", " x = 1"])
 def test_leave_harmless_text_alone(cell):
     assert neutralise(cell) == cell
 

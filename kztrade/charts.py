@@ -25,9 +25,9 @@ from typing import Callable, Iterable
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .i18n import Tr, sentence, typeset
+from .i18n import Tr, typeset
 from .model import Dataset, Derived, Figure
-from .statements import SERIES_REGISTRY, STATUSES, Words
+from .statements import LABEL_ROOM, SERIES_REGISTRY, STATUSES, Words
 
 # Okabe–Ito fills, distinguishable with the common colour-vision deficiencies; every bar is also named.
 COLOURS = {k: v.colour for k, v in SERIES_REGISTRY.items()} | {"base": "#BBBBBB"}  # base: an index's 100
@@ -160,7 +160,7 @@ class Layout:
 
 # Plotly never wraps, so each chart's lines are broken here, for the width every reader gets: a 360 px phone
 # (Russian included), the PNG (600 px) and an embed. A desktop draws the same chart in a column of that measure.
-LABEL_CHARS = 40  # characters per line of a 13 px label or heading
+LABEL_CHARS = LABEL_ROOM  # characters per line of a 13 px label or heading (statements.LABEL_ROOM)
 NOTE_CHARS = 46  # of a 12 px note inside a chart
 TIMELINE_CHARS = 40  # of the timeline's 13 px text
 LINE_PX = 17
@@ -213,8 +213,9 @@ def unvalidated(data: list[dict], layout: dict) -> go.Figure:
 def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False) -> go.Figure:
     """Horizontal bars with a label line above each, values at the bar ends, headings between groups.
 
-    With panels=True each section is a panel with its own x axis and range, so figures of different periods are
-    never read off one scale. Each axis runs to its largest bar; the value labels sit in a right margin measured
+    With panels=True each section is a panel with its own x axis, so figures of different periods are set apart, but
+    every panel has the same range: bars of one unit are drawn to one scale, so +65 % is never as long as +69 %. The
+    axes run to the largest bar of the chart; the value labels sit in a right margin measured
     in pixels, so the bars use the width the chart is drawn at (a range padded for a phone left a desktop's plot
     half empty). Traces are collected first and handed to plotly once: add_bar re-validates the whole figure on
     every call, which made a chart of n rows cost n² (seen at 1,000 rows)."""
@@ -233,10 +234,9 @@ def bar_figure(rows: list[Row], x_max: float | None = None, panels: bool = False
         ),
         default=0,
     )
+    high = x_max or max((r.value for r in rows if r.kind == "bar"), default=1) or 1  # one scale for every panel
     for k, (group, lay) in enumerate(zip(groups, lays), start=1):
         xa, ya = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
-        values = [r.value for r in group if r.kind == "bar"]
-        high = (x_max if x_max and not panels else max(values, default=1)) or 1
         domain = [1 - (top + lay.height) / plot_h, 1 - top / plot_h]
         axes["yaxis" if k == 1 else f"yaxis{k}"] = dict(
             range=[lay.height, 0], visible=False, fixedrange=True, domain=domain
@@ -495,11 +495,10 @@ def turnover_ytd(ds: Dataset, tr: Tr) -> Chart:
     rows: list[Row] = []
     for group in grouped(figs, lambda f: f.period_start.year).values():
         rows.append(Row("group", w.period(group[0])))
-        restated = repeated(f.series for f in group)  # two statements of one side: say when
+        restated = repeated(f.series for f in group)  # two statements of one side: say when, or whose
+        labels = w.who_restated([f for f in group if f.series in restated])
         for f in group:
-            rows.append(
-                figure_row(w, f, w.who_when(f) if f.series in restated else w.who(f), highlight=f.kind == "headline")
-            )
+            rows.append(figure_row(w, f, labels.get(f.figure_id, w.who(f)), highlight=f.kind == "headline"))
             if f.kind == "headline":
                 for d in derivs:
                     note = w.against_period(d)
@@ -543,7 +542,7 @@ def turnover_series(ds: Dataset, tr: Tr) -> Chart:
             rows.append(Row("group", period))
             # one year, several numbers: where one series gave a period more than one number, each bar says when
             restated = repeated(f.series for f in same)
-            labels.update({f.figure_id: w.who_when(f) for f in same if f.series in restated})
+            labels.update(w.who_restated([f for f in same if f.series in restated]))
             rows += [figure_row(w, f, labels.get(f.figure_id, w.who(f)), highlight=f.kind == "headline") for f in same]
     fig = bar_figure(rows, x_limit([f.value for f in figs]))
     years = sorted({f.period_start.year for f in figs})
@@ -618,7 +617,7 @@ def containers_growth(ds: Dataset, tr: Tr, focus: str = "") -> Chart:
     for r in rows:
         if r.kind == "bar":
             r.value_text = tr.pct(r.value, 0, signed=True)
-    fig = bar_figure(rows, panels=True)  # one panel, and one axis, per period: never one shared scale
+    fig = bar_figure(rows, panels=True)  # one panel per period, all drawn to one scale
     title, subtitle, alt = w.growth_text(figs)
     shown = tuple(f.figure_id for f in heads + context)
     return Chart(
@@ -642,13 +641,11 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     heads = [ds.figures[d.figure_id] for d in derivs]
     pinned = [ds.figures[h.matches] for h in heads if h.matches]
     period = w.period(pinned[0]) if pinned else w.period(heads[0])
-    base_period = sentence(
-        w.fig(heads[0], "comparison_base")
-    )  # the interview's own words for its base: "the same period of 2023"
+    base_period = w.fig(heads[0], "comparison_base")  # the interview's own words for its base, set mid-sentence
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
         rows.append(Row("group", w.route(h.measure)))
-        base_label, base_hover, this_year = w.index_rows(h, sentence(w.fig(h, "comparison_base")))
+        base_label, base_hover, this_year = w.index_rows(h, w.fig(h, "comparison_base"))
         rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, base_hover)))
         rows.append(
             Row(

@@ -83,13 +83,13 @@ SERIES_REGISTRY: dict[str, Series] = {
         ),
         Series(
             "outlet",
-            N_("An outlet's own figure"),
-            N_("An outlet's own line"),
+            N_("An outlet's own figure, no source named"),
+            N_("An outlet's figure, no source named"),
             N_("of an outlet"),
             "#999999",
             "#595959",
             N_("grey"),
-            N_("an outlet's own line"),
+            N_("outlets' own figures, with no source named"),
         ),
     )
 }
@@ -108,7 +108,7 @@ SERIES_OF_SIDE = {s.side: s.key for s in SERIES_REGISTRY.values() if s.side}
 
 def series_key(f) -> str:
     """Which series a figure belongs to: the interview's three, the railway's operating data, a side's officials
-    (the registry's `side`), or an outlet's own line for any other side."""
+    (the registry's `side`), or an outlet's own figure for any other side."""
     if f.kind == "headline":
         return "interview"
     if f.stated_as == "railway":
@@ -200,6 +200,9 @@ UNIT_AXIS = {
     "teu_thousand": N_("thousand TEU"),
     "index": N_("index"),
 }
+
+
+LABEL_ROOM = 40  # characters on one line of a chart's bar label (charts.LABEL_CHARS, which imports this module)
 
 
 def lower_first(text: str) -> str:
@@ -335,10 +338,11 @@ class Words:
         if d.method == "pct_change":
             b = self.ds.figures[d.base_id]
             (a_lo, a_hi), (b_lo, b_hi) = reading(f.value, f.decimals), reading(b.value, b.decimals)
-            return self._(
+            how = self._(
                 "({a} ÷ {b} − 1) × 100, reading {a} as {a_lo} to {a_hi} and {b} as {b_lo} to {b_hi}, as their printed "
                 "digits allow."
             ).format(a=num(f.value, f.decimals), b=num(b.value, b.decimals), a_lo=a_lo, a_hi=a_hi, b_lo=b_lo, b_hi=b_hi)
+            return " ".join(filter(None, (how, self.vintages(b, f))))
         if d.method == "implied_rate":
             lo, hi = reading(f.converted_value, f.converted_decimals)
             return self._("{roubles} ÷ {dollars}, reading the dollar figure as {lo} to {hi}.").format(
@@ -348,6 +352,23 @@ class Words:
                 hi=hi,
             )
         return self._("100 + {growth}: the base period is 100.").format(growth=num(f.value, f.decimals))
+
+    def vintages(self, base: Figure, figure: Figure) -> str:
+        """When the two figures of a change were stated in different months, a sentence that says so: a revision of the
+        earlier figure made in between would not show in the change. A figure with no date of its own is dated by its
+        page. Empty when both were stated in one month, or either date is unknown."""
+        earlier, later = (f.stated_on or self.ds.sources[f.source_id].published for f in (base, figure))
+        if not (earlier and later) or earlier[:7] == later[:7]:
+            return ""
+        return self._(
+            "Two data vintages: the {base_period} figure was stated in {earlier} and the {period} figure in {later}, "
+            "so a revision of the earlier one in between would not show."
+        ).format(
+            base_period=self.period(base),
+            period=self.period(figure),
+            earlier=self.tr.date(earlier[:7]),
+            later=self.tr.date(later[:7]),
+        )
 
     # --- who and what ----------------------------------------------------------------------------------
 
@@ -393,6 +414,32 @@ class Words:
         numbers”)."""
         when = self.page_date(f.source_id, f.stated_on) if f.source_id else ""
         return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
+
+    def who_restated(self, figs: list[Figure]) -> dict[str, str]:
+        """Labels for the bars of one period that one side stated more than once: each says when, or, where the dates
+        do not tell them apart (the same day, or a page with no date), whose words they are: 'Kazakh officials (Serik
+        Zhumangarin)'."""
+        whens = [self.page_date(f.source_id, f.stated_on) if f.source_id else "" for f in figs]
+        if all(whens) and len(set(whens)) == len(whens):
+            return {f.figure_id: self.who_when(f) for f in figs}
+        full = {f.figure_id: self.who_named(f) for f in figs}
+        if all(len(label) <= LABEL_ROOM for label in full.values()):
+            return full
+        return {f.figure_id: self.who_named(f, short=True) for f in figs}  # one way of naming within one period
+
+    def who_named(self, f: Figure, short: bool = False) -> str:
+        """'Kazakh officials (Serik Zhumangarin)': the side and the speaker's name (stated_by's first clause). Short,
+        for a label that must fit one chart line: a person by surname ('Казахстанская сторона (Токаев)'), anything
+        longer cut to fit with an ellipsis."""
+        who, name = self.who(f), self.fig(f, "stated_by").split(",")[0]
+        label = self._("{who} ({name})").format(who=who, name=name)
+        if not short:
+            return label
+        if len(name.split()) <= 3:  # a person's name
+            name = name.split()[-1]
+        elif len(label) > LABEL_ROOM:
+            name = name[: max(1, len(name) - (len(label) - LABEL_ROOM) - 1)].rstrip() + "…"
+        return self._("{who} ({name})").format(who=who, name=name)
 
     def colour_legend(self) -> str:
         """The footer's key to the series colours, from the registry: 'Colours: blue, Kazakh officials; …'."""
@@ -628,11 +675,10 @@ class Words:
     ) -> tuple[str, str, str]:
         """The container index chart: title, subtitle and text description."""
         _ = self._
-        title = _("Container volumes as an index: the base made explicit")
+        title = _("Container volumes as an index ({base} = 100)").format(base=base_period)
         subtitle = _(
-            "{base} = 100. The interview says “this year” and names no months; the Kazakh government's report gives "
-            "{period}."
-        ).format(base=base_period, period=period)
+            "The interview says “this year” and names no months; the Kazakh government's report gives {period}."
+        ).format(period=period)
         alt = (
             _("Bar chart: index with {base} = 100.").format(base=base_period)
             + " "
@@ -756,12 +802,15 @@ class Words:
         ]
 
     def verdict_changed(self, c: Claim) -> str:
-        """A card's line for a claim whose verdict changed: 'Verdict changed on 7 Dec 2026; it was: …', or ''."""
+        """A card's line for a claim whose verdict changed: 'Verdict changed on 7 Dec 2026; it was: …', or '' when every
+        check gave the same verdict."""
         history = self.ds.history.get(c.claim_id, ())
-        if len(history) < 2:
-            return ""
+        changes = [(was, now) for was, now in zip(history, history[1:]) if was.verdict != now.verdict]
+        if not changes:
+            return ""  # a re-check that kept the verdict is in the history, not on the card
+        was, now = changes[-1]
         return self._("Verdict changed on {date}; it was: {verdict}.").format(
-            date=self.tr.date(history[-1].changed_on.isoformat()), verdict=self.verdict(history[-2].verdict)
+            date=self.tr.date(now.changed_on.isoformat()), verdict=self.verdict(was.verdict)
         )
 
     def claim_card_lines(self, c: Claim) -> dict[str, str]:
@@ -909,13 +958,10 @@ class Words:
         ]
         if not totals:
             return None
-        parts = "; ".join(
-            self._("{who}: {value}").format(
-                who=self.series_short(f.series), who_lower=lower_first(self.series_short(f.series)), value=self.value(f)
-            )
-            for f in totals
+        parts = " ".join(  # one sentence each: a name never stands capitalised mid-sentence
+            self._("{who}: {value}.").format(who=self.series_short(f.series), value=self.value(f)) for f in totals
         )
-        text = self._("How the year ended. {parts}.").format(parts=parts)
+        text = self._("How the year ended. {parts}").format(parts=parts)
         # the same side's longest part-year total for that year: a full-year figure that leaves it a large remainder
         # may be on
         # another basis, and a reader should see both
@@ -933,7 +979,12 @@ class Words:
             p = max(parts_of_year, key=lambda f: f.period_end)
             text += " " + self._(
                 "For {period}, {who} gave {value}, so the year's totals may not be on one basis."
-            ).format(period=self.period(p), who=self.series_short(p.series), value=self.value(p))
+            ).format(
+                period=self.period(p),
+                who=self.series_short(p.series),
+                who_lower=lower_first(self.series_short(p.series)),
+                value=self.value(p),
+            )
         return Finding(str(year), text, "reported", "turnover_series")
 
     def findings(self) -> list[Finding]:

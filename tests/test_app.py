@@ -181,7 +181,7 @@ def test_turnover_view_shows_both_sides_ranges_and_what_the_charts_leave_out():
     assert plotted(view) == ["turnover_ytd"] and plotted(series) == ["turnover_series"]
     series_title = build_chart(load_dataset(), "turnover_series").title
     assert plain(f"### {series_title}") in map(plain, in_order(view))
-    assert "[Open the chart of every statement (26)](?view=turnover_series&lang=en)" in plain(page_text(view))
+    assert "[Open the chart of every statement (25)](?view=turnover_series&lang=en)" in plain(page_text(view))
     assert "−2.0% to +4.5% (roughly flat)" in text and "−9.5% to −8.5%" in text
     assert "reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5" in text
     assert "Statements with no period" in text and "Totals given in roubles" in text
@@ -451,7 +451,7 @@ def test_a_closed_list_of_sources_costs_the_page_its_label_alone():
     words = "the volume of trade reached"  # kz_turnover_2021's source's sentence
     assert words in load_dataset().figures["kz_turnover_2021"].quote
     closed = run_app({"view": "turnover_series"})
-    assert "What other sources say (25)" in page_text(closed) and words not in page_text(closed)
+    assert "What other sources say (24)" in page_text(closed) and words not in page_text(closed)
     assert words in page_text(unfolded(closed))
     one = run_app({"view": "claims", "claim": "a3_grow"})
     text = page_text(one)

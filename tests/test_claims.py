@@ -86,11 +86,17 @@ def test_the_four_claims_of_the_trade_answer_have_verdicts_resting_on_quotes_rea
 
 def test_counts_of_companies_by_different_definitions_stay_apart(ds):
     counts = [f for f in ds.context() if f.unit == "companies"]
-    assert (
-        len({f.measure for f in counts}) == len(counts) == 5
-    )  # one measure per definition: never summed, never one series
+    by_measure: dict[str, list] = {}
     for f in counts:
-        assert f.side == "KZ" and f.stated_by and f.quote and f.description
+        by_measure.setdefault(f.measure, []).append(f)
+        assert f.stated_by and f.quote and f.description
+    assert len(by_measure) == 5  # one measure per definition: never summed, never one series
+    # a definition counted twice is a like-for-like pair, years apart, and the claim's reason gives both
+    note = next(c.verdict_note for c in ds.claims if c.claim_id == "a3_companies")
+    for measure in ("companies_russian_participation", "joint_ventures_kz_ru"):
+        pair = sorted(by_measure[measure], key=lambda f: f.stated_on)
+        assert [f.stated_on[:4] for f in pair] == ["2021", "2023"]
+        assert all(f"{f.value:,.0f}" in note for f in pair), measure
 
 
 def test_will_it_grow_is_judged_on_a_like_for_like_pair_as_a_range_the_printed_digits_allow(ds):
@@ -328,7 +334,8 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
         c.span for c in sorted(checked_claims(ds), key=lambda c: shown_order(ds, c))
     ]
     evidence = " ".join(e.label for e in at.expander)
-    assert tr._("The evidence ({n})").format(n=tr.num(5)) in evidence
+    first = next(c for c in checked_claims(ds))
+    assert tr._("The evidence ({n})").format(n=tr.num(len(first.evidence_ids))) in evidence
 
 
 def shown_order(ds, c):
@@ -582,3 +589,42 @@ def test_a_translation_or_a_quotes_english_keeps_every_number_percent_and_unit()
     assert "drops billion" in lost_in_translation("$27 billion", "en", "27 долларов", "ru")
     assert lost_in_translation("почти 28,5 млрд долларов", "ru", "almost 28.5 billion dollars", "en") == ""
     assert lost_in_translation("на XVII Форуме", "ru", "at the 17th forum", "en") == ""
+
+
+def test_a_change_between_figures_stated_in_different_months_says_both_dates(ds):
+    """Two figures stated a year apart can be two vintages of the data: the method says when each was stated, in the
+    reader's language; a pair stated in the same month says nothing of it."""
+    from kztrade.statements import Words
+
+    for lang in LANGS:
+        tr = Tr(lang)
+        w = Words(ds, tr)
+        for d in (d for d in ds.derived.values() if d.method == "pct_change"):
+            a, b = ds.figures[d.figure_id], ds.figures[d.base_id]
+            when = [f.stated_on or ds.sources[f.source_id].published for f in (b, a)]
+            dates = [tr.date(x[:7]) for x in when]
+            assert all(x in w.derived_method(d) for x in dates), (lang, d.derived_id)
+    # the same pair, both stated in one month: no vintage sentence
+    from dataclasses import replace
+
+    pair = ds.derived["turnover_change_full_year_tokayev"]
+    a, b = ds.figures[pair.figure_id], ds.figures[pair.base_id]
+    w = Words(ds, Tr("en"))
+    assert w.vintages(b, a) and w.vintages(replace(b, stated_on=a.stated_on), a) == ""
+
+
+def test_audit_corrections_dates_and_attributions(ds):
+    """The audit's corrections: the trade ministry's company counts date from the draft decree of Feb 2023, not the
+    page's 2024 header; Putin's 28.5 is his (Trend's line repeats it); AP's 'record $27 billion' is AP's words."""
+    counts = [f for f in ds.figures.values() if f.source_id == "helsingefors_trade_mission"]
+    assert {f.value for f in counts} == {8000, 3348}
+    assert all(f.stated_on == "2023-02" and "2024" not in f.figure_id for f in counts)
+    assert all("{date:2023-02-01}" in f.status_note for f in counts)
+    assert not any("2024" in s for s in ds.sources if s.startswith("helsingefors"))
+    assert not [f for f in ds.figures.values() if f.stated_as == "outlet" and f.value == 28.5]
+    assert "Trend" in ds.figures["ru_turnover_2023_talks"].status_note
+    ap = ds.figures["kz_turnover_2022_tokayev"]
+    assert ap.stated_by.startswith("AP") and "paraphrase" in ap.status_note
+    stated = {"kz_turnover_2024": "2025-10-09", "kz_turnover_2024_jan_nov": "2025-01-30"}
+    assert {k: ds.figures[k].stated_on for k in stated} == stated
+    assert ds.figures["kz_turnover_2025_11_no_period"].stated_on == "2025-11-11"

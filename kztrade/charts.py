@@ -406,7 +406,7 @@ def words_trace(words: list[tuple[str, float, str, float, str]], xa: str, ya: st
 
 def figure_row(w: Words, f: Figure, label: str, highlight: bool = False, muted: bool = False) -> Row:
     """A bar for one figure, named by who stated it, with its hover citation."""
-    hover = (w.value(f), w.period(f), w.fig(f, "stated_by"), w.cite(f))
+    hover = w.hover_lines(f)
     return Row("bar", label, f.value, f.series, w.number(f), f.bound, highlight, muted, hover)
 
 
@@ -699,7 +699,7 @@ def unbroken(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-PX_PER_DAY = 1.25  # the timeline's scale: a year is 456 px, so a month's gap shows and 15 days still separate two dots
+PX_PER_DAY = 2.0  # the timeline's scale: a month is 60 px, and a week keeps two 13 px dots apart
 TIMELINE_TOP = 14
 
 
@@ -712,6 +712,33 @@ def first_day(text: str) -> date:
 def months_between(earlier: date, later: date) -> int:
     """Whole calendar months from one date's month to another's: 24 Aug 2023 to Aug 2024 is 12."""
     return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+MARK_CLEAR = 15  # px between two marks' centres on the timeline, so neither covers the other (13-15 px marks)
+BREAK_DAYS = 120  # a stretch longer than this with nothing in it is drawn cut short, at BREAK_PX
+BREAK_PX = 180  # room for the words of the mark above it and the gap's note
+
+
+def time_scale(days: list[date]) -> tuple[Callable[[date], float], list[tuple[date, date, float, float]]]:
+    """The timeline's y for a date: PX_PER_DAY between the dates it draws, except that an empty stretch longer than
+    BREAK_DAYS is cut to BREAK_PX (returned as breaks: first and last day, top and bottom y), so a year with nothing to
+    show does not take a third of the image."""
+    ys = [float(TIMELINE_TOP)]
+    breaks = []
+    for a, b in zip(days, days[1:]):
+        gap = (b - a).days
+        px = BREAK_PX if gap > BREAK_DAYS else gap * PX_PER_DAY
+        if gap > BREAK_DAYS:
+            breaks.append((a, b, ys[-1], ys[-1] + px))
+        ys.append(ys[-1] + px)
+
+    def at(d: date) -> float:
+        for (a, b), (ya, yb) in zip(zip(days, days[1:]), zip(ys, ys[1:])):
+            if a <= d <= b:
+                return ya + (yb - ya) * ((d - a).days / max((b - a).days, 1))
+        return ys[0] + (d - days[0]).days * PX_PER_DAY if d < days[0] else ys[-1] + (d - days[-1]).days * PX_PER_DAY
+
+    return at, breaks
 
 
 def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
@@ -754,10 +781,8 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         )
     )
     items.sort(key=lambda it: (it[4], it[0] == "published"))
+    at, breaks = time_scale(sorted({d for it in items for d in (it[3], it[4])}))
     t0 = min(it[3] for it in items)
-
-    def at(d: date) -> float:
-        return TIMELINE_TOP + (d - t0).days * PX_PER_DAY
 
     by_id = {e.event_id: e for e in events}
     traces: list[dict] = []
@@ -775,9 +800,13 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
             (at(first_day(nearest.date)) + at(first_day(claim.date))) / 2,
             wrap(w.timeline_gap(n), TIMELINE_CHARS),
         )
+    placed: list[float] = []  # the marks' y so far, top to bottom
     for kind, key, when, start, end, lines, n_status in items:
         y0, y1 = at(start), at(end)
         y = (y0 + y1) / 2
+        if kind == "published":  # a month only: its square at the month's end, clear of the dated marks in it
+            y = max([y1] + [p + MARK_CLEAR for p in placed if p > y0 - MARK_CLEAR])
+        placed.append(y)
         marks[key] = (y0, y1)
         colour = {
             "event": COLOURS["KZ"],
@@ -887,6 +916,8 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
         )
         bottom = top + date_px + len(lines) * line_px
     for year in range(t0.year + 1, max(it[4] for it in items).year + 1):  # where each year begins, on the time axis
+        if any(a < date(year, 1, 1) < b for a, b, _y0, _y1 in breaks):
+            continue  # inside months left out: the dates beside the marks say the year
         y = at(date(year, 1, 1))
         shapes.append(
             dict(
@@ -911,6 +942,7 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
                 showarrow=False,
                 name="year",
                 text=str(year),
+                bgcolor="white",  # the bracket passes behind the year, never through its digits
                 font=dict(size=12, color=MUTED),
             )
         )
@@ -939,6 +971,21 @@ def brics_timeline(ds: Dataset, tr: Tr) -> Chart:
                     y0=yy,
                     y1=yy,
                     line=dict(color=STATUS_COLOURS["no_source_found"], width=2),
+                )
+            )
+    for _a, _b, y0, y1 in breaks:  # months left out: the axis is cut, with two short slashes across the cut
+        for yy in (y0 + (y1 - y0) * 0.45, y0 + (y1 - y0) * 0.55):
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="paper",
+                    yref="y",
+                    x0=axis_x - 0.018,
+                    x1=axis_x + 0.018,
+                    y0=yy + 4,
+                    y1=yy - 4,
+                    line=dict(color=MUTED, width=2),
+                    name="break",
                 )
             )
     height = max(bottom, max(y1 for _y0, y1 in marks.values())) + 8

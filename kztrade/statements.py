@@ -415,6 +415,15 @@ class Words:
         when = self.page_date(f.source_id, f.stated_on) if f.source_id else ""
         return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
 
+    def hover_lines(self, f: Figure) -> tuple[str, ...]:
+        """A bar's tooltip, short enough not to cover a phone's next bars: the value and period on one line, the
+        speaker's name (stated_by's first clause; the rest is on the data view), and the source with its date."""
+        period = self.period(f).replace(" ", "\u00a0")  # a period is never broken across two lines
+        name, cite = self.fig(f, "stated_by").split(",")[0], self.cite(f)
+        first = self._("{value}, {period}").format(value=self.value(f), period=period)
+        named = set(re.findall(r"\w+", name.lower())) <= set(re.findall(r"\w+", cite.lower()))
+        return (first, cite) if named else (first, name, cite)  # an outlet's own figure: named once, in its citation
+
     def who_restated(self, figs: list[Figure]) -> dict[str, str]:
         """Labels for the bars of one period that one side stated more than once: each says when, or, where the dates
         do not tell them apart (the same day, or a page with no date), whose words they are: 'Kazakh officials (Serik
@@ -708,7 +717,8 @@ class Words:
         claims = [e for e in events if e.status == "no_source_found"]
         title = _("Kazakhstan and BRICS: what was said, and when")
         subtitle = _(
-            "Drawn to scale in time, top to bottom. Blue dots: statements with a source; orange square: the interview. "
+            "Drawn to scale in time, top to bottom; two slashes across the line mark months left out. Blue dots: "
+            "statements with a source; orange square: the interview. "
             "Open diamond: the interview's claim of an announcement in “{span}”, which no source we found supports; "
             "the "
             "dotted bracket joins it to the nearest dated statement we found."

@@ -450,7 +450,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     sources = wrap_px(w.claim_sources(c), small, inner)
     if len(sources) > CLAIM_SOURCE_LINES:  # a claim that rests on many pages: counted here, named on its entry
         sources = wrap_px(w.claim_sources_counted(c), small, inner)
-    foot = sources + wrap_px(w.credit("claims"), small, inner)
+    foot = sources + wrap_px(w.credit("claims", chart=False), small, inner)
     foot_h = len(foot) * round(small * CLAIM_LEADING)
 
     def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
@@ -543,7 +543,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
         words,
         w.claim_field(c, "verdict_note"),
         w.claim_sources(c),
-        w.credit("claims"),
+        w.credit("claims", chart=False),
         alt,
         c.evidence_ids,
         tr.lang,

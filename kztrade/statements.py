@@ -811,6 +811,17 @@ class Words:
             for h in self.ds.history.get(c.claim_id, ())
         ]
 
+    def rechecked(self, c: Claim) -> str:
+        """For a claim checked again with its verdict kept: 'Checked again on 7 Dec 2026: <why>.', or ''."""
+        history = self.ds.history.get(c.claim_id, ())
+        if len(history) < 2 or self.verdict_changed(c):
+            return ""
+        last = history[-1]
+        return self._("Checked again on {date}: {reason}").format(
+            date=self.tr.date(last.changed_on.isoformat()),
+            reason=self.dated(self.tr.d("claim-history", last.history_id, "reason", last.reason)),
+        )
+
     def verdict_changed(self, c: Claim) -> str:
         """A card's line for a claim whose verdict changed: 'Verdict changed on 7 Dec 2026; it was: …', or '' when every
         check gave the same verdict."""
@@ -890,15 +901,18 @@ class Words:
             text += " " + self._("Derived by kztrade: {methods}.").format(methods="; ".join(methods))
         return text
 
-    def credit(self, view: str = "") -> str:
+    def credit(self, view: str = "", chart: bool = True) -> str:
         """The credit line of every chart and card, ending with the address of its view where the dashboard is
-        hosted."""
+        hosted. A claim card draws no chart, so it is credited as a fact-check, not as a chart."""
         from .routes import image_address  # views imports the chart registry, which imports this module
 
         address = image_address(view, self.tr.lang) if view else ""
-        return self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them") + (
-            f" · {address}" if address else ""
+        line = (
+            self._("Chart: kztrade · CC BY 4.0 · figures as each source printed them")
+            if chart
+            else self._("Fact-check: kztrade · CC BY 4.0 · each source's words as it printed them")
         )
+        return line + (f" · {address}" if address else "")
 
     # --- findings ---------------------------------------------------------------------------------------
 

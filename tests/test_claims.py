@@ -628,3 +628,37 @@ def test_audit_corrections_dates_and_attributions(ds):
     stated = {"kz_turnover_2024": "2025-10-09", "kz_turnover_2024_jan_nov": "2025-01-30"}
     assert {k: ds.figures[k].stated_on for k in stated} == stated
     assert ds.figures["kz_turnover_2025_11_no_period"].stated_on == "2025-11-11"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_claim_card_draws_no_chart_and_is_not_credited_as_one(ds, lang):
+    """A claim card is a fact-check with no chart in it: its credit never says "Chart:", while a quote card's does."""
+    from kztrade.cards import all_cards
+
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    chart_word = tr._("Chart: kztrade · CC BY 4.0 · figures as each source printed them").split(":")[0]
+    for c in checked_claims(ds):
+        source = next(a for a in claim_card(ds, c.claim_id, tr).figure.layout.annotations if a.name == "source")
+        assert f"{chart_word}:" not in source.text and "kztrade" in source.text, c.claim_id
+    quote = next(iter(all_cards(ds, tr)))
+    assert any(f"{chart_word}:" in (a.text or "") for a in quote.figure.layout.annotations)
+
+
+def test_a_recheck_that_keeps_the_verdict_is_shown_but_never_as_a_change(ds):
+    """After the audit, five claims were checked again and kept their verdicts: each says so beside its reason, with
+    the date; neither the claims view nor the card calls it a changed verdict."""
+    from kztrade.statements import Words
+
+    w = Words(ds, Tr("en"))
+    kept = [c for c in checked_claims(ds) if len(ds.history[c.claim_id]) > 1 and not w.verdict_changed(c)]
+    changed = [c for c in checked_claims(ds) if w.verdict_changed(c)]
+    assert {c.claim_id for c in kept} >= {"a3_companies", "a3_grey", "title_rethinking"}
+    assert {c.claim_id for c in changed} == {"a3_grow", "a3_increase"}
+    at = run_app({"view": "claims", "lang": "en"})
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    for c in kept:
+        last = ds.history[c.claim_id][-1]
+        assert f"Checked again on {Tr('en').date(last.changed_on.isoformat())}" in " ".join(text.split())
+        assert w.claim_card_lines(c).get("changed", "") == ""
+    labels = [e.label for e in at.expander]
+    assert sum(lab.startswith("Verdict history") for lab in labels) == len(changed)

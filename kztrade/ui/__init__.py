@@ -33,6 +33,9 @@ clone; -webkit-box-decoration-break: clone; }
 .st-key-claims-list h3 { font-size: 1.08rem !important; line-height: 1.4 !important; font-weight: 600 !important; }
 .st-key-claims-unchecked h3 { font-size: 1rem !important; line-height: 1.4 !important; font-weight: 600 !important;
 padding-bottom: 0 !important; }
+/* a claim's verdict is the most prominent thing about it: its badge larger and bolder than the words it judges */
+[class*="st-key-entry-claim-"] .stMarkdownBadge { font-size: 1.12rem !important; font-weight: 700 !important;
+padding: 0.18rem 0.6rem !important; line-height: 1.45 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #585E67 !important; }
 h1 { font-size: 2.05rem !important; line-height: 1.2 !important; padding-bottom: 0.2rem !important; }
 h2 { font-size: 1.5rem !important; }

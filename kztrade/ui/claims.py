@@ -145,7 +145,10 @@ def entry(p: Page, c: Claim) -> None:
     with st.container(border=True, key=f"entry-{anchor(c)}"):
         heading(3, w.quoted(c.span), verbatim=True)
         whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
-        verdict = f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}"
+        # checked again with the verdict kept: said after the reason, in the same line (an expander for each, or a line
+        # of its own, put the Russian claims view over 3x the bare app's page)
+        again = " " + md(w.rechecked(c)) if w.rechecked(c) else ""
+        verdict = f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}{again}"
         # Our translation of the words, in small type under them, in the verdict's block: a caption of its own was
         # five elements more for each of 14 claims, which put the Russian claims view over 3x the bare app's page.
         translated = _("Our translation: {text}").format(text=w.claim_field(c, "span")) if p.tr.lang != "en" else ""
@@ -154,7 +157,7 @@ def entry(p: Page, c: Claim) -> None:
         forecast = "".join(f"  \n:small[{md(line)}]" for line in w.forecast_lines(c))
         st.markdown((f":small[{md(translated)}]\n\n{verdict}" if translated else verdict) + forecast)
         history = w.history_lines(c)
-        if len(history) > 1:  # a verdict that changed: every verdict it had, dated, with why
+        if w.verdict_changed(c):  # a verdict that changed: every verdict it had, dated, with why
             with folded(
                 _("Verdict history ({n})").format(n=p.tr.num(len(history))),
                 f"history-{c.claim_id}",

@@ -154,6 +154,14 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     return rows
 
 
+def judged_colour(ds: Dataset, f: Figure) -> str:
+    """The colour of a card's judgement: its verdict's, where a claim states the figure, else its status's."""
+    from .verdicts import VERDICTS
+
+    claim = ds.claim_stating(f)
+    return VERDICTS[claim.verdict].text_colour if claim else STATUS_COLOURS[f.status]
+
+
 def status_text(ds: Dataset, w: Words, f: Figure) -> str:
     """The card's status sentence (worded in statements.py)."""
     return w.card_status(f, turnover_bases(ds))
@@ -294,7 +302,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
             y=px(y),
             yanchor="top",
             text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
-            font=dict(size=small, color=STATUS_COLOURS[f.status]),
+            font=dict(size=small, color=judged_colour(ds, f)),
             name="status",
         )
         chart_top = y + status_px + 26 + spare * 0.15
@@ -305,7 +313,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
             y=px(y),
             yanchor="top",
             text="<br>".join(f"<b>{esc(t)}</b>" for t in status_lines),
-            font=dict(size=small, color=STATUS_COLOURS[f.status]),
+            font=dict(size=small, color=judged_colour(ds, f)),
             name="status",
         )
     top_frac, bottom_frac = px(chart_top), max(0.0, px(chart_top + chart_h))

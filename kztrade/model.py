@@ -226,6 +226,14 @@ class Dataset:
         """The interview's own figures, in file order."""
         return [f for f in self.figures.values() if f.kind == "headline"]
 
+    def claim_stating(self, f: Figure) -> Claim | None:
+        """The claim whose words state a headline figure (its turn's figure claim containing the figure's span): where
+        a figure is judged, its verdict is that claim's."""
+        return next(
+            (c for c in self.claims if c.turn_id == f.turn_id and c.kind == "figure" and f.span and f.span in c.span),
+            None,
+        )
+
     def claims_in(self, turn_id: str) -> list[Claim]:
         """The claims a turn makes, in the order their words appear in it."""
         text = self.turn(turn_id).text

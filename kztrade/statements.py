@@ -219,6 +219,7 @@ class Finding:
     text: str
     status: str
     target: str  # the view or chart id that shows it
+    verdict: str = ""  # the verdict on the claim it is about, where a claim states it: shown instead of the status
 
 
 class Words:
@@ -758,16 +759,23 @@ class Words:
         return self._("{route}: {who}").format(route=route, who=self.series_short("interview"))
 
     def card_status(self, f: Figure, bases: list[Derived]) -> str:
-        """A quote card's status sentence: against the same months of 2023 (turnover), or the report it matches."""
+        """A quote card's judgement: the verdict on the claim that states the figure (the claims view's word), then
+        against its base period (turnover) or the report it matches."""
+        judged = (
+            self._("Our verdict: {verdict}").format(verdict=self.verdict(self.verdict_on(f)))
+            if self.verdict_on(f)
+            else self.status(f.status)
+        )
         if f.topic == "turnover":
             parts = "; ".join(self.against(d) for d in bases)
-            return self._("{status}. Against the same months of 2023: {parts}.").format(
-                status=self.status(f.status), parts=parts
+            base = self.period(self.ds.figures[bases[0].base_id]) if bases else ""
+            return self._("{status}. Against {base_period}: {parts}.").format(
+                status=judged, base_period=base, parts=parts
             )
         other = self.ds.figures.get(f.matches)
         return self._(
-            "{status}: the Kazakh government's report gives it for {period}. Not an independent check."
-        ).format(status=self.status(f.status), period=self.period(other) if other else "")
+            "{status}. The Kazakh government's report gives it for {period}: one report, not an independent check."
+        ).format(status=judged, period=self.period(other) if other else "")
 
     def card_attribution(self, turn: Turn) -> str:
         """Whose words a quote card quotes: News.Az's question, not the interviewee's."""
@@ -916,6 +924,11 @@ class Words:
 
     # --- findings ---------------------------------------------------------------------------------------
 
+    def verdict_on(self, f: Figure) -> str:
+        """The verdict on the claim that states a figure, or '' where no claim states it."""
+        claim = self.ds.claim_stating(f)
+        return claim.verdict if claim else ""
+
     def headline_finding(self, f: Figure) -> Finding:
         """What we found about one headline figure, in one sentence built from the data."""
         period = self.period(f)
@@ -927,7 +940,7 @@ class Words:
                 "{period}. No other source we found gives this number. Against {base_period}: {against}. "
                 "The interview does not say whose figures it uses."
             ).format(period=period, base_period=base_period, against=against)
-            return Finding(self.value(f), text, f.status, "turnover_ytd")
+            return Finding(self.value(f), text, f.status, "turnover_ytd", self.verdict_on(f))
         other = self.ds.figures[f.matches] if f.matches else None
         route = self.fig(f, "label")
         if other is not None:
@@ -941,7 +954,7 @@ class Words:
             text = self._("{route}, {period}. {note}").format(
                 route=route, period=period, note=self.fig(f, "status_note")
             )
-        return Finding(self.value(f), text, f.status, "containers_growth")
+        return Finding(self.value(f), text, f.status, "containers_growth", self.verdict_on(f))
 
     def claim_findings(self) -> list[Finding]:
         """The interview's claims that no source supports, each with the nearest documented statement."""

@@ -148,7 +148,15 @@ def test_overview_opens_with_what_we_found_and_quotes_the_question_once():
     assert len(boxes) == 2 and markdown.index(boxes[1]) > first_heading + 3
     assert "(?view=containers_growth&lang=en)" in findings[1] and "(?view=containers_growth&lang=en)" in findings[2]
     assert plotted(at) == ["turnover_ytd"] == EXPECTED_CHARTS["overview"]
-    assert ":violet-badge[No other source found]" in findings[0] and ":orange-badge[Matches one report]" in findings[1]
+    # one word for one judgement: each headline finding carries the verdict on the claim that states the figure, as
+    # the claims view does, never the figure's source status as a second verdict
+    from kztrade.verdicts import VERDICTS
+
+    ds = load_dataset()
+    for finding, f in zip(findings, ds.headline()):
+        key = ds.claim_stating(f).verdict
+        assert f":{VERDICTS[key].badge}-badge[{VERDICTS[key].name}]" in finding, f.figure_id
+        assert "-badge[Matches one report]" not in finding and "-badge[No other source found]" not in finding
     assert "−2.0% to +4.5% (roughly flat) on the figure of Kazakh officials" in plain(findings[0])
     # The verbatim question appears once in the view; later blocks point back to it.
     q3 = load_dataset().turn("q3").text[2:60]

@@ -42,7 +42,7 @@ def test_a_badge_that_would_tell_the_reader_nothing_is_not_drawn():
     text = page_text(at)
     assert "Quote read in the source" not in text  # the usual case, once on nearly every source card before
     overview = page_text(run_app({"view": "overview", "lang": "en"}))
-    assert ":orange-badge[Matches one report]" in overview and ":violet-badge[No other source found]" in overview
+    assert ":orange-badge[Partly supported]" in overview and "-badge[No source found]" in overview  # the verdicts
     assert "-badge[Quote read in the source]" not in overview
 
 

@@ -19,6 +19,7 @@ from ..quotes import find_value
 from ..routes import public_base, public_setting
 from ..statements import STATUSES, Words
 from ..table import safe_csv
+from ..verdicts import VERDICTS
 from . import state
 
 # Every ASCII punctuation character is escaped, so data text can carry no formatting, link, directive,
@@ -78,6 +79,18 @@ def badge(w: Words, status: str) -> str:
     """A coloured markdown badge for a status (our words only), or '' for a status whose badge would tell nothing."""
     colour = STATUSES[status].badge
     return f":{colour}-badge[{md(w.status(status))}]" if colour else ""
+
+
+def verdict_badge(w: Words, key: str) -> str:
+    """A verdict as a coloured badge (our words only)."""
+    return f":{VERDICTS[key].badge}-badge[{md(w.verdict(key))}]"
+
+
+def judged_badge(w: Words, f: Figure) -> str:
+    """A headline figure's badge: the verdict on the claim that states it, so a reader sees one word for one
+    judgement wherever the figure is shown; a figure no claim states keeps its source status."""
+    claim = w.ds.claim_stating(f)
+    return verdict_badge(w, claim.verdict) if claim else badge(w, f.status)
 
 
 @dataclass
@@ -299,7 +312,7 @@ def interview_words(p: Page, figures: list[Figure], shown: set[str]) -> None:
             verbatim(p, turn)
     # each figure's status, one block of text (a block each drew five more elements for every figure)
     st.markdown(
-        "\n\n".join(f"{badge(p.w, f.status)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}" for f in figures)
+        "\n\n".join(f"{judged_badge(p.w, f)} **{md(p.w.value(f))}**: {md(p.w.fig(f, 'status_note'))}" for f in figures)
     )
 
 

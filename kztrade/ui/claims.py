@@ -27,6 +27,7 @@ from .blocks import (
     source_link,
     source_quote,
 )
+from .blocks import verdict_badge as blocks_verdict_badge
 
 CARD_SHAPES = {"landscape": N_("Card, landscape 16:9"), "portrait": N_("Card, portrait 4:5")}
 KINDS = {
@@ -45,7 +46,7 @@ def anchor(c: Claim) -> str:
 
 def verdict_badge(p: Page, key: str) -> str:
     """A verdict as a coloured badge (our words only)."""
-    return f":{VERDICTS[key].badge}-badge[{md(p.w.verdict(key))}]"
+    return blocks_verdict_badge(p.w, key)
 
 
 def claim_link(p: Page, c: Claim) -> str:

@@ -23,6 +23,7 @@ from .blocks import (
     folded,
     heading,
     highlight,
+    judged_badge,
     lang_suffix,
     link,
     md,
@@ -35,6 +36,7 @@ from .blocks import (
     translation,
     turn_spans,
     verbatim,
+    verdict_badge,
 )
 
 MAX_TABLE_ROWS = 200  # rows of the data view's static table; the CSV holds every row
@@ -53,7 +55,8 @@ def finding_box(p: Page, found: list) -> None:
     with st.container(border=True):
         st.markdown(
             "\n\n".join(
-                f"**{md(f.lead)}** {badge(p.w, f.status)}  \n{md(f.text)} {nav_link(see, p.href(f.target))}"
+                f"**{md(f.lead)}** {verdict_badge(p.w, f.verdict) if f.verdict else badge(p.w, f.status)}  \n"
+                f"{md(f.text)} {nav_link(see, p.href(f.target))}"
                 for f in found
             )
         )
@@ -327,7 +330,7 @@ def interview(p: Page) -> None:
                 translation(p, t, fold=False)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
                     st.markdown(
-                        f"{badge(w, f.status)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: "
+                        f"{judged_badge(w, f)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: "
                         f"{md(w.fig(f, 'status_note'))}"
                     )
                 for e in (e for e in p.ds.events if e.turn_id == t.turn_id):

@@ -430,6 +430,7 @@ def all_cards(ds: Dataset, tr: Tr | None = None, size: str = "landscape") -> lis
 
 CLAIM_PAD = 48  # the card's margin on every side, as in the quote cards' 40 px plus room for a feed's rounded corners
 CLAIM_GAP = 22  # between blocks: enough to read them as separate, little enough for a long claim to fit
+CLAIM_GAP_TIGHT = 10  # between blocks of a card whose text still does not fit at the smallest type
 CLAIM_LEADING = 1.32  # line height as a share of the font size, for the claim's words and the note
 CLAIM_MAX_LINES = {True: 4, False: 7}
 # of the height a short claim leaves unused, the share set between the claim and the rest  # the claim's words at most;
@@ -453,7 +454,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     inner = W - 2 * pad
     k = 1.0 if cs.landscape else 1.2
     verdict = VERDICTS[c.verdict]
-    words = w.quoted(c.span)
+    words = w.quoted(c.span) if tr.lang == "en" else w.quoted(w.claim_field(c, "span"))  # the reader's language first
     small = round(24 * k)
     sources = wrap_px(w.claim_sources(c), small, inner)
     if len(sources) > CLAIM_SOURCE_LINES:  # a claim that rests on many pages: counted here, named on its entry
@@ -461,7 +462,9 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     foot = sources + wrap_px(w.credit("claims", chart=False), small, inner)
     foot_h = len(foot) * round(small * CLAIM_LEADING)
 
-    def layout(claim_px: int, note_px: int) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
+    def layout(
+        claim_px: int, note_px: int, gap: int = CLAIM_GAP
+    ) -> tuple[list[tuple[str, list[str], int, str, bool]], float]:
         """(name, lines, font size, colour, bold) for each block, and the height left above the footer."""
         said = w.claim_card_lines(c)
         texts = [
@@ -475,7 +478,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
         if "changed" in said:
             texts.append(("changed", said["changed"], small, verdict.text_colour, False))
         blocks = [(name, wrap_px(text, px_, inner, bold), px_, colour, bold) for name, text, px_, colour, bold in texts]
-        used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + CLAIM_GAP for _n, lines, px_, _c, _b in blocks)
+        used = pad + sum(len(lines) * round(px_ * CLAIM_LEADING) + gap for _n, lines, px_, _c, _b in blocks)
         return blocks, H - pad - foot_h - used
 
     claim_px, note_px = round(44 * k), round(28 * k)
@@ -487,6 +490,10 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     ):  # a long claim or a long translation: type steps down
         claim_px, note_px = max(MIN_FONT, claim_px - 2), max(MIN_FONT, note_px - (claim_px <= MIN_FONT) * 2)
         blocks, room = layout(claim_px, note_px)
+    gap = CLAIM_GAP
+    if room < 0:  # the smallest type still does not fit (a translation and its original): closer blocks
+        gap = CLAIM_GAP_TIGHT
+        blocks, room = layout(claim_px, note_px, gap)
     fig = go.Figure()
     y = pad
     spare = (
@@ -507,7 +514,7 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
             font=dict(size=size_px, color=colour),
             name=name,
         )
-        y += len(lines) * round(size_px * CLAIM_LEADING) + CLAIM_GAP + (spare if name == "claim" else 0)
+        y += len(lines) * round(size_px * CLAIM_LEADING) + gap + (spare if name == "claim" else 0)
     fig.add_annotation(
         xref="paper",
         yref="paper",

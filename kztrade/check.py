@@ -704,6 +704,8 @@ class Rules:
             elif not prediction and row.get(field, "").strip():
                 add(field, f"only a prediction has a {field}; leave it empty, or set kind to 'prediction'")
         verdict = VERDICTS.get(row["verdict"])
+        if row["verdict"] in CHECKED and not row.get("about", "").strip():
+            add("about", "a checked claim needs 'about': what it is about, in our words, for its card to stand alone")
         if verdict is not None and verdict.forecast_only and not prediction:
             add("verdict", f"{row['verdict']!r} judges a forecast; this claim's kind is {row['kind']!r}")
 

@@ -186,6 +186,7 @@ class Claim:
     checked_on: date
     horizon: str = ""  # a prediction's: by when it can be judged
     known_so_far: str = ""  # a prediction's: what the figures show on checked_on
+    about: str = ""  # what the claim is about, in our words (a checked claim's card names it beside the span)
 
     @property
     def evidence_ids(self) -> tuple[str, ...]:

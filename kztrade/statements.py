@@ -845,10 +845,21 @@ class Words:
     def claim_card_lines(self, c: Claim) -> dict[str, str]:
         """A claim card's sentences by block: our verdict, our translation (not in English), whose words, the note."""
         out = {"verdict": self._("Our verdict: {verdict}").format(verdict=self.verdict(c.verdict))}
-        if self.tr.lang != "en":
-            out["translation"] = self._("Our translation: {text}").format(text=self.claim_field(c, "span"))
-        out["attribution"] = self._("— {who}, {outlet} interview, {when}").format(
-            who=self.claimant(c), outlet=self.ds.interview.outlet, when=self.published()
+        if self.tr.lang != "en":  # the card's large words are our translation: say so, and give the original
+            out["translation"] = self._("Our translation. The original, in English: {text}").format(
+                text=self.quoted(c.span)
+            )
+        out["attribution"] = (
+            self._("— {who} on {about}, {outlet} interview, {when}").format(
+                who=self.claimant(c),
+                about=self.claim_field(c, "about"),
+                outlet=self.ds.interview.outlet,
+                when=self.published(),
+            )
+            if c.about
+            else self._("— {who}, {outlet} interview, {when}").format(
+                who=self.claimant(c), outlet=self.ds.interview.outlet, when=self.published()
+            )
         )
         out["note"] = self.claim_field(c, "verdict_note")
         if changed := self.verdict_changed(c):
@@ -859,7 +870,7 @@ class Words:
         """A claim card's text description."""
         return self._("Claim card. {verdict}: {claim} ({who}). {note}").format(
             verdict=self.verdict(c.verdict),
-            claim=self.quoted(c.span),
+            claim=self.quoted(c.span if self.tr.lang == "en" else self.claim_field(c, "span")),
             who=self.claimant(c),
             note=self.claim_field(c, "verdict_note"),
         )

@@ -307,15 +307,21 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
     tr = Tr(lang, ds.translations.get(lang, {}))
     checked = {c.claim_id for c in checked_claims(ds)}
     heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
+
+    def words(c):  # the heading: the words as said in English; in another language, ours first (typeset spaces)
+        return " ".join((c.span if lang == "en" else tr.d("claims", c.claim_id, "span", c.span)).split())
+
+    heads = [" ".join(h.split()) for h in heads]
+
     for c in ds.claims:  # the checked claims open; those not checked are folded, and not sent until opened
-        assert any(c.span in h for h in heads) == (c.claim_id in checked), c.claim_id  # its words, verbatim
+        assert any(words(c) in h for h in heads) == (c.claim_id in checked), c.claim_id
     rest = len(ds.claims) - len(checked)
     assert tr._("Not checked: outside our subject, or opinion ({n})").format(n=tr.num(rest)) in [
         e.label for e in at.expander
     ]
-    heads = [re.sub(r"\\(.)", r"\1", h.value) for h in unfolded(at).subheader]
+    heads = [" ".join(re.sub(r"\\(.)", r"\1", h.value).split()) for h in unfolded(at).subheader]
     for c in ds.claims:
-        assert any(c.span in h for h in heads), c.claim_id
+        assert any(words(c) in h for h in heads), c.claim_id
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     for key in {c.verdict for c in ds.claims}:
         assert tr._(VERDICTS[key].name) in text, key
@@ -325,9 +331,9 @@ def test_the_claims_view_shows_every_claim_its_verdict_whose_words_and_its_evide
     for key in VERDICTS:  # the scale, every step with what it means, in the reader's language
         step = f"{tr._(VERDICTS[key].name)}]: {w.verdict_definition(key)}"
         assert " ".join(step.split()) in " ".join(text.split()), key  # the page sets no-break spaces
-    for c in checked_claims(ds):  # in Russian, under each claim's English words: our translation, labelled as ours
-        ours = tr._("Our translation: {text}").format(text=w.claim_field(c, "span"))
-        assert (" ".join(ours.split()) in " ".join(text.split())) == (lang != "en"), c.claim_id
+    for c in checked_claims(ds):  # in Russian, under our translation: that it is ours, and the words as said
+        original = tr._("Our translation. The original, in English: {text}").format(text=w.quoted(c.span))
+        assert (" ".join(original.split()) in " ".join(text.split())) == (lang != "en"), c.claim_id
     # each checked claim's review, as the page shows it to copy, is the export's
     shown = [json.loads(code.value) for code in at.code if code.language == "json"]
     assert [s["claimReviewed"] for s in shown] == [
@@ -406,9 +412,10 @@ def test_each_claim_card_keeps_its_text_inside_measured_in_the_real_font(ds, lan
 def test_a_link_to_one_claim_opens_on_that_claim_and_keeps_it_in_the_address(ds, lang):
     at = run_app({"view": "claims", "lang": lang, "claim": "a3_companies"})
     heads = [re.sub(r"\\(.)", r"\1", h.value) for h in at.subheader]
-    assert heads == [
-        Tr(lang)._("“{text}”").format(text=next(c.span for c in ds.claims if c.claim_id == "a3_companies"))
-    ]
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    claim = next(c for c in ds.claims if c.claim_id == "a3_companies")
+    words = claim.span if lang == "en" else tr.d("claims", claim.claim_id, "span", claim.span)  # ours first
+    assert heads == [tr._("“{text}”").format(text=words)]
     assert at.query_params["claim"] == "a3_companies" and at.query_params["view"] == "claims"
     assert len([c for c in at.code if c.language == "json"]) == 1
     links = " ".join(m.value for m in at.markdown)
@@ -662,3 +669,14 @@ def test_a_recheck_that_keeps_the_verdict_is_shown_but_never_as_a_change(ds):
         assert w.claim_card_lines(c).get("changed", "") == ""
     labels = [e.label for e in at.expander]
     assert sum(lab.startswith("Verdict history") for lab in labels) == len(changed)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_reason_stands_on_its_own_on_a_card(ds, lang):
+    """A claim card travels alone: its reason never leans on another claim's ("The same report gives …")."""
+    from kztrade.statements import Words
+
+    w = Words(ds, Tr(lang, ds.translations.get(lang, {})))
+    for c in checked_claims(ds):
+        note = w.claim_field(c, "verdict_note")
+        assert not re.match(r"(The same|То же|Тот же|Та же)\b", note), (c.claim_id, note)

@@ -148,7 +148,16 @@ def test_the_russian_interview_gives_our_translation_under_every_turn_and_keeps_
         assert ours.split("\n")[0][:60] in text, t.turn_id  # our translation, labelled
         start = t.words.split("\n")[0][len("By Tural Heybatov") :] if t.kind == "lead" else t.words.split("\n")[0]
         assert plain(start[:60]) in text  # beside the words as printed (the lead's byline on a line of its own)
-    assert text.count("Наш перевод: ") == len(ds.turns)  # the title's too: each translation labelled as ours
+    # ours first, at reading size and labelled, the original after it: every turn's translation comes before its
+    # original on the page, and the title's translation is the page's heading
+    for t in ds.turns[1:]:
+        ours = plain(ds.translations["ru"][("turns", t.turn_id, "text")].split("\n")[0][:40])
+        start = t.words.split("\n")[0][len("By Tural Heybatov") :] if t.kind == "lead" else t.words.split("\n")[0]
+        assert text.index(ours) < text.index(plain(start[:40])), t.turn_id
+    assert text.count("Наш перевод: ") == len(ds.turns) - 1  # each answer's and question's, labelled as ours
+    title = ds.turns[0]
+    assert plain(f"## {ds.translations['ru'][('turns', title.turn_id, 'text')]}") in plain(page_text(at))
+    assert plain(f"Оригинал, на английском: {title.text}") in text
     english = plain(page_text(run_app({"view": "interview", "lang": "en"})))
     assert "Our translation" not in english and "Товарооборот между Казахстаном" not in english
 

@@ -144,15 +144,16 @@ def entry(p: Page, c: Claim) -> None:
     ClaimReview."""
     _, w = p.tr._, p.w
     with st.container(border=True, key=f"entry-{anchor(c)}"):
-        heading(3, w.quoted(c.span), verbatim=True)
+        heading(3, *claim_words(p, c))
         whose = _("{who}, {kind}").format(who=w.claimant(c), kind=_(KINDS[c.kind]))
         # checked again with the verdict kept: said after the reason, in the same line (an expander for each, or a line
         # of its own, put the Russian claims view over 3x the bare app's page)
         again = " " + md(w.rechecked(c)) if w.rechecked(c) else ""
         verdict = f"{verdict_badge(p, c.verdict)} {md(whose)}  \n{md(w.claim_field(c, 'verdict_note'))}{again}"
-        # Our translation of the words, in small type under them, in the verdict's block: a caption of its own was
-        # five elements more for each of 14 claims, which put the Russian claims view over 3x the bare app's page.
-        translated = _("Our translation: {text}").format(text=w.claim_field(c, "span")) if p.tr.lang != "en" else ""
+        # In another language the heading is our translation, and the verbatim original is named under it, in small
+        # type in the verdict's block: a caption of its own was five elements more for each of 14 claims, which put
+        # the Russian claims view over 3x the bare app's page.
+        translated = original_line(p, c)
         # a prediction's horizon and what is known so far, in the same block: an element of its own put the Russian
         # claims view over 3x the bare app's page
         forecast = "".join(f"  \n:small[{md(line)}]" for line in w.forecast_lines(c))
@@ -269,12 +270,26 @@ def view(p: Page) -> None:
 
 def unchecked_entry(p: Page, c: Claim) -> None:
     """A claim outside our subject, or an opinion: its words, whose they are and why it is not checked."""
-    _ = p.tr._
-    heading(3, p.w.quoted(c.span), verbatim=True)
+    heading(3, *claim_words(p, c))
     line = f"{verdict_badge(p, c.verdict)} {md(p.w.claimant(c))}: {md(p.w.claim_field(c, 'verdict_note'))}"
     if p.tr.lang != "en":
-        line += "  \n" + md(_("Our translation: {text}").format(text=p.w.claim_field(c, "span")))
+        line += "  \n" + md(original_line(p, c))
     st.markdown(line)
+
+
+def claim_words(p: Page, c: Claim) -> tuple[str, bool]:
+    """A claim's heading and whether it is verbatim: the words as said for an English reader; for any other, our
+    translation first (its original is named under it, original_line)."""
+    if p.tr.lang == "en":
+        return p.w.quoted(c.span), True
+    return p.w.quoted(p.w.claim_field(c, "span")), False
+
+
+def original_line(p: Page, c: Claim) -> str:
+    """Under a translated claim: that the heading is ours, and the words as said ('' in English)."""
+    if p.tr.lang == "en":
+        return ""
+    return p.tr._("Our translation. The original, in English: {text}").format(text=p.w.quoted(c.span))
 
 
 def overview_lead(p: Page) -> None:

@@ -33,7 +33,6 @@ from .blocks import (
     shape_buttons,
     source_link,
     source_quote,
-    translation,
     turn_spans,
     verbatim,
     verdict_badge,
@@ -315,9 +314,13 @@ def interview(p: Page) -> None:
     st.caption(md(w.interview_field("completeness_note")) + " " + md(w.interview_field("date_reason")))
     with st.container(key="interview-reader"):  # a readable measure: the stylesheet keeps lines near 75 characters
         for t in p.ds.turns:
+            ours = w.turn_translation(t) if p.tr.lang != "en" else ""
             if t.kind == "title":
-                st.markdown(f"## {md(t.text, verbatim=True)}")
-                translation(p, t, fold=False)
+                if ours:  # a reader of another language reads ours first, the original under it, labelled
+                    st.markdown(f"## {md(ours)}")
+                    st.caption(md(_("Original, in English: {text}").format(text=t.text), verbatim=True))
+                else:
+                    st.markdown(f"## {md(t.text, verbatim=True)}")
                 claims_ui.marks(p, t.turn_id)
                 continue
             with st.container(border=t.kind != "lead"):
@@ -326,8 +329,13 @@ def interview(p: Page) -> None:
                 byline, words = split_byline(t.words, iv.interviewer) if t.kind == "lead" else ("", t.words)
                 if byline:
                     st.caption(md(byline, verbatim=True))
-                st.markdown(highlight(words, turn_spans(p.ds, t.turn_id), p))
-                translation(p, t, fold=False)
+                original = highlight(words, turn_spans(p.ds, t.turn_id), p)
+                if ours:  # ours first, at reading size; the verbatim original under it, labelled, in one block
+                    said = _("Verbatim, in English, as {outlet} printed it:").format(outlet=iv.outlet)
+                    st.markdown(md(_("Our translation: {text}").format(text=ours)))
+                    st.markdown(f":small[{md(said)}]\n\n{original}")
+                else:
+                    st.markdown(original)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):
                     st.markdown(
                         f"{judged_badge(w, f)} {md(w.quoted(f.span), verbatim=True)}, {md(w.fig(f, 'label'))}: "

@@ -305,6 +305,11 @@ class Words:
         amount = self._(UNIT["usd_bn"]).format(value=self.tr.num(f.converted_value, f.converted_decimals))
         return self._("{amount} in {who}'s conversion").format(amount=amount, who=self.fig(f, "converted_by"))
 
+    def period_unbroken(self, f: Figure) -> str:
+        """A figure's dates kept on one line wherever they wrap ('Jan – Aug 2024', never 'Jan –' / 'Aug 2024'); a
+        period the source words itself ('2024 to date (“this year”)') wraps as a phrase does."""
+        return self.period(f) if f.period_label else self.period(f).replace(" ", "\u00a0")
+
     def period(self, f: Figure) -> str:
         """A figure's period: the source's own terms where given, else its dates: 'Jan – Aug 2024'."""
         if f.period_label:
@@ -419,7 +424,7 @@ class Words:
     def hover_lines(self, f: Figure) -> tuple[str, ...]:
         """A bar's tooltip, short enough not to cover a phone's next bars: the value and period on one line, the
         speaker's name (stated_by's first clause; the rest is on the data view), and the source with its date."""
-        period = self.period(f).replace(" ", "\u00a0")  # a period is never broken across two lines
+        period = self.period_unbroken(f)
         name, cite = self.fig(f, "stated_by").split(",")[0], self.cite(f)
         first = self._("{value}, {period}").format(value=self.value(f), period=period)
         named = set(re.findall(r"\w+", name.lower())) <= set(re.findall(r"\w+", cite.lower()))

@@ -72,7 +72,7 @@ def figures_table(ds: Dataset, w: Words) -> list[dict[str, object]]:
         row.update(
             id=f.figure_id,
             kind=f.kind,
-            figure=f"{w.period(f)} · {w.series_short(f.series)}",
+            figure=f"{w.fig(f, 'label')} · {w.period_unbroken(f)} · {w.series_short(f.series)}",  # what, when, who
             label=w.fig(f, "label"),
             value=f.value,
             value_as_printed=w.value(f),
@@ -107,7 +107,7 @@ def figures_table(ds: Dataset, w: Words) -> list[dict[str, object]]:
         row.update(
             id=d.derived_id,
             kind="derived",
-            figure=f"{w.period(fig)} · kztrade",
+            figure=f"{w.derived_field(d, 'label')} · kztrade",
             label=w.derived_field(d, "label"),
             value=round(d.value, 2),
             value_as_printed=w.derived_value(d),

@@ -228,21 +228,28 @@ def test_data_view_lists_every_figure_and_cites_each_chart_by_its_title():
     (table,) = tables
     assert len(table) == 1 + len(ds.figures) + len(ds.derived)
     assert table[0] == [
-        "Period · who",
-        "Figure",
+        "Figure · period · who",
         "Value",
         "Status",
         "Stated by",
         "Source",
         "The source’s words",
     ]  # headers: typeset, as all our text is
-    # the three a phone shows (the stylesheet hides the others by their position)
-    assert [table[0][TABLE_COLUMNS.index(c)] for c in PHONE_COLUMNS] == ["Period · who", "Value", "Status"]
-    assert "nth-child(2), " in STYLE and all(f"nth-child({i})" in STYLE for i in (5, 6, 7))
-    assert "nth-child(1)" not in STYLE and "nth-child(3)" not in STYLE and "nth-child(4)" not in STYLE
+    # the three a phone shows (the stylesheet hides the others by their position): what the figure measures is in
+    # the first, so a phone's row never reads "2022 · Russian side | +10.2 %"
+    assert [table[0][TABLE_COLUMNS.index(c)] for c in PHONE_COLUMNS] == ["Figure · period · who", "Value", "Status"]
+    assert all(f"nth-child({i})" in STYLE for i in (4, 5, 6))
+    assert "nth-child(1)" not in STYLE and "nth-child(2)" not in STYLE and "nth-child(3)" not in STYLE
     # data text is escaped in the table's cells as everywhere, "|" included, so no cell splits a row
-    assert all(len(row) == 7 for row in table)
-    assert "Kazinform\\, 30 Sept\u00a02021" in [row[5] for row in table]  # typeset: a month keeps its year
+    assert all(len(row) == 6 for row in table)
+    assert "Kazinform\\, 30 Sept\u00a02021" in [row[4] for row in table]  # typeset: a month keeps its year
+    first = dict(zip(TABLE_COLUMNS, table[1]))
+    head = ds.headline()[0]
+    assert plain(first["figure"]).startswith(plain(head.label))  # the measure leads the row
+    # the usual status is said once above the table, not on every row; any other status is in its cell
+    usual = sum(row[TABLE_COLUMNS.index("status")] == "" for row in table[1:])
+    reported = sum(f.status == "reported" for f in ds.figures.values())
+    assert usual == reported and "A status is given only where it is not the usual one" in plain(page_text(at))
     assert "Download all figures (CSV)" in [b.label for b in at.get("download_button")]
     # the dashboard's citation on the page; the sources and each chart's citation a click away
     assert [e.label for e in at.expander] == [

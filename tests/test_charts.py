@@ -394,5 +394,7 @@ def test_a_bars_tooltip_is_short_enough_for_a_phone_and_keeps_its_period_whole(d
                     assert tip.count("<br>") + 1 <= 4, (chart_id, tip)
         for fid in (i for i in chart.shown if i in ds.figures):
             lines = w.hover_lines(ds.figures[fid])
-            assert w.period(ds.figures[fid]).replace(" ", "\u00a0") in lines[0]
+            f = ds.figures[fid]
+            period = w.period(f) if f.period_label else w.period(f).replace(" ", "\u00a0")  # dates: on one line
+            assert period in lines[0]
             assert len(lines) == len(set(lines)) and lines[-1] == w.cite(ds.figures[fid])

@@ -41,7 +41,7 @@ from .blocks import (
 MAX_TABLE_ROWS = 200  # rows of the data view's static table; the CSV holds every row
 # The data view's table: its columns on a desktop, and the three a phone or a tablet shows (below 1100 px the
 # stylesheet hides the rest by position; ui builds that rule from these two lists).
-TABLE_COLUMNS = ("figure", "label", "value_as_printed", "status", "stated_by", "source", "quote")
+TABLE_COLUMNS = ("figure", "value_as_printed", "status", "stated_by", "source", "quote")
 PHONE_COLUMNS = ("figure", "value_as_printed", "status")
 CARD_SHAPES = {"landscape": N_("Landscape 16:9"), "portrait": N_("Portrait 4:5")}
 
@@ -357,6 +357,11 @@ def split_byline(words: str, interviewer: str) -> tuple[str, str]:
     return "", words
 
 
+def shown_cell(row: dict, column: str, usual: str) -> object:
+    """A data-view cell: the row's value, except a status that is the usual one, left blank (the CSV keeps it)."""
+    return "" if column == "status" and row[column] == usual else row[column]
+
+
 def data(p: Page) -> None:
     """Every figure with its value, status, who stated it and its source's words; CSV; sources; citations."""
     _ = p.tr._
@@ -366,7 +371,7 @@ def data(p: Page) -> None:
     )
     rows = state.table_rows(p.folder, p.stamp, p.tr.lang)
     names = {
-        "figure": _("Period · who"),
+        "figure": _("Figure · period · who"),
         "label": _("Figure"),
         "value_as_printed": _("Value"),
         "status": _("Status"),
@@ -387,9 +392,14 @@ def data(p: Page) -> None:
     # A Markdown table, every cell made literal with md() like all data text: st.table would import pandas and Arrow
     # (0.3 s and about 90 MiB) for a table that is only text, and pandas half-imported on one thread breaks plotly on
     # every other (plotly looks pandas up in sys.modules).
+    usual = p.w.status("reported")  # the usual status, on nearly every row: said once above the table, not per row
+    st.caption(md(_("A status is given only where it is not the usual one: {usual}.").format(usual=usual)))
     with st.container(key="figures-table"):
         st.markdown(
-            md_table([names[c] for c in TABLE_COLUMNS], [[r[c] for c in TABLE_COLUMNS] for r in rows[:MAX_TABLE_ROWS]])
+            md_table(
+                [names[c] for c in TABLE_COLUMNS],
+                [[shown_cell(r, c, usual) for c in TABLE_COLUMNS] for r in rows[:MAX_TABLE_ROWS]],
+            )
         )
     if (
         len(rows) > MAX_TABLE_ROWS

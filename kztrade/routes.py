@@ -1,7 +1,7 @@
 """The dashboard's views, and the allowlist that turns a query string into one of them. No Streamlit here.
 
-Only `view`, `lang`, `claim` (on the claims view) and Streamlit's own `embed` parameters are read, and only known
-values are taken.
+Only `view`, `lang`, `claim` and `verdict` (on the claims view) and Streamlit's own `embed` parameters are read,
+and only known values are taken.
 A refused value is never echoed: the notice says what kind of thing was wrong, not what it was.
 """
 
@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from .addresses import base_url_problem
 from .charts import CHARTS
 from .i18n import LANG_NAMES, LANGS, N_
+from .verdicts import VERDICTS
 
 VIEWS = {
     "overview": N_("Overview"),
@@ -29,7 +30,7 @@ VIEWS = {
 }
 # Streamlit's own parameters, passed through untouched.
 PASSTHROUGH = {"embed", "embed_options"}
-KNOWN_KEYS = {"view", "lang", "claim"} | PASSTHROUGH
+KNOWN_KEYS = {"view", "lang", "claim", "verdict"} | PASSTHROUGH
 CLAIM_ID = re.compile(
     r"[a-z0-9_]{1,64}"
 )  # the shape of a claim id (claims.csv's pattern); which exist, the claims view knows
@@ -42,6 +43,7 @@ NOTICE_LANG = N_("The link asked for a language this dashboard does not have, so
 NOTICE_KEYS = N_("The link carried parameters this dashboard does not use; they were ignored.")
 NOTICE_CLAIM = N_("The link named a claim in a form we do not use, so every claim is shown.")
 NOTICE_CLAIM_UNKNOWN = N_("The link named a claim we do not have, so every claim is shown.")
+NOTICE_VERDICT = N_("The link named a verdict that is not on our scale, so every claim is shown.")
 NOTICE_TAIL = N_("Pick a view above; the address bar then holds a link you can share.")
 
 
@@ -54,6 +56,7 @@ class Route:
     lang: str | None = None
     notices: tuple[str, ...] = ()
     claim: str | None = None  # one claim of the claims view: a well-formed id, not yet known to exist
+    verdict: str | None = None  # the claims view shows only the claims with this verdict (a step of the scale)
 
 
 def known_ids() -> list[str]:
@@ -97,6 +100,10 @@ def route(params: Mapping[str, Sequence[str]]) -> Route:
     claim = claims[0] if len(claims) == 1 and view == "claims" and CLAIM_ID.fullmatch(claims[0]) else None
     if claims and claim is None:
         notices.append(NOTICE_CLAIM)
+    verdicts = list(params.get("verdict", []))
+    verdict = verdicts[0] if len(verdicts) == 1 and view == "claims" and verdicts[0] in VERDICTS else None
+    if verdicts and verdict is None:
+        notices.append(NOTICE_VERDICT)
     if any(k not in KNOWN_KEYS for k in params):
         notices.append(NOTICE_KEYS)
     if notices and any(n != NOTICE_LANG for n in notices):
@@ -104,7 +111,7 @@ def route(params: Mapping[str, Sequence[str]]) -> Route:
     view = view or "overview"
     if view in CHARTS:
         return Route(CHARTS[view].view, view, lang, tuple(notices))
-    return Route(view, None, lang, tuple(notices), claim)
+    return Route(view, None, lang, tuple(notices), claim, None if claim else verdict)
 
 
 # What an address of ours may be made of: a host name or IPv4 address, an optional port, and our own path.

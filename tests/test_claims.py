@@ -680,3 +680,24 @@ def test_every_reason_stands_on_its_own_on_a_card(ds, lang):
     for c in checked_claims(ds):
         note = w.claim_field(c, "verdict_note")
         assert not re.match(r"(The same|То же|Тот же|Та же)\b", note), (c.claim_id, note)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_legend_links_each_verdict_to_its_claims(ds, lang):
+    """The scale as a legend: each verdict's count links to the claims view showing only those claims; the filter
+    stays in the address, and a verdict not on the scale is refused with a notice and never echoed."""
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    at = run_app({"view": "claims", "lang": lang})
+    text = " ".join(m.value for m in at.markdown)
+    for key in {c.verdict for c in ds.claims}:
+        assert f"(?view=claims&lang={lang}&verdict={key})" in text, key
+    at = run_app({"view": "claims", "lang": lang, "verdict": "partly_supported"})
+    chosen = [c for c in ds.claims if c.verdict == "partly_supported"]
+    heads = [h.value for h in at.subheader]
+    assert len(heads) == len(chosen) and at.query_params["verdict"] == "partly_supported"
+    assert tr._("Showing the claims judged “{verdict}” ({n}).").format(
+        verdict=tr._(VERDICTS["partly_supported"].name), n=tr.num(len(chosen))
+    ).split("“")[0] in re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    bad = run_app({"view": "claims", "lang": lang, "verdict": "<b>true</b>"})
+    assert len(bad.subheader) == len(checked_claims(ds)) and "verdict" not in bad.query_params
+    assert "<b>true</b>" not in " ".join([m.value for m in bad.markdown] + [i.value for i in bad.info])

@@ -119,13 +119,12 @@ def query_values() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
 
 
-def go_to(view: str, lang: str, claim: str | None = None) -> None:
-    """Point the address bar at a view in a language, and at one claim of the claims view (keeping Streamlit's embed
-    parameters)."""
+def go_to(view: str, lang: str, claim: str | None = None, verdict: str | None = None) -> None:
+    """Point the address bar at a view in a language, and at one claim of the claims view or at one verdict's claims
+    (keeping Streamlit's embed parameters)."""
     keep = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in PASSTHROUGH}
-    st.query_params.from_dict(
-        {**keep, "view": view, "lang": lang, **({"claim": claim} if claim and view == "claims" else {})}
-    )
+    on_claims = {"claim": claim} if claim else {"verdict": verdict} if verdict else {}
+    st.query_params.from_dict({**keep, "view": view, "lang": lang, **(on_claims if view == "claims" else {})})
 
 
 def browser_lang() -> str:
@@ -158,7 +157,7 @@ def main() -> None:
         show_problems(e.problems, plain(lang))
         return
     tr = state.translator(folder, stamp, lang)
-    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim, chart_sent=style.send)
+    p = Page(ds, tr, Words(ds, tr), folder, stamp, base_url(), where.claim, where.verdict, chart_sent=style.send)
     view = where.view  # the address is the one place the view is held: the navigation is links
     # a claim the data has stays in the address bar; one it has not leaves it (the view says so, never echoing it)
     claim = where.claim if view == "claims" and any(c.claim_id == where.claim for c in ds.claims) else None
@@ -167,10 +166,11 @@ def main() -> None:
         or st.query_params.get("lang") != lang
         or st.query_params.get("view") != (where.chart or view)
         or st.query_params.get("claim") != claim
+        or st.query_params.get("verdict") != where.verdict
     ):
         go_to(
-            where.chart or view, lang, claim
-        )  # the address bar holds view, language and claim; refused values leave it
+            where.chart or view, lang, claim, where.verdict
+        )  # the address bar holds view, language, claim or verdict; refused values leave it
     try:
         if embedded:
             pages.embed_view(p, where.chart)

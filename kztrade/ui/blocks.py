@@ -104,6 +104,7 @@ class Page:
     stamp: str
     base_url: str
     claim: str | None = None  # the one claim a link to the claims view names (a well-formed id, maybe not ours)
+    verdict: str | None = None  # the claims view shows only the claims with this verdict (a step of the scale)
     # Sends the page's stylesheet, once (ui.Stylesheet); chart_block calls it after the view's first chart
     chart_sent: Callable[[], None] = lambda: None
 

@@ -200,13 +200,19 @@ def entry(p: Page, c: Claim) -> None:
             png_outcome(p, key)
 
 
+def verdict_link(p: Page, key: str) -> str:
+    """The address of the claims view showing only the claims with one verdict, in the reader's language."""
+    return "?" + urlencode({"view": "claims", "lang": p.tr.lang, "verdict": key})
+
+
 def summary(p: Page, linked: bool = False) -> str:
-    """How many claims, and how many on each step, as badges: '33 claims in the excerpt: [Supported 3] …'; linked, the
-    count
-    leads to the claims view."""
+    """How many claims, and how many on each step, as a legend of badges: '33 claims in the excerpt: [Supported 3] …';
+    each badge links to the claims with that verdict; linked, the count leads to the claims view."""
     counts = {k: sum(c.verdict == k for c in p.ds.claims) for k in VERDICTS}
     badges = " ".join(
-        f":{VERDICTS[k].badge}-badge[{md(p.w.verdict(k))} {md(p.tr.num(n))}]" for k, n in counts.items() if n
+        f"[:{VERDICTS[k].badge}-badge[{md(p.w.verdict(k))} {md(p.tr.num(n))}]]({verdict_link(p, k)})"
+        for k, n in counts.items()
+        if n
     )
     lead = p.tr.n_("{n} claim in the excerpt", "{n} claims in the excerpt", len(p.ds.claims)).format(
         n=p.tr.num(len(p.ds.claims))
@@ -232,6 +238,17 @@ def view(p: Page) -> None:
             unchecked_entry(p, one)
         return
     st.markdown(summary(p))
+    if p.verdict:  # a legend's link: only the claims with one verdict, and the way back to all of them
+        chosen = [c for c in p.ds.claims if c.verdict == p.verdict]
+        st.markdown(
+            md(
+                _("Showing the claims judged “{verdict}” ({n}).").format(
+                    verdict=p.w.verdict(p.verdict), n=p.tr.num(len(chosen))
+                )
+            )
+            + " "
+            + nav_link(_("See every claim"), p.href("claims"))
+        )
     st.caption(
         md(
             _(
@@ -242,7 +259,8 @@ def view(p: Page) -> None:
         )
     )
     scale(p)
-    checked = ordered(p, [c for c in p.ds.claims if c.verdict in CHECKED])
+    shown = [c for c in p.ds.claims if not p.verdict or c.verdict == p.verdict]
+    checked = ordered(p, [c for c in shown if c.verdict in CHECKED])
     with st.container(key="claims-list"):
         for c in checked:
             entry(p, c)
@@ -255,7 +273,7 @@ def view(p: Page) -> None:
         key="csv-claims",
         icon=":material/table:",
     )
-    rest = ordered(p, [c for c in p.ds.claims if c.verdict not in CHECKED])
+    rest = ordered(p, [c for c in shown if c.verdict not in CHECKED])
     if rest:  # folded: 19 headings and lines were a quarter of the view's page, and they carry no evidence
         with folded(
             _("Not checked: outside our subject, or opinion ({n})").format(n=p.tr.num(len(rest))),

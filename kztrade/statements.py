@@ -825,12 +825,12 @@ class Words:
         ]
 
     def rechecked(self, c: Claim) -> str:
-        """For a claim checked again with its verdict kept: 'Checked again on 7 Dec 2026: <why>.', or ''."""
+        """For a claim checked again with its verdict kept: 'Checked again on 7 Dec 2026. <why>', or ''."""
         history = self.ds.history.get(c.claim_id, ())
         if len(history) < 2 or self.verdict_changed(c):
             return ""
         last = history[-1]
-        return self._("Checked again on {date}: {reason}").format(
+        return self._("Checked again on {date}. {reason}").format(
             date=self.tr.date(last.changed_on.isoformat()),
             reason=self.dated(self.tr.d("claim-history", last.history_id, "reason", last.reason)),
         )

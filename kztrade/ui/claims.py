@@ -157,7 +157,9 @@ def entry(p: Page, c: Claim) -> None:
         # a prediction's horizon and what is known so far, in the same block: an element of its own put the Russian
         # claims view over 3x the bare app's page
         forecast = "".join(f"  \n:small[{md(line)}]" for line in w.forecast_lines(c))
-        st.markdown((f":small[{md(translated)}]\n\n{verdict}" if translated else verdict) + forecast)
+        # the original, in another language, opens the block at reading size, no element of its own (a small-print
+        # span for each claim put the Russian claims view over 3x the bare app's page)
+        st.markdown((f"{md(translated)}  \n{verdict}" if translated else verdict) + forecast)
         history = w.history_lines(c)
         if w.verdict_changed(c):  # a verdict that changed: every verdict it had, dated, with why
             with folded(
@@ -237,27 +239,20 @@ def view(p: Page) -> None:
         else:
             unchecked_entry(p, one)
         return
-    st.markdown(summary(p))
+    about = _(
+        "Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its source's "
+        "sentence. The three headline figures are {outlet}'s, in a question."
+    ).format(outlet=p.ds.interview.outlet)
+    lines = [summary(p)]
     if p.verdict:  # a legend's link: only the claims with one verdict, and the way back to all of them
         chosen = [c for c in p.ds.claims if c.verdict == p.verdict]
-        st.markdown(
-            md(
-                _("Showing the claims judged “{verdict}” ({n}).").format(
-                    verdict=p.w.verdict(p.verdict), n=p.tr.num(len(chosen))
-                )
-            )
-            + " "
-            + nav_link(_("See every claim"), p.href("claims"))
+        said = _("Showing the claims judged “{verdict}” ({n}).").format(
+            verdict=p.w.verdict(p.verdict), n=p.tr.num(len(chosen))
         )
-    st.caption(
-        md(
-            _(
-                "Each claim in its own words, whose words they are, our verdict and the evidence, each piece with its "
-                "source's "
-                "sentence. The three headline figures are {outlet}'s, in a question."
-            ).format(outlet=p.ds.interview.outlet)
-        )
-    )
+        lines.append(md(said) + " " + nav_link(_("See every claim"), p.href("claims")))
+    # the legend, the filter and what the view holds: one block (a caption of its own, with the legend's links, put
+    # the Russian claims view over 3x the bare app's page)
+    st.markdown("\n\n".join([*lines, f":small[{md(about)}]"]))
     scale(p)
     shown = [c for c in p.ds.claims if not p.verdict or c.verdict == p.verdict]
     checked = ordered(p, [c for c in shown if c.verdict in CHECKED])

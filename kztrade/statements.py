@@ -192,7 +192,6 @@ UNIT = {
     "rub_trn": N_("{value} trillion roubles"),
     "rub_bn": N_("{value} billion roubles"),
     "teu_thousand": N_("{value} thousand TEU"),
-    "companies": N_("{value} companies"),
 }
 UNIT_AXIS = {
     "usd_bn": N_("US$ billion"),
@@ -294,6 +293,10 @@ class Words:
         """A figure's number with its unit, without its bound: 'US$17.2 billion', '+63%', '2 trillion roubles'."""
         if f.unit == "pct":
             return self.tr.pct(f.value, f.decimals, signed=True)
+        if f.unit == "companies":  # a count agrees with its number (Russian: 7 791 компания, 3 348 компаний)
+            return self.tr.n_("{value} company", "{value} companies", int(f.value)).format(
+                value=self.tr.num(f.value, f.decimals)
+            )
         return self._(UNIT[f.unit]).format(value=self.tr.num(f.value, f.decimals))
 
     def value(self, f: Figure) -> str:
@@ -615,7 +618,7 @@ class Words:
         alt = (
             _("Bar chart of trade in {months}.").format(months=months)
             + " "
-            + " ".join(f"{self.period(f)}, {self.series(f.series)}: {self.value(f)}." for f in figs)
+            + " ".join(f"{self.series(f.series)}, {self.period(f)}: {self.value(f)}." for f in figs)
             + " "
             + " ".join(f"{self.derived_field(d, 'label')}: {self.derived_value(d)}." for d in derivs)
         )
@@ -671,7 +674,7 @@ class Words:
             _("Bar chart of container growth rates.")
             + " "
             + " ".join(
-                f"{self.route(f.measure)}, {self.series(f.series)}, {self.period(f)}: {self.value(f)}." for f in figs
+                f"{self.series(f.series)}, {self.route(f.measure)}, {self.period(f)}: {self.value(f)}." for f in figs
             )
         )
         return title, subtitle, alt

@@ -243,8 +243,14 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     quote = highlighted(f"“{excerpt(turn.words, f.span)}”", f.span, quote_size, inner)
     ann(x=0, y=px(y), yanchor="top", text="<br>".join(quote), font=dict(size=quote_size, color=INK), name="excerpt")
     y += round(gaps.quote_line * k) * len(quote) + gaps.after_quote
-    attribution = w.card_attribution(turn)
     small = round(24 * k)
+    claim = ds.claim_stating(f)
+    if tr.lang != "en" and claim is not None:  # a reader of another language gets our translation, in ink, labelled
+        ours = wrap_px(w.card_translation(claim), small, inner)
+        ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in ours), font=dict(size=small, color=INK),
+            name="translation")  # fmt: skip
+        y += round(SMALL_LINE * k) * len(ours) + gaps.after_attribution
+    attribution = w.card_attribution(turn)
     att = wrap_px(attribution, small, inner)
     ann(
         x=0,

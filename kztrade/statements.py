@@ -785,6 +785,10 @@ class Words:
             "{status}. The Kazakh government's report gives it for {period}: one report, not an independent check."
         ).format(status=judged, period=self.period(other) if other else "")
 
+    def card_translation(self, c: Claim) -> str:
+        """Under a quote card's verbatim words: our translation of the claim that states its figure, labelled."""
+        return self._("Our translation: {text}").format(text=self.quoted(self.claim_field(c, "span")))
+
     def card_attribution(self, turn: Turn) -> str:
         """Whose words a quote card quotes: News.Az's question, not the interviewee's."""
         return self._("— {outlet}, question {n} to {interviewee}, {when}. {whose}.").format(

@@ -398,3 +398,21 @@ def test_a_bars_tooltip_is_short_enough_for_a_phone_and_keeps_its_period_whole(d
             period = w.period(f) if f.period_label else w.period(f).replace(" ", "\u00a0")  # dates: on one line
             assert period in lines[0]
             assert len(lines) == len(set(lines)) and lines[-1] == w.cite(ds.figures[fid])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_quote_card_in_another_language_carries_our_translation(ds, lang):
+    """A Russian reader of a quote card reads the question's words in Russian too: our translation of the claim that
+    states the figure, labelled as ours, under the verbatim English; an English card has none."""
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    for f in ds.headline():
+        for size in CARD_SIZES:
+            card = quote_card(ds, f.figure_id, tr, size)
+            texts = {a.name: a.text for a in card.figure.layout.annotations}
+            claim = ds.claim_stating(f)
+            if lang == "en":
+                assert "translation" not in texts
+            else:
+                ours = tr.d("claims", claim.claim_id, "span", claim.span)
+                shown = html.unescape(re.sub(r"<br>", " ", texts["translation"]))
+                assert " ".join(ours.split()) in " ".join(shown.split()), (f.figure_id, size)

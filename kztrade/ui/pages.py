@@ -327,13 +327,14 @@ def interview(p: Page) -> None:
                 if t.kind != "lead":
                     st.markdown(f"**{md(w.turn_label(t))}**")
                 byline, words = split_byline(t.words, iv.interviewer) if t.kind == "lead" else ("", t.words)
-                if byline:
+                if byline and not ours:
                     st.caption(md(byline, verbatim=True))
                 original = highlight(words, turn_spans(p.ds, t.turn_id), p)
-                if ours:  # ours first, at reading size; the verbatim original under it, labelled, in one block
+                if ours:  # ours first, at reading size; the verbatim original (its byline too) under it, labelled
                     said = _("Verbatim, in English, as {outlet} printed it:").format(outlet=iv.outlet)
                     st.markdown(md(_("Our translation: {text}").format(text=ours)))
-                    st.markdown(f":small[{md(said)}]\n\n{original}")
+                    printed = f":small[{md(byline, verbatim=True)}]  \n{original}" if byline else original
+                    st.markdown(f":small[{md(said)}]\n\n{printed}")
                 else:
                     st.markdown(original)
                 for f in (f for f in p.ds.headline() if f.turn_id == t.turn_id):

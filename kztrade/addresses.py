@@ -55,3 +55,9 @@ def refused_settings() -> list[str]:
     if not problem:
         return []
     return [f"KZTRADE_PUBLIC_URL {problem}: it is ignored, and links use the address the browser used"]
+
+
+def is_loopback(url: str) -> bool:
+    """Whether an address points at the reader's own machine (a local server), so it means nothing to anyone else."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")

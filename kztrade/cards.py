@@ -110,10 +110,12 @@ def card_rows(ds: Dataset, w: Words, f: Figure) -> list[CardRow]:
     if f.topic == "turnover":
         figs = sorted(same_months(ds, f), key=lambda g: (g.period_start, g.kind != "headline", g.series))
         twice = repeated((g.period_start.year, g.series) for g in figs)
+        named: dict[str, str] = {}  # one side, one period, two statements: each row says whose (as the charts do)
+        for key in twice:
+            named.update(w.who_restated([g for g in figs if (g.period_start.year, g.series) == key]))
         return [
             CardRow(
-                # one side, one year, two statements: each row says when (as the charts do)
-                w.card_row(g, (g.period_start.year, g.series) in twice),
+                w.card_row(g, named.get(g.figure_id, "")),
                 g.value,
                 w.number(g),
                 g.series,

@@ -645,8 +645,8 @@ def containers_index(ds: Dataset, tr: Tr) -> Chart:
     rows: list[Row] = []
     for d, h in zip(derivs, heads):
         rows.append(Row("group", w.route(h.measure)))
-        base_label, base_hover, this_year = w.index_rows(h, w.fig(h, "comparison_base"))
-        rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label, base_hover)))
+        base_label, this_year = w.index_rows(h, w.fig(h, "comparison_base"))
+        rows.append(Row("bar", base_label, 100, "base", tr.num(100), hover=(base_label,)))
         rows.append(
             Row(
                 "bar",

@@ -235,6 +235,11 @@ class Dataset:
             None,
         )
 
+    def claim_about(self, turn_id: str, span: str) -> Claim | None:
+        """The claim whose words contain an event's words in the same turn (the interview's "August 2024"): where the
+        event is judged, its verdict is that claim's."""
+        return next((c for c in self.claims if c.turn_id == turn_id and span and span in c.span), None)
+
     def claims_in(self, turn_id: str) -> list[Claim]:
         """The claims a turn makes, in the order their words appear in it."""
         text = self.turn(turn_id).text

@@ -425,13 +425,10 @@ class Words:
         return self._("{who}, {when}").format(who=self.who(f), when=when) if when else self.who(f)
 
     def hover_lines(self, f: Figure) -> tuple[str, ...]:
-        """A bar's tooltip, short enough not to cover a phone's next bars: the value and period on one line, the
-        speaker's name (stated_by's first clause; the rest is on the data view), and the source with its date."""
-        period = self.period_unbroken(f)
-        name, cite = self.fig(f, "stated_by").split(",")[0], self.cite(f)
-        first = self._("{value}, {period}").format(value=self.value(f), period=period)
-        named = set(re.findall(r"\w+", name.lower())) <= set(re.findall(r"\w+", cite.lower()))
-        return (first, cite) if named else (first, name, cite)  # an outlet's own figure: named once, in its citation
+        """A bar's tooltip, short enough not to cover a phone's next bars: what and when on one line, then where it was
+        printed (who stated it is the bar's own label, and the data view has the whole attribution)."""
+        first = self._("{value}, {period}").format(value=self.value(f), period=self.period_unbroken(f))
+        return (first, self.cite(f))
 
     def who_restated(self, figs: list[Figure]) -> dict[str, str]:
         """Labels for the bars of one period that one side stated more than once: each says when, or, where the dates
@@ -679,12 +676,11 @@ class Words:
         )
         return title, subtitle, alt
 
-    def index_rows(self, h: Figure, base: str) -> tuple[str, str, str]:
-        """An index chart's base row label, its tooltip, and the interview's row label."""
+    def index_rows(self, h: Figure, base: str) -> tuple[str, str]:
+        """An index chart's base row label (its tooltip too: nothing to add), and the interview's row label."""
         _ = self._
         return (
             _("{period} = 100 (the base)").format(period=base),
-            _("base = 100"),
             _("“This year”, at the interview's {growth}").format(growth=self.value(h)),
         )
 
@@ -754,10 +750,13 @@ class Words:
 
     # --- the cards' sentences (cards.py lays them out) ------------------------------------------------------
 
-    def card_row(self, f: Figure, dated: bool) -> str:
-        """A turnover card's row: its year and who stated it (and when, for a side that stated the year twice)."""
-        who = self.who_when(f) if dated else self.series_short(f.series)
-        return self._("{year} · {who}").format(year=f.period_start.year, who=who)
+    def card_row(self, f: Figure, named: str = "") -> str:
+        """A turnover card's row: its period, never a bare year for part of one ('Jan – Aug 2023', not '2023'), and who
+        stated it (named: the speaker too, for a side that stated the period twice)."""
+        row = self._("{period} · {who}").format(
+            period=self.period_unbroken(f), who=named or self.series_short(f.series)
+        )
+        return row[:1].upper() + row[1:]  # a label starts with a capital («Янв. — авг. 2023 г. · …»)
 
     def card_route_row(self, measure: str, report: bool) -> str:
         """A container card's row: the route, and whose figure (the interview's, or the government report's)."""
@@ -1002,7 +1001,8 @@ class Words:
                 if i in self.ds.evidence
             ]
             text = " ".join([text] + [self.evidence_field(x, "note") for x in dict.fromkeys(later)])
-            out.append(Finding(self.quoted(e.span), text, e.status, "brics_timeline"))
+            claim = self.ds.claim_about(e.turn_id, e.span)
+            out.append(Finding(self.quoted(e.span), text, e.status, "brics_timeline", claim.verdict if claim else ""))
         return out
 
     def year_end_finding(self) -> Finding | None:

@@ -210,7 +210,12 @@ def test_interview_view_labels_every_turn_and_links_every_span():
     ]:
         assert f"**{label}**" in plain(text)
     assert "(?view=brics_timeline&lang=en)" in text and "(?view=turnover_ytd&lang=en)" in text
-    assert ":violet-badge[No source found]" in text
+    # the interview's "August 2024" carries the verdict on the claim that names it, in the verdict's colour, as the
+    # claims view does: one colour for one judgement
+    from kztrade.verdicts import VERDICTS
+
+    assert f":{VERDICTS['no_source_found'].badge}-badge[No source found]" in text
+    assert ":violet-badge[No source found]" not in text
     assert not any(m.value.startswith(("\\- ", "- ")) for m in at.markdown)  # the copy's "- " turn marker is not shown
 
 

@@ -220,7 +220,8 @@ def test_data_text_is_never_markup_in_a_chart(data_copy):
         text = c.figure.to_json() + compose(c).to_json()
         assert "<a href" not in text and "<img" not in text and "<b>bold" not in text, chart_id
     c = build_chart(ds, "turnover_ytd")
-    assert "&lt;a href" in c.figure.to_json() and "&lt;img src=x" in c.figure.to_json()
+    text = c.figure.to_json()  # the outlet in a tooltip, the speaker (by surname) in a bar label: both escaped
+    assert "&lt;a href" in text and "onerror=alert(document.domain)&gt;" in text and "<img" not in text
 
 
 def test_every_chart_has_a_text_alternative_naming_its_values(ds):
@@ -397,7 +398,7 @@ def test_a_bars_tooltip_is_short_enough_for_a_phone_and_keeps_its_period_whole(d
             f = ds.figures[fid]
             period = w.period(f) if f.period_label else w.period(f).replace(" ", "\u00a0")  # dates: on one line
             assert period in lines[0]
-            assert len(lines) == len(set(lines)) and lines[-1] == w.cite(ds.figures[fid])
+            assert len(lines) <= 2 and lines[-1].endswith(w.cite(ds.figures[fid]))  # what and when; who and where
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -526,8 +526,17 @@ def test_the_data_view_shows_every_value_and_status_at_its_width(browser, server
         rows = state_rows(lang)
         shown = PHONE_COLUMNS if width < 1100 else TABLE_COLUMNS
         assert len(shown) == (3 if width < 1100 else 6)
-        usual = Words(load_dataset(), Tr(lang, load_dataset().translations.get(lang, {}))).status("reported")
-        expected = [[md_text("" if c == "status" and r[c] == usual else r[c]) for c in shown] for r in rows]
+        ds = load_dataset()
+        tr = Tr(lang, ds.translations.get(lang, {}))
+        usual = Words(ds, tr).status("reported")
+
+        def status(r):  # a headline figure: the verdict on its claim; the usual status: blank (said above)
+            claim = ds.claim_stating(ds.figures[r["id"]]) if r["kind"] == "headline" else None
+            if claim:
+                return tr._("Our verdict: {verdict}").format(verdict=tr._(VERDICTS[claim.verdict].name))
+            return "" if r["status"] == usual else r["status"]
+
+        expected = [[md_text(status(r) if c == "status" else r[c]) for c in shown] for r in rows]
         assert [[c["text"] for c in row] for row in cells] == expected  # the usual status said once, above
         assert [c for row in cells for c in row if c["r"] > width or c["overflow"]] == []
         assert scroll_width(pg)["doc"] <= width

@@ -256,3 +256,17 @@ def test_every_review_pasted_into_a_host_page_runs_no_script_and_parses(browser,
     assert dialogs == []
     assert parsed == list(written.values())
     assert any(HOSTILE in r["reviewBody"] for r in parsed) and parsed[0]["author"]["name"] == f"Fact{HOSTILE}"
+
+
+def test_a_citation_never_carries_a_local_servers_address():
+    """Opened locally, the dashboard's 'Cite this' once gave readers http://127.0.0.1:…: a local address is left out."""
+    from kztrade.addresses import is_loopback
+
+    from .test_app import page_text, run_app
+
+    assert is_loopback("http://127.0.0.1:57745/") and is_loopback("http://localhost:8501/x")
+    assert not is_loopback("https://kztrade-fact-check.streamlit.app/")
+    at = run_app({"view": "data", "lang": "en"})
+    text = page_text(at) + " ".join(c.value for c in at.code)
+    assert "127.0.0.1" not in text and "localhost" not in text and "?view=overview&lang=en, accessed" not in text
+    assert "data package. Accessed " in text  # the citation, without an address a reader could not use

@@ -93,6 +93,12 @@ def judged_badge(w: Words, f: Figure) -> str:
     return verdict_badge(w, claim.verdict) if claim else badge(w, f.status)
 
 
+def event_badge(w: Words, e) -> str:
+    """An interview's claimed event's badge: the verdict on the claim whose words name it, else its source status."""
+    claim = w.ds.claim_about(e.turn_id, e.span) if e.turn_id else None
+    return verdict_badge(w, claim.verdict) if claim else badge(w, e.status)
+
+
 @dataclass
 class Page:
     """What every block needs: the data, its words in the reader's language, and where the app lives."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 import streamlit as st
 
+from ..addresses import is_loopback
 from ..cards import card_id
 from ..charts import CHARTS
 from ..i18n import N_, sentence
@@ -20,6 +22,7 @@ from .blocks import (
     capped_cards,
     chart_block,
     chart_section,
+    event_badge,
     folded,
     heading,
     highlight,
@@ -291,7 +294,7 @@ def events_line(p: Page, e) -> None:
     if e.turn_id:
         turn = p.ds.turn(e.turn_id)
         st.markdown(f"> {md('…' + e.span + '…', verbatim=True)}")
-        st.markdown(f"{badge(w, e.status)} {md(w.turn_label(turn))}. {md(w.event(e, 'status_note'))}")
+        st.markdown(f"{event_badge(w, e)} {md(w.turn_label(turn))}. {md(w.event(e, 'status_note'))}")
         return
     if e.quote:
         st.markdown("> " + md(e.quote, verbatim=True))
@@ -344,7 +347,7 @@ def interview(p: Page) -> None:
                     )
                 for e in (e for e in p.ds.events if e.turn_id == t.turn_id):
                     st.markdown(
-                        f"{badge(w, e.status)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}"
+                        f"{event_badge(w, e)} {md(w.quoted(e.span), verbatim=True)}: {md(w.event(e, 'status_note'))}"
                     )
             claims_ui.marks(p, t.turn_id)
 
@@ -358,9 +361,16 @@ def split_byline(words: str, interviewer: str) -> tuple[str, str]:
     return "", words
 
 
-def shown_cell(row: dict, column: str, usual: str) -> object:
-    """A data-view cell: the row's value, except a status that is the usual one, left blank (the CSV keeps it)."""
-    return "" if column == "status" and row[column] == usual else row[column]
+def shown_cell(p: Page, row: dict, column: str, usual: str) -> object:
+    """A data-view cell: the row's value, except in the status column: the usual status is left blank (the CSV keeps
+    it), and a headline figure shows the verdict on the claim that states it, the word the claims view uses."""
+    if column != "status":
+        return row[column]
+    f = p.ds.figures.get(row["id"]) if row.get("kind") == "headline" else None
+    claim = p.ds.claim_stating(f) if f else None
+    if claim is not None:
+        return p.tr._("Our verdict: {verdict}").format(verdict=p.w.verdict(claim.verdict))
+    return "" if row[column] == usual else row[column]
 
 
 def data(p: Page) -> None:
@@ -399,7 +409,7 @@ def data(p: Page) -> None:
         st.markdown(
             md_table(
                 [names[c] for c in TABLE_COLUMNS],
-                [[shown_cell(r, c, usual) for c in TABLE_COLUMNS] for r in rows[:MAX_TABLE_ROWS]],
+                [[shown_cell(p, r, c, usual) for c in TABLE_COLUMNS] for r in rows[:MAX_TABLE_ROWS]],
             )
         )
     if (
@@ -470,6 +480,17 @@ def status_legend(p: Page) -> None:
 def cite_text(p: Page, title: str, url: str) -> str:
     """A plain citation for the dashboard or one chart, with the date it was read (today, in the reader's language)."""
     iv = p.ds.interview
+    if not urlsplit(url).netloc or is_loopback(url):  # no address, or a local server's: a reader can use neither
+        return p.tr._(
+            "kztrade, “{title}”, with figures from {outlet}, “{interview}”, {when}, and the sources listed in the "
+            "kztrade data package. Accessed {accessed}."
+        ).format(
+            title=title,
+            outlet=iv.outlet,
+            interview=p.ds.turn("title").text,
+            when=p.w.published(),
+            accessed=p.tr.date(date.today().isoformat()),
+        )
     return p.tr._(
         "kztrade, “{title}”, with figures from {outlet}, “{interview}”, {when}, and the sources listed in the kztrade "
         "data package. {url}, accessed {accessed}."

@@ -493,10 +493,12 @@ def claim_card(ds: Dataset, claim_id: str, tr: Tr | None = None, size: str = "la
     while len(wrap_px(words, claim_px, inner, True)) > CLAIM_MAX_LINES[cs.landscape] and claim_px > MIN_FONT:
         claim_px -= 2
     blocks, room = layout(claim_px, note_px)
-    while room < 0 and (
-        claim_px > MIN_FONT or note_px > MIN_FONT
-    ):  # a long claim or a long translation: type steps down
-        claim_px, note_px = max(MIN_FONT, claim_px - 2), max(MIN_FONT, note_px - (claim_px <= MIN_FONT) * 2)
+    while room < 0 and (claim_px > MIN_FONT or note_px > MIN_FONT):  # a long claim or translation: type steps down,
+        # the claim's words never smaller than the note under them (they are what the card is about)
+        if claim_px > note_px or note_px <= MIN_FONT:
+            claim_px = max(MIN_FONT, claim_px - 2)
+        else:
+            note_px = max(MIN_FONT, note_px - 2)
         blocks, room = layout(claim_px, note_px)
     gap = CLAIM_GAP
     if room < 0:  # the smallest type still does not fit (a translation and its original): closer blocks

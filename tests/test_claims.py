@@ -701,3 +701,13 @@ def test_the_legend_links_each_verdict_to_its_claims(ds, lang):
     bad = run_app({"view": "claims", "lang": lang, "verdict": "<b>true</b>"})
     assert len(bad.subheader) == len(checked_claims(ds)) and "verdict" not in bad.query_params
     assert "<b>true</b>" not in " ".join([m.value for m in bad.markdown] + [i.value for i in bad.info])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(CARD_SIZES))
+def test_a_claim_cards_words_are_never_smaller_than_its_note(ds, lang, size):
+    """The claim is what the card is about: where type steps down to fit, its words stay at least the note's size."""
+    tr = Tr(lang, ds.translations.get(lang, {}))
+    for c in checked_claims(ds):
+        sizes = {a.name: a.font.size for a in claim_card(ds, c.claim_id, tr, size).figure.layout.annotations}
+        assert sizes["claim"] >= sizes["note"], (c.claim_id, sizes)

@@ -176,14 +176,18 @@ def quote_card(ds: Dataset, figure_id: str, tr: Tr | None = None, size: str = "l
     Where the chart would run into the source line (a long translation, a source line that wraps), the card is drawn
     again with the blocks above the chart set closer together."""
     tr = tr or Tr()
-    for tight, trim in ((False, False), (True, False)):  # every row if the blocks fit, or fit once set closer together
-        card, room = draw_card(ds, figure_id, tr, size, tight=tight, trim=trim)
+    # every row if the blocks fit, or fit once set closer together; then without our translation line (the page and
+    # the portrait card have it) before any context row is left out
+    for tight, translated in ((False, True), (True, True), (True, False)):
+        card, room = draw_card(ds, figure_id, tr, size, tight=tight, trim=False, translated=translated)
         if room >= 0:
             return card
-    return draw_card(ds, figure_id, tr, size, tight=True, trim=True)[0]  # only then are context rows left out
+    return draw_card(ds, figure_id, tr, size, tight=True, trim=True, translated=False)[0]
 
 
-def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim: bool = True) -> tuple[Chart, float]:
+def draw_card(
+    ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim: bool = True, translated: bool = True
+) -> tuple[Chart, float]:
     """A quote card, and the height left between its chart and its footer (negative: short of room)."""
     w = Words(ds, tr)
     f, cs = ds.figures[figure_id], CARD_SIZES[size]
@@ -247,7 +251,7 @@ def draw_card(ds: Dataset, figure_id: str, tr: Tr, size: str, tight: bool, trim:
     y += round(gaps.quote_line * k) * len(quote) + gaps.after_quote
     small = round(24 * k)
     claim = ds.claim_stating(f)
-    if tr.lang != "en" and claim is not None:  # a reader of another language gets our translation, in ink, labelled
+    if translated and tr.lang != "en" and claim is not None:  # another language: our translation, in ink, labelled
         ours = wrap_px(w.card_translation(claim), small, inner)
         ann(x=0, y=px(y), yanchor="top", text="<br>".join(esc(t) for t in ours), font=dict(size=small, color=INK),
             name="translation")  # fmt: skip

@@ -137,6 +137,11 @@ def typeset(text: str) -> str:
     return text
 
 
+def unbreakable(text: str) -> str:
+    """Text whose spaces never break a line: a space becomes a no-break space, a thin space a narrow no-break one."""
+    return text.replace(" ", "\u00a0").replace("\u2009", "\u202f")
+
+
 def sentence(text: str) -> str:
     """Text ending in one point, whether or not its last word is an abbreviation ("2023 г.", "авг.")."""
     return text if text.endswith(".") else text + "."
@@ -226,12 +231,13 @@ class Tr:
         return format_interval(start, end.replace(day=1), "MMM", locale=self.locale)
 
     def period(self, start: date, end: date) -> str:
-        """A period of whole months: '2023' for a calendar year, 'Jan – Aug 2024' otherwise."""
+        """A period of whole months: '2023' for a calendar year, 'Jan – Aug 2024' otherwise. Its spaces do not break:
+        a period is read as one item, never 'Jan –' at a line's end and 'Aug 2024' on the next."""
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
             return str(start.year)
         if (start.year, start.month) == (end.year, end.month):
-            return self.month_year(start)
-        return format_interval(start, end.replace(day=1), "yMMM", locale=self.locale)
+            return unbreakable(self.month_year(start))
+        return unbreakable(format_interval(start, end.replace(day=1), "yMMM", locale=self.locale))
 
 
 @lru_cache(maxsize=None)

@@ -397,7 +397,7 @@ def test_a_hostile_path_stays_out_of_the_snippet_and_the_citation(browser, serve
         pg.wait_for_selector("[data-testid=stCode]", timeout=45000)
         cites = pg.locator("[data-testid=stCode]").all_inner_texts()
         assert cites and all("evil" not in c and "Full_sources" not in c for c in cites)
-        assert f"{server}/?view=overview&lang=en" in cites[0]
+        assert server not in cites[0] and "Accessed " in cites[0]  # a local server's address is never cited
         open_page(pg, server, "view=brics_timeline&lang=en", 1)
         pg.goto(f"{server}{HOSTILE_PATHS[0]}?view=brics_timeline&lang=en")
         pg.locator(".js-plotly-plot >> visible=true").first.locator(".main-svg").first.wait_for(timeout=45000)

@@ -91,7 +91,7 @@ def test_the_claim_and_the_years_end(w):
     assert (
         "A later Foreign Ministry reply, after 24 Jun 2024, says the timing of accession is open." in claim.text
     )  # undated page
-    assert end.text.replace("\u2009", " ") == (
+    assert " ".join(end.text.split()) == (
         "How the year ended. Kazakh officials: US$28 billion. Russian officials: over US$27 billion. An outlet's "
         "figure, no source named: about US$28 billion. For Jan – Nov 2024, Kazakh officials gave US$24.2 billion, so "
         "the year's totals may not be on one basis."
@@ -128,3 +128,18 @@ def test_derived_methods_say_what_was_read_as_what(ds, w):
         "(17.2 ÷ 17 − 1) × 100, reading 17.2 as 17.15 to 17.25 and 17 as 16.5 to 17.5, as their printed digits allow."
     )
     assert w.derived_value(ds.derived["rate_2022_rub"]) == "about 82 roubles per US$"
+
+
+def test_a_period_never_breaks_inside_itself():
+    """'Jan –' at a line's end and 'Aug 2024' on the next: every period the dashboard writes keeps its spaces whole,
+    in every language, so a page, a chart and a card wrap around it, never inside it."""
+    from datetime import date
+
+    from kztrade.i18n import LANGS, Tr
+
+    for lang in LANGS:
+        tr = Tr(lang)
+        for start, end in ((date(2024, 1, 1), date(2024, 8, 31)), (date(2023, 1, 1), date(2023, 11, 30))):
+            text = tr.period(start, end)
+            assert " " not in text and "\u2009" not in text, (lang, text)
+            assert "2024" in text or "2023" in text
